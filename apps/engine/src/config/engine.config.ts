@@ -1,0 +1,81 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** Every setting the engine reads, from environment variables; see the README's configuration table. */
+export class EngineConfig {
+  @IsString()
+  @MinLength(1)
+  LOOM_DATA_DIR = './.loom';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// connection string',
+  })
+  DATABASE_URL?: string;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_EMBEDDED_PG_PORT must be a port number' })
+  @Min(1)
+  @Max(65535)
+  LOOM_EMBEDDED_PG_PORT = 54329;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_DB_POOL_SIZE must be an integer' })
+  @Min(1)
+  @Max(200)
+  LOOM_DB_POOL_SIZE = 10;
+
+  @IsIn(['postgres', 'eventstoredb'], {
+    message: 'LOOM_EVENT_STORE must be postgres or eventstoredb',
+  })
+  LOOM_EVENT_STORE: 'postgres' | 'eventstoredb' = 'postgres';
+
+  @ValidateIf((config: EngineConfig) => config.LOOM_EVENT_STORE === 'eventstoredb')
+  @Matches(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/.+/, {
+    message:
+      'EVENTSTORE_URL must be an esdb:// connection string when LOOM_EVENT_STORE=eventstoredb',
+  })
+  EVENTSTORE_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOOM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOOM_LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+}
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/** Reads and checks the whole configuration at start, reporting every problem at once. */
+export function loadEngineConfig(env: Record<string, string | undefined>): EngineConfig {
+  const known = Object.keys(new EngineConfig());
+  const given = Object.fromEntries(
+    Object.entries(env).filter(
+      ([key, value]) => known.includes(key) && value !== undefined && value !== '',
+    ),
+  );
+  const config = plainToInstance(EngineConfig, given);
+  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}),
+  );
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return config;
+}

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import type { Pool } from 'pg';
+import {
+  createPool,
+  ensureDatabase,
+  runMigrations,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresServer,
+} from '@loom/postgres';
+import { eventStoreMigrations } from '@loom/event-store';
+import type { Logger } from '@loom/logging';
+import type { EngineConfig } from '../config/engine.config';
+
+/** Loom's PostgreSQL: the server named by DATABASE_URL, or an embedded one in the data directory. */
+export class DatabaseConnection {
+  private constructor(
+    readonly url: string,
+    readonly pool: Pool,
+    readonly embedded: boolean,
+    private readonly server: EmbeddedPostgresServer | undefined,
+  ) {}
+
+  static async open(config: EngineConfig, logger: Logger): Promise<DatabaseConnection> {
+    let server: EmbeddedPostgresServer | undefined;
+    let url = config.DATABASE_URL;
+    if (url === undefined) {
+      const dataDir = resolve(config.LOOM_DATA_DIR);
+      const log = logger.child({ component: 'embedded-postgres' });
+      server = await startEmbeddedPostgres({
+        dataDir,
+        port: config.LOOM_EMBEDDED_PG_PORT,
+        onLog: (message) => {
+          log.debug(message.trim());
+        },
+      });
+      await ensureDatabase(server.url, 'loom');
+      url = server.urlFor('loom');
+      logger.info({ dataDir, port: config.LOOM_EMBEDDED_PG_PORT }, 'embedded PostgreSQL started');
+    }
+    const migrations = await runMigrations(url, eventStoreMigrations);
+    if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
+    const pool = createPool(url, config.LOOM_DB_POOL_SIZE, (error) => {
+      logger.warn({ err: error }, 'idle database connection lost');
+    });
+    return new DatabaseConnection(url, pool, server !== undefined, server);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+    await this.server?.stop();
+  }
+}

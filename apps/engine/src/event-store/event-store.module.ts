@@ -1,0 +1,33 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { PostgresEventStore, type EventStore } from '@loom/event-store';
+
+import type { EngineConfig } from '../config/engine.config';
+import { DatabaseConnection } from '../database/database-connection';
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+function createEventStore(config: EngineConfig, database: DatabaseConnection): EventStore {
+  // The EventStoreDB backend is wired here once its adapter lands (LOOM_EVENT_STORE=eventstoredb).
+  if (config.LOOM_EVENT_STORE !== 'postgres')
+    throw new Error('only the postgres event store is wired yet');
+  return new PostgresEventStore({ pool: database.pool });
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EVENT_STORE,
+      inject: ['EngineConfig', DatabaseConnection],
+      useFactory: createEventStore,
+    },
+  ],
+  exports: [EVENT_STORE],
+})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

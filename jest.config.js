@@ -1,0 +1,25 @@
+/** Three kinds of tests, one project each; `npm test` runs unit, then int, then e2e. */
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  moduleNameMapper: {
+    '^@loom/([^/]+)$': '<rootDir>/libs/$1/src',
+    '^@loom/([^/]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+const withPostgres = {
+  globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres.global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/long-timeout.ts'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    { ...shared, ...withPostgres, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
+    { ...shared, ...withPostgres, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
+  ],
+};

@@ -1,0 +1,58 @@
+import type { AppendResult, NewEvent, RecordedEvent } from './envelope';
+import type { ExpectedRevision } from './expected-revision';
+
+/** Which events a reader or subscriber wants; both lists empty or absent means all. */
+export interface EventFilter {
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** First revision to read (inclusive); defaults to the start, or the end when reading backwards. */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events after this position (exclusive); 0n (the default) reads from the start. */
+  readonly after?: bigint;
+  readonly filter?: EventFilter;
+  /** Rows fetched per round trip; memory stays bounded by it. */
+  readonly batchSize?: number;
+}
+
+export interface SubscribeOptions {
+  /** `start`, `end` (only new events) or a position to continue after. */
+  readonly from: 'start' | 'end' | bigint;
+  readonly filter?: EventFilter;
+  readonly batchSize?: number;
+}
+
+/** Catch-up, then live: iterate to receive events in the global order, close to stop. */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+/** Durable positions of named subscribers. */
+export interface CheckpointStore {
+  load(name: string): Promise<bigint | undefined>;
+  save(name: string, position: bigint): Promise<void>;
+}
+
+/**
+ * The one port every part of Loom writes and reads events through.
+ * Backends: PostgreSQL (default) and EventStoreDB; both pass the same contract suite.
+ */
+export interface EventStore {
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribeToAll(options: SubscribeOptions): EventSubscription;
+  readonly checkpoints: CheckpointStore;
+  close(): Promise<void>;
+}

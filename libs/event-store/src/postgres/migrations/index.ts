@@ -1,0 +1,3 @@
+import { CreateEventStore1764000000000 } from './1764000000000-create-event-store';
+
+export const eventStoreMigrations = [CreateEventStore1764000000000];

@@ -1,0 +1,3 @@
+export * from './database';
+export * from './embedded-postgres-server';
+export * from './migrations';

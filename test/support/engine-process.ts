@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const engineMain = resolve(__dirname, '../../dist/apps/engine/src/main.js');
+
+export interface EngineProcess {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Resolves with the first JSON log line whose message is `message`. */
+  waitForLog(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Sends the signal and resolves with the exit code (or signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Starts the built engine (`npm run build`) as a real process, as `npm start` does. */
+export function startEngine(env: Record<string, string>): EngineProcess {
+  const child = spawn(process.execPath, [engineMain], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const exited = new Promise<number | string>((done) => {
+    child.on('exit', (code, signal) => {
+      done(code ?? signal ?? 'unknown');
+    });
+  });
+  return {
+    child,
+    output: () => output,
+    async waitForLog(message, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = output
+          .split('\n')
+          .filter((candidate) => candidate.startsWith('{'))
+          .map((candidate) => JSON.parse(candidate) as Record<string, unknown>)
+          .find((entry) => entry['msg'] === message);
+        if (line) return line;
+        if (child.exitCode !== null)
+          throw new Error(`engine exited (${child.exitCode}):\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`no "${message}" within ${timeoutMs} ms:\n${output}`);
+        await new Promise((wake) => setTimeout(wake, 50));
+      }
+    },
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
