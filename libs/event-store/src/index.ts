@@ -13,3 +13,4 @@ export {
   type PostgresEventStoreOptions,
 } from './postgres/postgres-event-store';
 export { eventStoreMigrations } from './postgres/migrations';
+export * from './eventstoredb';

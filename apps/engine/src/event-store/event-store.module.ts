@@ -1,15 +1,14 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PostgresEventStore, type EventStore } from '@loom/event-store';
-
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@loom/event-store';
 import type { EngineConfig } from '../config/engine.config';
 import { DatabaseConnection } from '../database/database-connection';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 function createEventStore(config: EngineConfig, database: DatabaseConnection): EventStore {
-  // The EventStoreDB backend is wired here once its adapter lands (LOOM_EVENT_STORE=eventstoredb).
-  if (config.LOOM_EVENT_STORE !== 'postgres')
-    throw new Error('only the postgres event store is wired yet');
+  if (config.LOOM_EVENT_STORE === 'eventstoredb' && config.EVENTSTORE_URL !== undefined) {
+    return new EventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL });
+  }
   return new PostgresEventStore({ pool: database.pool });
 }
 
