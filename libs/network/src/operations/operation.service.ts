@@ -1,0 +1,50 @@
+import type { AggregateStore } from '../shared/aggregate-store';
+import { eventMetadata, type RequestContext } from '../shared/request-context';
+import { streams } from '../shared/streams';
+import { operationDecider } from './operation.decider';
+import type { OperationVerb } from './operation.events';
+
+export function splitOperationName(name: string): { tenantId: string; operationId: string } {
+  const [, tenantId = '', , operationId = ''] = name.split('/');
+  return { tenantId, operationId };
+}
+
+/** Records the long-running work of intents. Until fabric sagas exist, work completes at once. */
+export class OperationService {
+  constructor(private readonly aggregates: AggregateStore) {}
+
+  async start(
+    operation: string,
+    target: string,
+    verb: OperationVerb,
+    context: RequestContext,
+  ): Promise<void> {
+    const { tenantId, operationId } = splitOperationName(operation);
+    await this.aggregates.execute(
+      streams.operation(tenantId, operationId),
+      operationDecider,
+      { type: 'StartOperation', tenantId, operationId, target, verb },
+      eventMetadata(context, tenantId),
+    );
+  }
+
+  async succeed(operation: string, context: RequestContext): Promise<void> {
+    const { tenantId, operationId } = splitOperationName(operation);
+    await this.aggregates.execute(
+      streams.operation(tenantId, operationId),
+      operationDecider,
+      { type: 'SucceedOperation', tenantId, operationId },
+      eventMetadata(context, tenantId),
+    );
+  }
+
+  async completeAtOnce(
+    operation: string,
+    target: string,
+    verb: OperationVerb,
+    context: RequestContext,
+  ): Promise<void> {
+    await this.start(operation, target, verb, context);
+    await this.succeed(operation, context);
+  }
+}

@@ -1,0 +1,5 @@
+import type { DomainEvent } from '../shared/decider';
+
+export type VniAllocated = DomainEvent<'VniAllocated', { vni: number; owner: string }>;
+export type VniReleased = DomainEvent<'VniReleased', { vni: number; owner: string }>;
+export type VniPoolEvent = VniAllocated | VniReleased;

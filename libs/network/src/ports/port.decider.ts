@@ -1,0 +1,121 @@
+import type { Decider } from '../shared/decider';
+import { AbortedError, AlreadyExistsError, NotFoundError } from '../shared/errors';
+import { portName } from '../shared/resource-names';
+import type { PortBinding, PortEvent, PortKind } from './port.events';
+
+export type PortStatus = 'PENDING' | 'ACTIVE' | 'ERROR';
+
+export type PortState =
+  | { readonly status: 'Absent' }
+  | { readonly status: 'Deleted' }
+  | {
+      readonly status: 'Active';
+      readonly tenantId: string;
+      readonly vpcId: string;
+      readonly subnetId: string;
+      readonly portId: string;
+      readonly displayName: string;
+      readonly kind: PortKind;
+      readonly fixedIp: string;
+      readonly macAddress: string;
+      readonly binding: PortBinding | null;
+      readonly createdBy: string;
+      readonly portStatus: PortStatus;
+      readonly version: number;
+    };
+
+type ActivePort = Extract<PortState, { status: 'Active' }>;
+
+interface PortTarget {
+  readonly tenantId: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly portId: string;
+}
+
+export type PortCommand =
+  | (PortTarget & {
+      readonly type: 'CreatePort';
+      readonly displayName: string;
+      readonly kind: PortKind;
+      readonly fixedIp: string;
+      readonly macAddress: string;
+      readonly binding: PortBinding | null;
+      readonly createdBy: string;
+    })
+  | (PortTarget & {
+      readonly type: 'UpdatePort';
+      readonly displayName: string;
+      readonly etag?: string;
+    })
+  | (PortTarget & { readonly type: 'ActivatePort' })
+  | (PortTarget & { readonly type: 'DeletePort'; readonly etag?: string });
+
+export const portEtag = (port: ActivePort): string => `"${port.version}"`;
+
+export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
+  initialState: () => ({ status: 'Absent' }),
+
+  decide(command, state) {
+    const name = portName(command.tenantId, command.vpcId, command.subnetId, command.portId);
+    if (command.type === 'CreatePort') {
+      if (state.status === 'Active') {
+        if (state.createdBy === command.createdBy) return [];
+        throw new AlreadyExistsError(name);
+      }
+      const { type: _type, ...data } = command;
+      return [{ type: 'PortCreated', data }];
+    }
+    if (state.status !== 'Active') throw new NotFoundError(name);
+    switch (command.type) {
+      case 'UpdatePort':
+        checkEtag(state, command.etag, name);
+        if (command.displayName === state.displayName) return [];
+        return [{ type: 'PortUpdated', data: { displayName: command.displayName } }];
+      case 'ActivatePort':
+        return state.portStatus === 'ACTIVE' ? [] : [{ type: 'PortActivated', data: {} }];
+      case 'DeletePort': {
+        checkEtag(state, command.etag, name);
+        const { tenantId, vpcId, subnetId, portId, binding, createdBy } = state;
+        return [
+          { type: 'PortDeleted', data: { tenantId, vpcId, subnetId, portId, binding, createdBy } },
+        ];
+      }
+      default: {
+        const exhaustive: never = command;
+        return exhaustive;
+      }
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'PortCreated':
+        return { status: 'Active', ...event.data, portStatus: 'PENDING', version: 1 };
+      case 'PortDeleted':
+        return { status: 'Deleted' };
+      case 'PortUpdated':
+        return state.status === 'Active'
+          ? { ...state, ...event.data, version: state.version + 1 }
+          : state;
+      case 'PortActivated':
+        return state.status === 'Active' ? { ...state, portStatus: 'ACTIVE' } : state;
+      case 'PortFailed':
+        return state.status === 'Active' ? { ...state, portStatus: 'ERROR' } : state;
+      default: {
+        const exhaustive: never = event;
+        return exhaustive;
+      }
+    }
+  },
+};
+
+function checkEtag(port: ActivePort, etag: string | undefined, name: string): void {
+  if (etag !== undefined && etag !== '' && etag !== portEtag(port)) {
+    throw new AbortedError(
+      'ETAG_MISMATCH',
+      name,
+      'the port changed since it was read: read it again',
+    );
+  }
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import type { OperationService } from '../operations/operation.service';
+import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
+import type { RequestService } from '../requests/request.service';
+import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
+import { tenantDecider } from '../tenants/tenant.decider';
+import type { AggregateStore } from '../shared/aggregate-store';
+import { Compensations } from '../shared/compensations';
+import { InvalidArgumentError, NotFoundError } from '../shared/errors';
+import { checkDisplayName, checkResourceId } from '../shared/identifiers';
+import { eventMetadata, type RequestContext } from '../shared/request-context';
+import { operationName, portName, subnetName } from '../shared/resource-names';
+import { streams } from '../shared/streams';
+import { portDecider } from './port.decider';
+import type { PortBinding } from './port.events';
+import {
+  checkBinding,
+  checkFixedIp,
+  checkMac,
+  checkPortKind,
+  type PortBindingInput,
+} from './port.validation';
+
+export interface CreatePortInput {
+  readonly tenantId: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly portId: string;
+  readonly displayName: string;
+  readonly kind: string;
+  readonly fixedIp: string;
+  readonly macAddress: string;
+  readonly binding: PortBindingInput | undefined;
+  readonly requestId: string | undefined;
+}
+
+/**
+ * Port intents. Creating one claims tenant quota, its fixed IP and MAC in the subnet (which
+ * refuses duplicates and reserved addresses) and, when bound, a VLAN on its leaf switch.
+ */
+export class PortService {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly requests: RequestService,
+    private readonly operations: OperationService,
+  ) {}
+
+  async create(input: CreatePortInput, context: RequestContext): Promise<string> {
+    const kind = checkPortKind(input.kind);
+    const mac = checkMac(input.macAddress);
+    const bindingInput = input.binding?.leafSwitch ? input.binding : undefined;
+    const violations = [
+      ...checkResourceId('port_id', input.portId),
+      ...checkDisplayName('port.display_name', input.displayName),
+      ...kind.violations,
+      ...checkFixedIp(input.fixedIp),
+      ...mac.violations,
+      ...checkBinding(input.binding),
+    ];
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
+    const { tenantId, vpcId, subnetId, portId } = input;
+    const subnetStream = streams.subnet(tenantId, vpcId, subnetId);
+    const name = portName(tenantId, vpcId, subnetId, portId);
+    const metadata = eventMetadata(context, tenantId, input.requestId);
+    return this.requests.run(
+      {
+        tenantId,
+        requestId: input.requestId,
+        method: 'CreatePort',
+        fingerprint: JSON.stringify([
+          vpcId,
+          subnetId,
+          portId,
+          input.displayName,
+          input.kind,
+          input.fixedIp,
+          input.macAddress,
+          input.binding ?? null,
+        ]),
+        result: operationName(tenantId, randomUUID()),
+      },
+      context,
+      async (operation) => {
+        const undo = new Compensations();
+        await undo.run(async () => {
+          const { state: subnet } = await this.aggregates.load(subnetStream, subnetDecider);
+          if (subnet.status !== 'Active')
+            throw new NotFoundError(subnetName(tenantId, vpcId, subnetId));
+          undo.register(() =>
+            this.aggregates.execute(
+              streams.tenant(tenantId),
+              tenantDecider,
+              { type: 'ReleaseQuota', tenantId, resource: 'ports', owner: operation },
+              metadata,
+            ),
+          );
+          await this.aggregates.execute(
+            streams.tenant(tenantId),
+            tenantDecider,
+            { type: 'ClaimQuota', tenantId, resource: 'ports', owner: operation },
+            metadata,
+          );
+          undo.register(() =>
+            this.aggregates.execute(
+              subnetStream,
+              subnetDecider,
+              { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner: operation },
+              metadata,
+            ),
+          );
+          const allocated = await this.aggregates.execute(
+            subnetStream,
+            subnetDecider,
+            {
+              type: 'AllocateAddress',
+              tenantId,
+              vpcId,
+              subnetId,
+              portId,
+              ip: input.fixedIp === '' ? undefined : input.fixedIp,
+              macAddress: mac.mac,
+              owner: operation,
+            },
+            metadata,
+          );
+          const address = allocationOf(allocated.state, portId);
+          if (address === undefined) throw new Error(`no address recorded for ${name}`);
+          let binding: PortBinding | null = null;
+          if (bindingInput) {
+            const leaf = bindingInput.leafSwitch;
+            undo.register(() =>
+              this.aggregates.execute(
+                streams.leafVlans(leaf),
+                leafVlansDecider,
+                { type: 'UnbindPortVlan', leaf, port: name, owner: operation },
+                metadata,
+              ),
+            );
+            const vlans = await this.aggregates.execute(
+              streams.leafVlans(leaf),
+              leafVlansDecider,
+              {
+                type: 'BindPortVlan',
+                leaf,
+                subnet: subnetName(tenantId, vpcId, subnetId),
+                l2Vni: subnet.l2Vni,
+                port: name,
+                vlan: bindingInput.vlan === 0 ? undefined : bindingInput.vlan,
+                owner: operation,
+              },
+              metadata,
+            );
+            const vlan = vlanOfPort(vlans.state, name);
+            if (vlan === undefined) throw new Error(`no VLAN recorded for ${name}`);
+            binding = {
+              host: bindingInput.host,
+              leafSwitch: leaf,
+              interface: bindingInput.interface,
+              vlan,
+            };
+          }
+          await this.aggregates.execute(
+            streams.port(tenantId, vpcId, subnetId, portId),
+            portDecider,
+            {
+              type: 'CreatePort',
+              tenantId,
+              vpcId,
+              subnetId,
+              portId,
+              displayName: input.displayName,
+              kind: kind.kind,
+              fixedIp: address.ip,
+              macAddress: address.macAddress,
+              binding,
+              createdBy: operation,
+            },
+            metadata,
+          );
+        });
+        await this.operations.start(operation, name, 'create', context);
+        await this.aggregates.execute(
+          streams.port(tenantId, vpcId, subnetId, portId),
+          portDecider,
+          { type: 'ActivatePort', tenantId, vpcId, subnetId, portId },
+          metadata,
+        );
+        await this.operations.succeed(operation, context);
+      },
+    );
+  }
+
+  async update(
+    tenantId: string,
+    vpcId: string,
+    subnetId: string,
+    portId: string,
+    displayName: string | undefined,
+    etag: string | undefined,
+    context: RequestContext,
+  ): Promise<void> {
+    if (displayName === undefined) return;
+    const violations = checkDisplayName('port.display_name', displayName);
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
+    await this.aggregates.execute(
+      streams.port(tenantId, vpcId, subnetId, portId),
+      portDecider,
+      {
+        type: 'UpdatePort',
+        tenantId,
+        vpcId,
+        subnetId,
+        portId,
+        displayName,
+        ...(etag ? { etag } : {}),
+      },
+      eventMetadata(context, tenantId),
+    );
+  }
+
+  async delete(
+    tenantId: string,
+    vpcId: string,
+    subnetId: string,
+    portId: string,
+    etag: string | undefined,
+    requestId: string | undefined,
+    context: RequestContext,
+  ): Promise<string> {
+    const name = portName(tenantId, vpcId, subnetId, portId);
+    const metadata = eventMetadata(context, tenantId, requestId);
+    return this.requests.run(
+      {
+        tenantId,
+        requestId,
+        method: 'DeletePort',
+        fingerprint: JSON.stringify([vpcId, subnetId, portId, etag ?? '']),
+        result: operationName(tenantId, randomUUID()),
+      },
+      context,
+      async (operation) => {
+        const deleted = await this.aggregates.execute(
+          streams.port(tenantId, vpcId, subnetId, portId),
+          portDecider,
+          { type: 'DeletePort', tenantId, vpcId, subnetId, portId, ...(etag ? { etag } : {}) },
+          metadata,
+        );
+        const event = deleted.events[0];
+        if (event?.type === 'PortDeleted') {
+          const owner = event.data.createdBy;
+          const leaf = event.data.binding?.leafSwitch;
+          if (leaf !== undefined) {
+            await this.aggregates.execute(
+              streams.leafVlans(leaf),
+              leafVlansDecider,
+              { type: 'UnbindPortVlan', leaf, port: name, owner },
+              metadata,
+            );
+          }
+          await this.aggregates.execute(
+            streams.subnet(tenantId, vpcId, subnetId),
+            subnetDecider,
+            { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner },
+            metadata,
+          );
+          await this.aggregates.execute(
+            streams.tenant(tenantId),
+            tenantDecider,
+            { type: 'ReleaseQuota', tenantId, resource: 'ports', owner },
+            metadata,
+          );
+        }
+        await this.operations.completeAtOnce(operation, name, 'delete', context);
+      },
+    );
+  }
+}

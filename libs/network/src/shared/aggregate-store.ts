@@ -1,0 +1,118 @@
+import {
+  WrongExpectedRevisionError,
+  type EventMetadataInput,
+  type EventStore,
+  type JsonObject,
+} from '@loom/event-store';
+import type { Decider, DomainEvent } from './decider';
+import { AbortedError } from './errors';
+import type { EventCatalog } from './event-catalog';
+import { KeyedQueue } from './keyed-queue';
+
+interface Cached<State> {
+  readonly state: State;
+  /** Revision of the last event folded into `state`; -1 for an empty stream. */
+  readonly revision: number;
+}
+
+export interface Executed<Event, State> {
+  readonly events: readonly Event[];
+  readonly state: State;
+  readonly revision: number;
+  /** Global position of the last appended event, when anything was appended. */
+  readonly position: bigint | undefined;
+}
+
+const maxAttempts = 25;
+const cacheLimit = 20_000;
+
+/**
+ * Loads deciders' state from streams and appends what they decide with the revision they
+ * decided on. States are cached per stream, so a load reads only the events after the cached
+ * revision; a conflicting writer (another replica) costs a reload of the tail and a retry.
+ */
+export class AggregateStore {
+  private readonly cache = new Map<string, Cached<unknown>>();
+  private readonly queue = new KeyedQueue();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly catalog: EventCatalog,
+  ) {}
+
+  async load<Command, Event extends DomainEvent, State>(
+    stream: string,
+    decider: Decider<Command, Event, State>,
+  ): Promise<Cached<State>> {
+    const cached = this.cache.get(stream) as Cached<State> | undefined;
+    let state = cached?.state ?? decider.initialState();
+    let revision = cached?.revision ?? -1;
+    const tail = await this.store.readStream(stream, { fromRevision: revision + 1 });
+    for (const recorded of tail) {
+      // The catalog knows every stored type; the stream's decider knows which of them it holds.
+      const event = this.catalog.upcast(
+        recorded.type,
+        recorded.schemaVersion,
+        recorded.data,
+      ) as Event;
+      state = decider.evolve(state, event);
+      revision = recorded.revision;
+    }
+    if (tail.length > 0 || !cached) this.remember(stream, { state, revision });
+    return { state, revision };
+  }
+
+  execute<Command, Event extends DomainEvent, State>(
+    stream: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    metadata: EventMetadataInput,
+  ): Promise<Executed<Event, State>> {
+    return this.queue.run(stream, async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        const { state, revision } = await this.load(stream, decider);
+        const events = decider.decide(command, state);
+        if (events.length === 0) return { events, state, revision, position: undefined };
+        try {
+          const result = await this.store.append(
+            stream,
+            events.map((event) => ({
+              type: event.type,
+              schemaVersion: this.catalog.versionOf(event.type),
+              data: event.data as JsonObject,
+              metadata,
+            })),
+            revision < 0 ? 'no-stream' : revision,
+          );
+          const next = events.reduce((folded, event) => decider.evolve(folded, event), state);
+          this.remember(stream, { state: next, revision: result.streamRevision });
+          return {
+            events,
+            state: next,
+            revision: result.streamRevision,
+            position: result.events.at(-1)?.position,
+          };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          if (attempt >= maxAttempts) {
+            throw new AbortedError(
+              'CONCURRENT_CHANGE',
+              stream,
+              'too many concurrent changes: retry the request',
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        }
+      }
+    });
+  }
+
+  private remember(stream: string, entry: Cached<unknown>): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, entry);
+    if (this.cache.size > cacheLimit) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import type { FieldViolation } from './errors';
+
+/** AIP-122 resource ids: lower-case letters, digits and hyphens, starting with a letter, 1-63 long. */
+export const resourceIdPattern = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function checkResourceId(field: string, value: string): FieldViolation[] {
+  if (resourceIdPattern.test(value)) return [];
+  return [
+    {
+      field,
+      description:
+        'must be 1-63 lower-case letters, digits or hyphens, start with a letter and not end with a hyphen',
+    },
+  ];
+}
+
+export function checkDisplayName(field: string, value: string): FieldViolation[] {
+  if (value.length <= 128 && !/\p{Cc}/u.test(value)) return [];
+  return [{ field, description: 'must be at most 128 characters without control characters' }];
+}

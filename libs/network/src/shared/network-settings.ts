@@ -1,0 +1,15 @@
+import type { VniRange } from '../pools/vni-pool.decider';
+
+/** Fabric-wide numbers the network features allocate from. */
+export interface NetworkSettings {
+  readonly l3VniRange: VniRange;
+  readonly l2VniRange: VniRange;
+  /** The fabric's BGP ASN, used in route distinguishers and route targets. */
+  readonly asn: number;
+}
+
+export const defaultNetworkSettings: NetworkSettings = {
+  l3VniRange: { first: 50_000, last: 59_999 },
+  l2VniRange: { first: 100_000, last: 199_999 },
+  asn: 65_000,
+};

@@ -1,0 +1,23 @@
+/** Stream names: one stream per consistency boundary. */
+export const streams = {
+  tenant: (tenantId: string) => `tenant-${tenantId}`,
+  vpc: (tenantId: string, vpcId: string) => `vpc-${tenantId}/${vpcId}`,
+  subnet: (tenantId: string, vpcId: string, subnetId: string) =>
+    `subnet-${tenantId}/${vpcId}/${subnetId}`,
+  port: (tenantId: string, vpcId: string, subnetId: string, portId: string) =>
+    `port-${tenantId}/${vpcId}/${subnetId}/${portId}`,
+  operation: (tenantId: string, operationId: string) => `operation-${tenantId}/${operationId}`,
+  request: (tenantId: string, requestId: string) => `request-${tenantId}/${requestId}`,
+  l3VniPool: 'vni-pool-l3',
+  l2VniPool: 'vni-pool-l2',
+  leafVlans: (leaf: string) => `leaf-vlans-${leaf}`,
+} as const;
+
+/** Prefixes of every stream that belongs to one tenant (Watch follows these). */
+export const tenantStreamPrefixes = (tenantId: string): string[] => [
+  `tenant-${tenantId}`,
+  `vpc-${tenantId}/`,
+  `subnet-${tenantId}/`,
+  `port-${tenantId}/`,
+  `operation-${tenantId}/`,
+];

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { OperationService } from '../operations/operation.service';
+import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
+import type { RequestService } from '../requests/request.service';
+import { tenantDecider } from '../tenants/tenant.decider';
+import { vpcDecider } from '../vpcs/vpc.decider';
+import type { AggregateStore } from '../shared/aggregate-store';
+import { Compensations } from '../shared/compensations';
+import { InvalidArgumentError } from '../shared/errors';
+import { checkDisplayName, checkResourceId } from '../shared/identifiers';
+import type { NetworkSettings } from '../shared/network-settings';
+import { eventMetadata, type RequestContext } from '../shared/request-context';
+import { operationName, subnetName } from '../shared/resource-names';
+import { streams } from '../shared/streams';
+import { subnetDecider } from './subnet.decider';
+import { checkSubnetAddressing } from './subnet.validation';
+
+export interface CreateSubnetInput {
+  readonly tenantId: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly displayName: string;
+  readonly cidr: string;
+  readonly gatewayIp: string;
+  readonly requestId: string | undefined;
+}
+
+/**
+ * Subnet intents. Creating one claims tenant quota, an L2 VNI and the block inside the VPC
+ * (the VPC's stream refuses overlaps and blocks outside the VPC), then records the subnet.
+ */
+export class SubnetService {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly requests: RequestService,
+    private readonly operations: OperationService,
+    private readonly settings: NetworkSettings,
+  ) {}
+
+  async create(input: CreateSubnetInput, context: RequestContext): Promise<string> {
+    const addressing = checkSubnetAddressing(input.cidr, input.gatewayIp);
+    const violations = [
+      ...checkResourceId('subnet_id', input.subnetId),
+      ...checkDisplayName('subnet.display_name', input.displayName),
+      ...addressing.violations,
+    ];
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
+    const { tenantId, vpcId, subnetId } = input;
+    const metadata = eventMetadata(context, tenantId, input.requestId);
+    return this.requests.run(
+      {
+        tenantId,
+        requestId: input.requestId,
+        method: 'CreateSubnet',
+        fingerprint: JSON.stringify([
+          vpcId,
+          subnetId,
+          input.displayName,
+          input.cidr,
+          input.gatewayIp,
+        ]),
+        result: operationName(tenantId, randomUUID()),
+      },
+      context,
+      async (operation) => {
+        const undo = new Compensations();
+        await undo.run(async () => {
+          undo.register(() =>
+            this.aggregates.execute(
+              streams.vpc(tenantId, vpcId),
+              vpcDecider,
+              { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner: operation },
+              metadata,
+            ),
+          );
+          await this.aggregates.execute(
+            streams.vpc(tenantId, vpcId),
+            vpcDecider,
+            {
+              type: 'ReserveSubnetCidr',
+              tenantId,
+              vpcId,
+              subnetId,
+              cidr: input.cidr,
+              owner: operation,
+            },
+            metadata,
+          );
+          undo.register(() =>
+            this.aggregates.execute(
+              streams.tenant(tenantId),
+              tenantDecider,
+              { type: 'ReleaseQuota', tenantId, resource: 'subnets', owner: operation },
+              metadata,
+            ),
+          );
+          await this.aggregates.execute(
+            streams.tenant(tenantId),
+            tenantDecider,
+            { type: 'ClaimQuota', tenantId, resource: 'subnets', owner: operation },
+            metadata,
+          );
+          undo.register(() =>
+            this.aggregates.execute(
+              streams.l2VniPool,
+              vniPoolDecider,
+              { type: 'ReleaseVni', owner: operation },
+              metadata,
+            ),
+          );
+          const pool = await this.aggregates.execute(
+            streams.l2VniPool,
+            vniPoolDecider,
+            {
+              type: 'AllocateVni',
+              pool: 'pools/l2-vni',
+              range: this.settings.l2VniRange,
+              owner: operation,
+            },
+            metadata,
+          );
+          const l2Vni = vniOf(pool.state, operation);
+          if (l2Vni === undefined) throw new Error(`no L2 VNI recorded for ${operation}`);
+          await this.aggregates.execute(
+            streams.subnet(tenantId, vpcId, subnetId),
+            subnetDecider,
+            {
+              type: 'CreateSubnet',
+              tenantId,
+              vpcId,
+              subnetId,
+              displayName: input.displayName,
+              cidr: input.cidr,
+              gatewayIp: addressing.gatewayIp,
+              l2Vni,
+              createdBy: operation,
+            },
+            metadata,
+          );
+        });
+        await this.operations.completeAtOnce(
+          operation,
+          subnetName(tenantId, vpcId, subnetId),
+          'create',
+          context,
+        );
+      },
+    );
+  }
+
+  async update(
+    tenantId: string,
+    vpcId: string,
+    subnetId: string,
+    displayName: string | undefined,
+    etag: string | undefined,
+    context: RequestContext,
+  ): Promise<void> {
+    if (displayName === undefined) return;
+    const violations = checkDisplayName('subnet.display_name', displayName);
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
+    await this.aggregates.execute(
+      streams.subnet(tenantId, vpcId, subnetId),
+      subnetDecider,
+      { type: 'UpdateSubnet', tenantId, vpcId, subnetId, displayName, ...(etag ? { etag } : {}) },
+      eventMetadata(context, tenantId),
+    );
+  }
+
+  async delete(
+    tenantId: string,
+    vpcId: string,
+    subnetId: string,
+    etag: string | undefined,
+    requestId: string | undefined,
+    context: RequestContext,
+  ): Promise<string> {
+    const metadata = eventMetadata(context, tenantId, requestId);
+    return this.requests.run(
+      {
+        tenantId,
+        requestId,
+        method: 'DeleteSubnet',
+        fingerprint: JSON.stringify([vpcId, subnetId, etag ?? '']),
+        result: operationName(tenantId, randomUUID()),
+      },
+      context,
+      async (operation) => {
+        const deleted = await this.aggregates.execute(
+          streams.subnet(tenantId, vpcId, subnetId),
+          subnetDecider,
+          { type: 'DeleteSubnet', tenantId, vpcId, subnetId, ...(etag ? { etag } : {}) },
+          metadata,
+        );
+        const event = deleted.events[0];
+        if (event?.type === 'SubnetDeleted') {
+          const owner = event.data.createdBy;
+          await this.aggregates.execute(
+            streams.vpc(tenantId, vpcId),
+            vpcDecider,
+            { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner },
+            metadata,
+          );
+          await this.aggregates.execute(
+            streams.l2VniPool,
+            vniPoolDecider,
+            { type: 'ReleaseVni', owner },
+            metadata,
+          );
+          await this.aggregates.execute(
+            streams.tenant(tenantId),
+            tenantDecider,
+            { type: 'ReleaseQuota', tenantId, resource: 'subnets', owner },
+            metadata,
+          );
+        }
+        await this.operations.completeAtOnce(
+          operation,
+          subnetName(tenantId, vpcId, subnetId),
+          'delete',
+          context,
+        );
+      },
+    );
+  }
+}

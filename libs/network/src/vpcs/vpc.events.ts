@@ -1,0 +1,39 @@
+import type { DomainEvent } from '../shared/decider';
+
+export interface VpcRouting {
+  readonly l3Vni: number;
+  readonly vrfName: string;
+  readonly routeDistinguisher: string;
+  readonly importRouteTargets: readonly string[];
+  readonly exportRouteTargets: readonly string[];
+}
+
+export type VpcCreated = DomainEvent<
+  'VpcCreated',
+  {
+    tenantId: string;
+    vpcId: string;
+    displayName: string;
+    cidrBlocks: readonly string[];
+    routing: VpcRouting;
+    /** The operation that created the VPC: the owner of its quota unit and VNI. */
+    createdBy: string;
+  }
+>;
+export type VpcUpdated = DomainEvent<'VpcUpdated', { displayName: string }>;
+export type VpcDeleted = DomainEvent<
+  'VpcDeleted',
+  { tenantId: string; vpcId: string; l3Vni: number; createdBy: string }
+>;
+/** A subnet's block, held in the VPC so that two subnets of one VPC can never overlap. */
+export type VpcSubnetCidrReserved = DomainEvent<
+  'VpcSubnetCidrReserved',
+  { subnetId: string; cidr: string; owner: string }
+>;
+export type VpcSubnetCidrReleased = DomainEvent<
+  'VpcSubnetCidrReleased',
+  { subnetId: string; cidr: string; owner: string }
+>;
+
+export type VpcEvent =
+  VpcCreated | VpcUpdated | VpcDeleted | VpcSubnetCidrReserved | VpcSubnetCidrReleased;
