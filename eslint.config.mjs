@@ -70,8 +70,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/domain/**/*.ts', '**/*.decider.ts', '**/*.evolve.ts', '**/*.events.ts'],
-    ignores: ['**/*.spec.ts'],
+    // Everything in the network lib is domain code except its application services and adapters.
+    files: ['**/domain/**/*.ts', '**/*.decider.ts', '**/*.events.ts', 'libs/network/src/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/testing/**',
+      '**/*.service.ts',
+      '**/*.projection.ts',
+      '**/*.entity.ts',
+      '**/*.controller.ts',
+      '**/*.module.ts',
+      'libs/network/src/shared/aggregate-store.ts',
+      'libs/network/src/network-services.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', domainRestrictions] },
   },
   {

@@ -7,6 +7,8 @@ export const networkEventCatalog = new EventCatalog({
   TenantDeleted: { current: 1 },
   TenantQuotaClaimed: { current: 1 },
   TenantQuotaReleased: { current: 1 },
+  VpcNameReserved: { current: 1 },
+  VpcNameReleased: { current: 1 },
   VpcCreated: { current: 1 },
   VpcUpdated: { current: 1 },
   VpcDeleted: { current: 1 },

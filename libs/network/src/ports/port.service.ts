@@ -88,20 +88,6 @@ export class PortService {
             throw new NotFoundError(subnetName(tenantId, vpcId, subnetId));
           undo.register(() =>
             this.aggregates.execute(
-              streams.tenant(tenantId),
-              tenantDecider,
-              { type: 'ReleaseQuota', tenantId, resource: 'ports', owner: operation },
-              metadata,
-            ),
-          );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ClaimQuota', tenantId, resource: 'ports', owner: operation },
-            metadata,
-          );
-          undo.register(() =>
-            this.aggregates.execute(
               subnetStream,
               subnetDecider,
               { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner: operation },
@@ -121,6 +107,20 @@ export class PortService {
               macAddress: mac.mac,
               owner: operation,
             },
+            metadata,
+          );
+          undo.register(() =>
+            this.aggregates.execute(
+              streams.tenant(tenantId),
+              tenantDecider,
+              { type: 'ReleaseQuota', tenantId, resource: 'ports', owner: operation },
+              metadata,
+            ),
+          );
+          await this.aggregates.execute(
+            streams.tenant(tenantId),
+            tenantDecider,
+            { type: 'ClaimQuota', tenantId, resource: 'ports', owner: operation },
             metadata,
           );
           const address = allocationOf(allocated.state, portId);

@@ -9,7 +9,7 @@ export function specify<Command, Event extends DomainEvent, State>(
       then: (expected: readonly Event[]) => {
         expect(decider.decide(command, fold(decider, given))).toEqual(expected);
       },
-      thenThrows: (errorType: abstract new (...args: never[]) => Error, message?: RegExp) => {
+      thenThrows: (errorType: new (...args: never[]) => Error, message?: RegExp) => {
         const decide = (): Event[] => decider.decide(command, fold(decider, given));
         expect(decide).toThrow(errorType);
         if (message) expect(decide).toThrow(message);

@@ -12,6 +12,7 @@ import type { VpcEvent, VpcRouting } from './vpc.events';
 export type VpcState =
   | { readonly status: 'Absent' }
   | { readonly status: 'Deleted' }
+  | { readonly status: 'Reserved'; readonly createdBy: string }
   | {
       readonly status: 'Active';
       readonly tenantId: string;
@@ -38,6 +39,8 @@ interface VpcTarget {
 }
 
 export type VpcCommand =
+  | (VpcTarget & { readonly type: 'ReserveVpcName'; readonly createdBy: string })
+  | (VpcTarget & { readonly type: 'ReleaseVpcName'; readonly createdBy: string })
   | (VpcTarget & {
       readonly type: 'CreateVpc';
       readonly displayName: string;
@@ -70,19 +73,34 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
 
   decide(command, state) {
     const name = vpcName(command.tenantId, command.vpcId);
-    if (command.type === 'CreateVpc') {
-      if (state.status === 'Active') {
-        // A retried create of the same operation already happened: nothing more to do.
-        if (state.createdBy === command.createdBy) return [];
-        throw new AlreadyExistsError(name);
+    const ownedBy =
+      state.status === 'Reserved' || state.status === 'Active' ? state.createdBy : undefined;
+    switch (command.type) {
+      case 'ReserveVpcName': {
+        if (ownedBy === command.createdBy) return [];
+        if (ownedBy !== undefined) throw new AlreadyExistsError(name);
+        const { tenantId, vpcId, createdBy } = command;
+        return [{ type: 'VpcNameReserved', data: { tenantId, vpcId, createdBy } }];
       }
-      const { tenantId, vpcId, displayName, cidrBlocks, routing, createdBy } = command;
-      return [
-        {
-          type: 'VpcCreated',
-          data: { tenantId, vpcId, displayName, cidrBlocks, routing, createdBy },
-        },
-      ];
+      case 'ReleaseVpcName':
+        return state.status === 'Reserved' && ownedBy === command.createdBy
+          ? [{ type: 'VpcNameReleased', data: { createdBy: command.createdBy } }]
+          : [];
+      case 'CreateVpc': {
+        // A retried create of the same operation already happened: nothing more to do.
+        if (state.status === 'Active' && ownedBy === command.createdBy) return [];
+        if (ownedBy !== undefined && ownedBy !== command.createdBy)
+          throw new AlreadyExistsError(name);
+        const { tenantId, vpcId, displayName, cidrBlocks, routing, createdBy } = command;
+        return [
+          {
+            type: 'VpcCreated',
+            data: { tenantId, vpcId, displayName, cidrBlocks, routing, createdBy },
+          },
+        ];
+      }
+      default:
+        break;
     }
     if (state.status !== 'Active') throw new NotFoundError(name);
     switch (command.type) {
@@ -126,6 +144,10 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
 
   evolve(state, event) {
     switch (event.type) {
+      case 'VpcNameReserved':
+        return { status: 'Reserved', createdBy: event.data.createdBy };
+      case 'VpcNameReleased':
+        return { status: 'Absent' };
       case 'VpcCreated':
         return { status: 'Active', ...event.data, subnets: new Map(), version: 1 };
       case 'VpcDeleted':

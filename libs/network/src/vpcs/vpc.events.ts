@@ -20,6 +20,13 @@ export type VpcCreated = DomainEvent<
     createdBy: string;
   }
 >;
+/** The first step of a create: the name is taken, so racing creators fail before claiming anything. */
+export type VpcNameReserved = DomainEvent<
+  'VpcNameReserved',
+  { tenantId: string; vpcId: string; createdBy: string }
+>;
+/** A create that failed after reserving the name gives it back. */
+export type VpcNameReleased = DomainEvent<'VpcNameReleased', { createdBy: string }>;
 export type VpcUpdated = DomainEvent<'VpcUpdated', { displayName: string }>;
 export type VpcDeleted = DomainEvent<
   'VpcDeleted',
@@ -36,4 +43,10 @@ export type VpcSubnetCidrReleased = DomainEvent<
 >;
 
 export type VpcEvent =
-  VpcCreated | VpcUpdated | VpcDeleted | VpcSubnetCidrReserved | VpcSubnetCidrReleased;
+  | VpcNameReserved
+  | VpcNameReleased
+  | VpcCreated
+  | VpcUpdated
+  | VpcDeleted
+  | VpcSubnetCidrReserved
+  | VpcSubnetCidrReleased;

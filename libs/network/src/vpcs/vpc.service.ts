@@ -58,6 +58,21 @@ export class VpcService {
       async (operation) => {
         const undo = new Compensations();
         await undo.run(async () => {
+          const vpcStream = streams.vpc(tenantId, vpcId);
+          undo.register(() =>
+            this.aggregates.execute(
+              vpcStream,
+              vpcDecider,
+              { type: 'ReleaseVpcName', tenantId, vpcId, createdBy: operation },
+              metadata,
+            ),
+          );
+          await this.aggregates.execute(
+            vpcStream,
+            vpcDecider,
+            { type: 'ReserveVpcName', tenantId, vpcId, createdBy: operation },
+            metadata,
+          );
           undo.register(() =>
             this.aggregates.execute(
               streams.tenant(tenantId),

@@ -1,0 +1,13 @@
+export * from './shared/errors';
+export * from './shared/resource-names';
+export * from './shared/streams';
+export * from './shared/network-settings';
+export type { RequestContext } from './shared/request-context';
+export { networkEventCatalog } from './network-event-catalog';
+export { createNetworkServices, type NetworkServices } from './network-services';
+export type { Quota, QuotaResource, TenantEvent } from './tenants/tenant.events';
+export type { VpcEvent, VpcRouting } from './vpcs/vpc.events';
+export type { SubnetEvent } from './subnets/subnet.events';
+export type { PortEvent, PortBinding, PortKind } from './ports/port.events';
+export type { OperationEvent, OperationVerb } from './operations/operation.events';
+export type { PortBindingInput } from './ports/port.validation';

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '@loom/event-store';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { createNetworkServices, type NetworkServices } from './network-services';
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  ResourceExhaustedError,
+} from './shared/errors';
+import { overlaps, parseCidr } from './shared/ipv4';
+import type { RequestContext } from './shared/request-context';
+import { tenantDecider } from './tenants/tenant.decider';
+
+const context: RequestContext = { actor: 'portal:test', correlationId: randomUUID() };
+const quota = { vpcs: 100, subnets: 100, ports: 500, floatingIps: 0 };
+
+/**
+ * The invariants hold with several engine replicas writing at once: two sets of services (two
+ * "replicas", each with its own caches and queues) race over one real PostgreSQL.
+ */
+describe('network invariants under concurrency', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let replicas: [NetworkServices, NetworkServices];
+  const replica = (index: number): NetworkServices => replicas[index % 2]!;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = new PostgresEventStore({ pool: database.pool });
+    const settings = {
+      l3VniRange: { first: 50_000, last: 50_009 },
+      l2VniRange: { first: 100_000, last: 100_049 },
+      asn: 65_000,
+    };
+    replicas = [createNetworkServices(store, settings), createNetworkServices(store, settings)];
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  async function countEvents(type: string, streamPrefix: string): Promise<number> {
+    const { rows } = await database.pool.query<{ count: string }>(
+      `SELECT count(*) FROM event_store.events WHERE event_type = $1 AND stream_name LIKE $2`,
+      [type, `${streamPrefix}%`],
+    );
+    return Number(rows[0]?.count);
+  }
+
+  function outcomes<T>(results: PromiseSettledResult<T>[]) {
+    const fulfilled = results.filter((result) => result.status === 'fulfilled');
+    const rejected = results.filter(
+      (result): result is PromiseRejectedResult => result.status === 'rejected',
+    );
+    return { fulfilled, reasons: rejected.map((result) => result.reason as unknown) };
+  }
+
+  it('gives the last free L3 VNIs to exactly as many of 50 racing VPC creates, with no VNI twice', async () => {
+    await replica(0).tenants.create(
+      { tenantId: 'vni-race', displayName: '', quota, requestId: undefined },
+      context,
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, index) =>
+        replica(index).vpcs.create(
+          {
+            tenantId: 'vni-race',
+            vpcId: `vpc-${index}`,
+            displayName: '',
+            cidrBlocks: ['10.0.0.0/16'],
+            requestId: undefined,
+          },
+          context,
+        ),
+      ),
+    );
+    const { fulfilled, reasons } = outcomes(results);
+    expect(fulfilled).toHaveLength(10);
+    expect(reasons).toHaveLength(40);
+    for (const reason of reasons) expect(reason).toBeInstanceOf(ResourceExhaustedError);
+    const { rows } = await database.pool.query<{ vni: number }>(
+      `SELECT (data->'routing'->>'l3Vni')::int AS vni FROM event_store.events WHERE event_type = 'VpcCreated'`,
+    );
+    expect(new Set(rows.map((row) => row.vni)).size).toBe(10);
+    expect(rows).toHaveLength(10);
+    expect(await countEvents('TenantQuotaClaimed', 'tenant-vni-race')).toBe(50);
+    expect(await countEvents('TenantQuotaReleased', 'tenant-vni-race')).toBe(40);
+  });
+
+  it('lets one of 50 racing creates of the same VPC win; the others get ALREADY_EXISTS and leak nothing', async () => {
+    await replica(0).tenants.create(
+      { tenantId: 'same-vpc', displayName: '', quota, requestId: undefined },
+      context,
+    );
+    // Free the VNIs of the previous test's VPCs so this race is about the name only.
+    for (let index = 0; index < 50; index += 1) {
+      await replica(0)
+        .vpcs.delete('vni-race', `vpc-${index}`, undefined, undefined, context)
+        .catch(() => undefined);
+    }
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, index) =>
+        replica(index).vpcs.create(
+          {
+            tenantId: 'same-vpc',
+            vpcId: 'blue',
+            displayName: '',
+            cidrBlocks: ['10.0.0.0/16'],
+            requestId: undefined,
+          },
+          context,
+        ),
+      ),
+    );
+    const { fulfilled, reasons } = outcomes(results);
+    expect(fulfilled).toHaveLength(1);
+    for (const reason of reasons) expect(reason).toBeInstanceOf(AlreadyExistsError);
+    expect(await countEvents('VpcCreated', 'vpc-same-vpc/')).toBe(1);
+    const { state } = await replica(1).aggregates.load('tenant-same-vpc', tenantDecider);
+    expect(state.status === 'Active' && state.claims.vpcs.size).toBe(1);
+  });
+
+  it('never exceeds a tenant quota with 50 racing creates', async () => {
+    await replica(0).tenants.create(
+      {
+        tenantId: 'quota-race',
+        displayName: '',
+        quota: { ...quota, vpcs: 3 },
+        requestId: undefined,
+      },
+      context,
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, index) =>
+        replica(index).vpcs.create(
+          {
+            tenantId: 'quota-race',
+            vpcId: `v${index}`,
+            displayName: '',
+            cidrBlocks: ['10.0.0.0/16'],
+            requestId: undefined,
+          },
+          context,
+        ),
+      ),
+    );
+    const { fulfilled, reasons } = outcomes(results);
+    expect(fulfilled).toHaveLength(3);
+    for (const reason of reasons) expect(reason).toBeInstanceOf(ResourceExhaustedError);
+    expect(await countEvents('VpcCreated', 'vpc-quota-race/')).toBe(3);
+  });
+
+  it('never lets two racing subnets of one VPC overlap, while other VPCs reuse the same CIDR', async () => {
+    const tenantId = 'cidr-race';
+    await replica(0).tenants.create(
+      { tenantId, displayName: '', quota, requestId: undefined },
+      context,
+    );
+    await replica(0).vpcs.create(
+      { tenantId, vpcId: 'a', displayName: '', cidrBlocks: ['10.0.0.0/16'], requestId: undefined },
+      context,
+    );
+    await replica(1).vpcs.create(
+      { tenantId, vpcId: 'b', displayName: '', cidrBlocks: ['10.0.0.0/16'], requestId: undefined },
+      context,
+    );
+    const cidrs = ['10.0.0.0/24', '10.0.0.0/25', '10.0.0.128/25', '10.0.0.0/23', '10.0.0.64/26'];
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, index) =>
+        replica(index).subnets.create(
+          {
+            tenantId,
+            vpcId: 'a',
+            subnetId: `s${index}`,
+            displayName: '',
+            cidr: cidrs[index % cidrs.length]!,
+            gatewayIp: '',
+            requestId: undefined,
+          },
+          context,
+        ),
+      ),
+    );
+    const { fulfilled, reasons } = outcomes(results);
+    expect(fulfilled.length).toBeGreaterThanOrEqual(1);
+    for (const reason of reasons) expect(reason).toBeInstanceOf(FailedPreconditionError);
+    const { rows } = await database.pool.query<{ cidr: string }>(
+      `SELECT data->>'cidr' AS cidr FROM event_store.events WHERE event_type = 'SubnetCreated' AND stream_name LIKE 'subnet-cidr-race/a/%'`,
+    );
+    const blocks = rows.map((row) => row.cidr);
+    for (const [i, a] of blocks.entries()) {
+      for (const b of blocks.slice(i + 1)) {
+        expect(overlaps(parseCidr(a) as never, parseCidr(b) as never)).toBe(false);
+      }
+    }
+    await expect(
+      replica(1).subnets.create(
+        {
+          tenantId,
+          vpcId: 'b',
+          subnetId: 'same',
+          displayName: '',
+          cidr: blocks[0]!,
+          gatewayIp: '',
+          requestId: undefined,
+        },
+        context,
+      ),
+    ).resolves.toMatch(/operations/);
+  });
+
+  it('gives each of 50 racing ports its own IP and runs out cleanly at the last free one', async () => {
+    const tenantId = 'ip-race';
+    await replica(0).tenants.create(
+      { tenantId, displayName: '', quota, requestId: undefined },
+      context,
+    );
+    await replica(0).vpcs.create(
+      { tenantId, vpcId: 'v', displayName: '', cidrBlocks: ['10.0.0.0/16'], requestId: undefined },
+      context,
+    );
+    // A /27 has 30 host addresses; one is the gateway: 29 ports fit.
+    await replica(0).subnets.create(
+      {
+        tenantId,
+        vpcId: 'v',
+        subnetId: 's',
+        displayName: '',
+        cidr: '10.0.1.0/27',
+        gatewayIp: '',
+        requestId: undefined,
+      },
+      context,
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, index) =>
+        replica(index).ports.create(
+          {
+            tenantId,
+            vpcId: 'v',
+            subnetId: 's',
+            portId: `p${index}`,
+            displayName: '',
+            kind: '',
+            fixedIp: '',
+            macAddress: '',
+            binding: {
+              host: `host${index % 3}`,
+              leafSwitch: `leaf${index % 2}`,
+              interface: 'swp1',
+              vlan: 0,
+            },
+            requestId: undefined,
+          },
+          context,
+        ),
+      ),
+    );
+    const { fulfilled, reasons } = outcomes(results);
+    expect(fulfilled).toHaveLength(29);
+    for (const reason of reasons) expect(reason).toBeInstanceOf(ResourceExhaustedError);
+    const { rows } = await database.pool.query<{ ip: string; vlan: number; leaf: string }>(
+      `SELECT data->>'fixedIp' AS ip, (data->'binding'->>'vlan')::int AS vlan, data->'binding'->>'leafSwitch' AS leaf
+       FROM event_store.events WHERE event_type = 'PortCreated' AND stream_name LIKE 'port-ip-race/%'`,
+    );
+    expect(new Set(rows.map((row) => row.ip)).size).toBe(29);
+    expect(rows.map((row) => row.ip)).not.toContain('10.0.1.1');
+    // All ports of one subnet share one VLAN per leaf.
+    expect(new Set(rows.filter((row) => row.leaf === 'leaf0').map((row) => row.vlan)).size).toBe(1);
+    await expect(
+      replica(0).subnets.delete(tenantId, 'v', 's', undefined, undefined, context),
+    ).rejects.toBeInstanceOf(FailedPreconditionError);
+  });
+
+  it('returns the first result for a retried request_id and writes no second resource', async () => {
+    const tenantId = 'retry';
+    const requestId = randomUUID();
+    const create = () =>
+      replica(0).tenants.create({ tenantId, displayName: 'R', quota, requestId }, context);
+    const [first, second] = await Promise.all([create(), create()]);
+    expect(second).toBe(first);
+    const vpcRequest = randomUUID();
+    const createVpc = (index: number) =>
+      replica(index).vpcs.create(
+        {
+          tenantId,
+          vpcId: 'once',
+          displayName: '',
+          cidrBlocks: ['10.0.0.0/16'],
+          requestId: vpcRequest,
+        },
+        context,
+      );
+    const operations = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => createVpc(index)),
+    );
+    expect(new Set(operations).size).toBe(1);
+    expect(await countEvents('VpcCreated', 'vpc-retry/')).toBe(1);
+    expect(await countEvents('OperationStarted', 'operation-retry/')).toBe(1);
+  });
+});
