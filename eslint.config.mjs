@@ -78,6 +78,8 @@ export default tseslint.config(
       '**/*.service.ts',
       '**/*.projection.ts',
       '**/*.entity.ts',
+      '**/*.read-model.ts',
+      'libs/network/src/read-models/**',
       '**/*.controller.ts',
       '**/*.module.ts',
       'libs/network/src/shared/aggregate-store.ts',
