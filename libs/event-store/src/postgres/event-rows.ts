@@ -12,6 +12,10 @@ export interface EventRow {
   recorded_at: Date;
 }
 
+/**
+ * Bigints come back as text (exact in JavaScript). The text columns keep their table names, so any
+ * ORDER BY beside them must name the table's column (`events.global_position`), or it sorts text.
+ */
 export const eventColumns = `event_id::text, stream_name, stream_revision::text, global_position::text,
   event_type, schema_version, data, metadata, recorded_at`;
 

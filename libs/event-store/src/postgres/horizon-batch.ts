@@ -15,10 +15,10 @@ const statement = `
     WHERE global_position > $1 AND global_position < horizon.value
       AND (cardinality($3::text[]) = 0 OR stream_name LIKE ANY($3::text[]))
       AND (cardinality($4::text[]) = 0 OR event_type = ANY($4::text[]))
-    ORDER BY global_position LIMIT $2
+    ORDER BY events.global_position LIMIT $2
   )
   SELECT horizon.value::text AS horizon, batch.* FROM horizon LEFT JOIN batch ON true
-  ORDER BY batch.global_position`;
+  ORDER BY batch.global_position::bigint`;
 
 /** The LEFT JOIN gives one row of nulls beside the horizon when the batch is empty. */
 type HorizonRow = { horizon: string } & (EventRow | { [K in keyof EventRow]: null });

@@ -60,3 +60,60 @@ describe('PostgreSQL global order with a late commit', () => {
     }
   });
 });
+
+/**
+ * Positions carry the transaction id, so they gain a digit as the server ages (at xid 1526, 15259,
+ * ...). Ordering must stay numeric across that boundary: it once sorted the text form.
+ */
+describe('PostgreSQL order across a change in the number of digits of positions', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = new PostgresEventStore({ pool: database.pool, pollIntervalMs: 10 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  async function burnTransactionIdsUntilMoreDigits(): Promise<void> {
+    const digits = async (): Promise<number> => {
+      const { rows } = await database.pool.query<{ position: string }>(
+        `SELECT (pg_current_xact_id()::text::bigint << 16)::text AS position`,
+      );
+      return rows[0]!.position.length;
+    };
+    const start = await digits();
+    while ((await digits()) === start) {
+      await database.pool.query(
+        `DO $$ BEGIN FOR i IN 1..200 LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$`,
+      );
+    }
+  }
+
+  it('keeps readStream, readAll and subscriptions in numeric order', async () => {
+    const prefix = uniquePrefix('digits');
+    const stream = `${prefix}s`;
+    const subscription = store.subscribeToAll({
+      from: 'start',
+      filter: { streamPrefixes: [prefix] },
+      batchSize: 3,
+    });
+    const received = take(subscription, 24, 30_000);
+    for (let index = 0; index < 12; index += 1) await store.append(stream, newEvents(1), 'any');
+    await burnTransactionIdsUntilMoreDigits();
+    for (let index = 0; index < 12; index += 1) await store.append(stream, newEvents(1), 'any');
+
+    const revisions = (await store.readStream(stream)).map((event) => event.revision);
+    expect(revisions).toEqual(Array.from({ length: 24 }, (_, index) => index));
+    const backwards = await store.readStream(stream, { direction: 'backwards', maxCount: 3 });
+    expect(backwards.map((event) => event.revision)).toEqual([23, 22, 21]);
+    const all = [];
+    for await (const event of store.readAll({ filter: { streamPrefixes: [prefix] }, batchSize: 5 }))
+      all.push(event);
+    expect(all.map((event) => event.revision)).toEqual(revisions);
+    expect((await received).map((event) => event.revision)).toEqual(revisions);
+  });
+});

@@ -99,7 +99,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${eventColumns} FROM event_store.events
        WHERE stream_name = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
-       ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+       ORDER BY events.stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [stream, from, options.maxCount ?? null],
     );
     return rows.map(toRecordedEvent);
