@@ -1,0 +1,67 @@
+import type { EventFilter } from '@loom/event-store';
+import type { Pool } from 'pg';
+import { filterCondition, filterParameters } from './event-filter-sql';
+
+/**
+ * What the runner asks the event log besides subscribing to it: where its head is and how far a
+ * projection trails it. Backend-specific, as the event store port exposes neither.
+ */
+export interface EventLogProbe {
+  /** Position of the newest committed event matching the filter; undefined when there is none. */
+  headPosition(filter?: EventFilter): Promise<bigint | undefined>;
+  /** How many committed events matching the filter lie after `after` (undefined: all), counting up to `limit`. */
+  countAfter(
+    after: bigint | undefined,
+    filter: EventFilter | undefined,
+    limit: number,
+  ): Promise<number>;
+}
+
+type Queryable = Pick<Pool, 'query'>;
+
+/**
+ * The probe of the PostgreSQL event store. It reads committed rows, including those above the
+ * readers' horizon: an event committed after a still-running transaction counts as lag, since
+ * subscribers cannot see it yet.
+ */
+export class PostgresEventLogProbe implements EventLogProbe {
+  constructor(private readonly pool: Queryable) {}
+
+  headPosition(filter?: EventFilter): Promise<bigint | undefined> {
+    return readEventLogHead(this.pool, filter);
+  }
+
+  async countAfter(
+    after: bigint | undefined,
+    filter: EventFilter | undefined,
+    limit: number,
+  ): Promise<number> {
+    const { streamPatterns, eventTypes } = filterParameters(filter);
+    // The LIMIT bounds the cost of asking a far-behind projection (a rebuild) for its lag.
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*)::text AS count FROM (
+         SELECT 1 FROM event_store.events
+         WHERE global_position > $1 AND ${filterCondition(2)}
+         LIMIT $4) AS behind`,
+      [(after ?? -1n).toString(), streamPatterns, eventTypes, limit],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+}
+
+/**
+ * The newest committed position of the PostgreSQL event log (matching the filter, if given):
+ * wait for it to read your own writes and everything committed before them.
+ */
+export async function readEventLogHead(
+  pool: Queryable,
+  filter?: EventFilter,
+): Promise<bigint | undefined> {
+  const { streamPatterns, eventTypes } = filterParameters(filter);
+  const { rows } = await pool.query<{ head: string | null }>(
+    `SELECT max(global_position)::text AS head FROM event_store.events WHERE ${filterCondition(1)}`,
+    [streamPatterns, eventTypes],
+  );
+  const head = rows[0]?.head;
+  return head === null || head === undefined ? undefined : BigInt(head);
+}

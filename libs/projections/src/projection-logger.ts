@@ -1,0 +1,6 @@
+/** The part of a pino logger (see @loom/logging) the runner writes to. */
+export interface ProjectionLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
