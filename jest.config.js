@@ -2,7 +2,16 @@
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+    // jose 6 ships only ES modules: Node 20.19+ require()s them natively, Jest's CommonJS runtime
+    // cannot (before Node 24.9), so Jest compiles that one package to CommonJS.
+    '/node_modules/jose/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, isolatedModules: true } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^@loom/([^/]+)$': '<rootDir>/libs/$1/src',
     '^@loom/([^/]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

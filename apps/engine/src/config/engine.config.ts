@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -8,12 +9,31 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   ValidateIf,
   validateSync,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+const HOST = /^[A-Za-z0-9.:-]+$/;
+
+/** A file the engine can read now, so that a wrong path is reported with the other problems. */
+@ValidatorConstraint({ name: 'readableFile' })
+class ReadableFile implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      accessSync(value, constants.R_OK);
+      return statSync(value).isFile();
+    } catch {
+      return false;
+    }
+  }
+}
 
 /** Every setting the engine reads, from environment variables; see the README's configuration table. */
 export class EngineConfig {
@@ -50,6 +70,36 @@ export class EngineConfig {
       'EVENTSTORE_URL must be an esdb:// connection string when LOOM_EVENT_STORE=eventstoredb',
   })
   EVENTSTORE_URL?: string;
+
+  @Matches(HOST, { message: 'LOOM_GRPC_HOST must be a host name or IP address' })
+  LOOM_GRPC_HOST = '0.0.0.0';
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_GRPC_PORT must be a port number' })
+  @Min(1)
+  @Max(65535)
+  LOOM_GRPC_PORT = 50051;
+
+  @Matches(HOST, { message: 'LOOM_HTTP_HOST must be a host name or IP address' })
+  LOOM_HTTP_HOST = '0.0.0.0';
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_HTTP_PORT must be a port number' })
+  @Min(1)
+  @Max(65535)
+  LOOM_HTTP_PORT = 8080;
+
+  @IsOptional()
+  @Validate(ReadableFile, {
+    message: 'LOOM_JWT_PUBLIC_KEY must name a readable PEM or JWK file',
+  })
+  LOOM_JWT_PUBLIC_KEY?: string;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_SHUTDOWN_GRACE_MS must be an integer' })
+  @Min(0)
+  @Max(600_000)
+  LOOM_SHUTDOWN_GRACE_MS = 10_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOOM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',

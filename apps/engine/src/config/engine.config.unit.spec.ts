@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidConfigError, loadEngineConfig } from './engine.config';
 
 describe('loadEngineConfig', () => {
@@ -7,8 +10,65 @@ describe('loadEngineConfig', () => {
       LOOM_EMBEDDED_PG_PORT: 54329,
       LOOM_EVENT_STORE: 'postgres',
       LOOM_LOG_LEVEL: 'info',
+      LOOM_GRPC_HOST: '0.0.0.0',
+      LOOM_GRPC_PORT: 50051,
+      LOOM_HTTP_HOST: '0.0.0.0',
+      LOOM_HTTP_PORT: 8080,
+      LOOM_SHUTDOWN_GRACE_MS: 10_000,
     });
     expect(loadEngineConfig({}).DATABASE_URL).toBeUndefined();
+    expect(loadEngineConfig({}).LOOM_JWT_PUBLIC_KEY).toBeUndefined();
+  });
+
+  it('reads the API listeners and an external token key file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-config-'));
+    try {
+      const keyFile = join(dir, 'portal.pem');
+      writeFileSync(keyFile, '-----BEGIN PUBLIC KEY-----\n');
+      const config = loadEngineConfig({
+        LOOM_GRPC_HOST: '127.0.0.1',
+        LOOM_GRPC_PORT: '6001',
+        LOOM_HTTP_PORT: '6002',
+        LOOM_JWT_PUBLIC_KEY: keyFile,
+        LOOM_SHUTDOWN_GRACE_MS: '0',
+      });
+      expect(config).toMatchObject({
+        LOOM_GRPC_HOST: '127.0.0.1',
+        LOOM_GRPC_PORT: 6001,
+        LOOM_HTTP_PORT: 6002,
+        LOOM_JWT_PUBLIC_KEY: keyFile,
+        LOOM_SHUTDOWN_GRACE_MS: 0,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses bad API listeners and a token key file that is not there', () => {
+    let refused: unknown;
+    try {
+      loadEngineConfig({
+        LOOM_GRPC_PORT: '0',
+        LOOM_HTTP_PORT: 'http',
+        LOOM_GRPC_HOST: 'not a host',
+        LOOM_JWT_PUBLIC_KEY: '/nonexistent/portal.pem',
+        LOOM_SHUTDOWN_GRACE_MS: '-1',
+      });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(InvalidConfigError);
+    expect(refused).toEqual(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          expect.stringContaining('LOOM_GRPC_PORT'),
+          'LOOM_HTTP_PORT must be a port number',
+          'LOOM_GRPC_HOST must be a host name or IP address',
+          'LOOM_JWT_PUBLIC_KEY must name a readable PEM or JWK file',
+          expect.stringContaining('LOOM_SHUTDOWN_GRACE_MS'),
+        ]) as unknown,
+      }),
+    );
   });
 
   it('reads numbers and an external database', () => {

@@ -7,9 +7,9 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgresServer,
 } from '@loom/postgres';
-import { eventStoreMigrations } from '@loom/event-store';
 import type { Logger } from '@loom/logging';
 import type { EngineConfig } from '../config/engine.config';
+import { engineMigrations } from './migrations';
 
 /** Loom's PostgreSQL: the server named by DATABASE_URL, or an embedded one in the data directory. */
 export class DatabaseConnection {
@@ -37,7 +37,7 @@ export class DatabaseConnection {
       url = server.urlFor('loom');
       logger.info({ dataDir, port: config.LOOM_EMBEDDED_PG_PORT }, 'embedded PostgreSQL started');
     }
-    const migrations = await runMigrations(url, eventStoreMigrations);
+    const migrations = await runMigrations(url, engineMigrations);
     if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
     const pool = createPool(url, config.LOOM_DB_POOL_SIZE, (error) => {
       logger.warn({ err: error }, 'idle database connection lost');

@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
 import { streams } from '../shared/streams';
 import { operationDecider } from './operation.decider';
 import type { OperationVerb } from './operation.events';
+
+/** A fresh operation id: a UUID behind a letter, as resource ids must start with one (AIP-122). */
+export function newOperationId(): string {
+  return `op-${randomUUID()}`;
+}
 
 export function splitOperationName(name: string): { tenantId: string; operationId: string } {
   const [, tenantId = '', , operationId = ''] = name.split('/');

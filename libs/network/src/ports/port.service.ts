@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { OperationService } from '../operations/operation.service';
+import { newOperationId, type OperationService } from '../operations/operation.service';
 import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
 import type { RequestService } from '../requests/request.service';
 import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
@@ -77,7 +76,7 @@ export class PortService {
           input.macAddress,
           input.binding ?? null,
         ]),
-        result: operationName(tenantId, randomUUID()),
+        result: operationName(tenantId, newOperationId()),
       },
       context,
       async (operation) => {
@@ -235,7 +234,7 @@ export class PortService {
         requestId,
         method: 'DeletePort',
         fingerprint: JSON.stringify([vpcId, subnetId, portId, etag ?? '']),
-        result: operationName(tenantId, randomUUID()),
+        result: operationName(tenantId, newOperationId()),
       },
       context,
       async (operation) => {

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { OperationService } from '../operations/operation.service';
+import { newOperationId, type OperationService } from '../operations/operation.service';
 import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
 import type { RequestService } from '../requests/request.service';
 import { tenantDecider } from '../tenants/tenant.decider';
@@ -59,7 +58,7 @@ export class SubnetService {
           input.cidr,
           input.gatewayIp,
         ]),
-        result: operationName(tenantId, randomUUID()),
+        result: operationName(tenantId, newOperationId()),
       },
       context,
       async (operation) => {
@@ -182,7 +181,7 @@ export class SubnetService {
         requestId,
         method: 'DeleteSubnet',
         fingerprint: JSON.stringify([vpcId, subnetId, etag ?? '']),
-        result: operationName(tenantId, randomUUID()),
+        result: operationName(tenantId, newOperationId()),
       },
       context,
       async (operation) => {

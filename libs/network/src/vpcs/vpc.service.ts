@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { OperationService } from '../operations/operation.service';
+import { newOperationId, type OperationService } from '../operations/operation.service';
 import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
 import type { RequestService } from '../requests/request.service';
 import { tenantDecider } from '../tenants/tenant.decider';
@@ -52,7 +51,7 @@ export class VpcService {
         requestId: input.requestId,
         method: 'CreateVpc',
         fingerprint: JSON.stringify([vpcId, input.displayName, input.cidrBlocks]),
-        result: operationName(tenantId, randomUUID()),
+        result: operationName(tenantId, newOperationId()),
       },
       context,
       async (operation) => {
@@ -161,7 +160,7 @@ export class VpcService {
         requestId,
         method: 'DeleteVpc',
         fingerprint: JSON.stringify([vpcId, etag ?? '']),
-        result: operationName(tenantId, randomUUID()),
+        result: operationName(tenantId, newOperationId()),
       },
       context,
       async (operation) => {

@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestMicroservice, Transport, type GrpcOptions } from '@nestjs/microservices';
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { LOOM_PACKAGE, loadLoomPackageDefinition } from '@loom/api-contract';
+import { Authenticator, authenticationInterceptor, GrpcAuthGuard } from '@loom/access';
+import type { EngineConfig } from '../../config/engine.config';
+import { GrpcExceptionFilter } from '../errors/grpc-exception.filter';
+import { GrpcServerLifecycle } from './grpc-server.lifecycle';
+
+export type GrpcListenConfig = Pick<EngineConfig, 'LOOM_GRPC_HOST' | 'LOOM_GRPC_PORT'>;
+
+/**
+ * Attaches the loom.v1 gRPC server to the Nest application (a hybrid app: HTTP and gRPC share the
+ * modules). Every Nest gRPC handler goes through the auth guard and the exception filter; calls
+ * to any loom.v1 method are authenticated first by an interceptor; health and reflection are open.
+ * Then: app.init(), app.startAllMicroservices(), GrpcServerLifecycle.markServing().
+ */
+export function connectGrpcEdge(app: INestApplication, config: GrpcListenConfig): void {
+  const lifecycle = app.get(GrpcServerLifecycle);
+  const options: GrpcOptions = {
+    transport: Transport.GRPC,
+    options: {
+      url: `${config.LOOM_GRPC_HOST}:${config.LOOM_GRPC_PORT}`,
+      package: LOOM_PACKAGE,
+      // Loaded here, with the options the generated types describe, so proto-loader is configured
+      // in one place (libs/api-contract) for the server and every client.
+      packageDefinition: loadLoomPackageDefinition(),
+      channelOptions: {
+        interceptors: [
+          authenticationInterceptor(app.get(Authenticator), (path) =>
+            path.startsWith(`/${LOOM_PACKAGE}.`),
+          ),
+        ],
+      },
+      onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
+        lifecycle.onServerCreated(server, definition);
+      },
+    },
+  };
+  // Deferred, so the guard and filter below are in place when Nest wraps the handlers (it reads
+  // the global enhancers once, when it registers them). The application runs the modules' init
+  // hooks (app.init()); the microservice must not run them a second time.
+  const microservice = app.connectMicroservice<GrpcOptions>(options, { deferInitialization: true });
+  if (!(microservice instanceof NestMicroservice)) throw new Error('unexpected Nest microservice');
+  microservice.setIsInitHookCalled(true);
+  microservice.useGlobalGuards(app.get(GrpcAuthGuard));
+  microservice.useGlobalFilters(app.get(GrpcExceptionFilter));
+}

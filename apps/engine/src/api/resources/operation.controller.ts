@@ -1,0 +1,74 @@
+import { Controller, Inject } from '@nestjs/common';
+import type { Metadata } from '@grpc/grpc-js';
+import {
+  OperationServiceControllerMethods,
+  durationToMillis,
+  parseOperationName,
+  parseTenantName,
+  type GetOperationRequest,
+  type ListOperationsRequest,
+  type ListOperationsResponse,
+  type Operation,
+  type OperationServiceController,
+  type WaitOperationRequest,
+} from '@loom/api-contract';
+import { InvalidArgumentError, NetworkQueries } from '@loom/network';
+import { normalizePageSize, PageTokenCodec } from '../shared';
+import { authorize } from './call-context';
+import { readOperation } from './read-operation';
+import { toOperation } from './resource-mapping';
+
+const isName = (value: unknown): value is string => typeof value === 'string';
+const maxWaitMs = 60_000;
+const defaultWaitMs = 30_000;
+
+@Controller()
+@OperationServiceControllerMethods()
+export class OperationController implements OperationServiceController {
+  constructor(
+    @Inject(NetworkQueries) private readonly queries: NetworkQueries,
+    @Inject(PageTokenCodec) private readonly pageTokens: PageTokenCodec,
+  ) {}
+
+  async getOperation(request: GetOperationRequest, metadata?: Metadata): Promise<Operation> {
+    const { tenant } = parseOperationName(request.name);
+    authorize(metadata, 'read', tenant, request.name);
+    return readOperation(this.queries, request.name);
+  }
+
+  async listOperations(
+    request: ListOperationsRequest,
+    metadata?: Metadata,
+  ): Promise<ListOperationsResponse> {
+    const { tenant } = parseTenantName(request.parent, 'parent');
+    authorize(metadata, 'read', tenant, request.parent);
+    const size = normalizePageSize(request.pageSize);
+    const scope = `ListOperations ${request.parent}`;
+    const page = await this.queries.operations(
+      request.parent,
+      size,
+      this.pageTokens.decode(request.pageToken, scope, isName),
+    );
+    return {
+      operations: page.rows.map(toOperation),
+      nextPageToken:
+        page.nextAfter === undefined ? '' : this.pageTokens.encode(page.nextAfter, scope),
+    };
+  }
+
+  /** Polls the read model until the operation is done or the timeout passes (AIP-151). */
+  async waitOperation(request: WaitOperationRequest, metadata?: Metadata): Promise<Operation> {
+    const { tenant } = parseOperationName(request.name);
+    authorize(metadata, 'read', tenant, request.name);
+    const timeout = durationToMillis(request.timeout) ?? defaultWaitMs;
+    if (timeout < 0 || timeout > maxWaitMs) {
+      throw new InvalidArgumentError([{ field: 'timeout', description: 'must be from 0 to 60 s' }]);
+    }
+    const deadline = Date.now() + (timeout === 0 ? defaultWaitMs : timeout);
+    for (;;) {
+      const operation = await readOperation(this.queries, request.name);
+      if (operation.done || Date.now() >= deadline) return operation;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ApiModule } from '../api.module';
+import { OperationController } from './operation.controller';
+import { PortController } from './port.controller';
+import { SubnetController } from './subnet.controller';
+import { TenantController } from './tenant.controller';
+import { VpcController } from './vpc.controller';
+import { WatchController } from './watch.controller';
+
+/** The loom.v1 gRPC services the cloud portal calls. */
+@Module({
+  imports: [ApiModule],
+  controllers: [
+    TenantController,
+    VpcController,
+    SubnetController,
+    PortController,
+    OperationController,
+    WatchController,
+  ],
+})
+export class ResourcesModule {}

@@ -1,0 +1,93 @@
+import { Controller, Inject } from '@nestjs/common';
+import type { Metadata } from '@grpc/grpc-js';
+import { Observable } from 'rxjs';
+import {
+  ChangeType,
+  WatchServiceControllerMethods,
+  parseTenantName,
+  type ResourceChange,
+  type WatchRequest,
+  type WatchServiceController,
+} from '@loom/api-contract';
+import type { EventStore } from '@loom/event-store';
+import { NetworkQueries, tenantStreamPrefixes } from '@loom/network';
+import type { ProjectionRunner } from '@loom/projections';
+import { EVENT_STORE } from '../../event-store/event-store.module';
+import { PROJECTION_RUNNER } from '../../network/network.tokens';
+import { authorize } from './call-context';
+import { toOperation, toPort, toSubnet, toTenant, toVpc } from './resource-mapping';
+import { changeOf, type WatchedChange } from './watch-changes';
+
+const projectionWaitMs = 10_000;
+
+@Controller()
+@WatchServiceControllerMethods()
+export class WatchController implements WatchServiceController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    @Inject(NetworkQueries) private readonly queries: NetworkQueries,
+  ) {}
+
+  /** Every change to the tenant's resources from now on, in commit order, until the client cancels. */
+  watch(request: WatchRequest, metadata?: Metadata): Observable<ResourceChange> {
+    const { tenant } = parseTenantName(request.parent, 'parent');
+    authorize(metadata, 'read', tenant, request.parent);
+    return new Observable<ResourceChange>((subscriber) => {
+      const subscription = this.store.subscribeToAll({
+        from: 'end',
+        filter: { streamPrefixes: tenantStreamPrefixes(tenant) },
+      });
+      void (async () => {
+        for await (const event of subscription) {
+          const change = changeOf(event.stream, event.type);
+          if (!change) continue;
+          await this.projections.waitForPosition(
+            change.projection,
+            event.position,
+            projectionWaitMs,
+          );
+          subscriber.next({
+            ...(await this.resourceOf(change)),
+            position: event.position.toString(),
+          });
+        }
+      })().then(
+        () => {
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          subscriber.error(error);
+        },
+      );
+      return () => void subscription.close();
+    });
+  }
+
+  private async resourceOf(change: WatchedChange): Promise<Omit<ResourceChange, 'position'>> {
+    const base = { type: change.type, resourceName: change.name };
+    if (change.type === ChangeType.DELETED) return base;
+    switch (change.resource) {
+      case 'tenant': {
+        const row = await this.queries.tenant(change.name);
+        return row ? { ...base, tenant: toTenant(row) } : base;
+      }
+      case 'vpc': {
+        const row = await this.queries.vpc(change.name);
+        return row ? { ...base, vpc: toVpc(row) } : base;
+      }
+      case 'subnet': {
+        const row = await this.queries.subnet(change.name);
+        return row ? { ...base, subnet: toSubnet(row) } : base;
+      }
+      case 'port': {
+        const row = await this.queries.port(change.name);
+        return row ? { ...base, port: toPort(row) } : base;
+      }
+      case 'operation': {
+        const row = await this.queries.operation(change.name);
+        return row ? { ...base, operation: toOperation(row) } : base;
+      }
+    }
+  }
+}

@@ -1,0 +1,10 @@
+import { eventStoreMigrations } from '@loom/event-store';
+import { networkReadModelMigrations } from '@loom/network';
+import { projectionMigrations } from '@loom/projections';
+
+/** Every schema change of the engine's database, in the order they were written. */
+export const engineMigrations = [
+  ...eventStoreMigrations,
+  ...projectionMigrations,
+  ...networkReadModelMigrations,
+];

@@ -1,0 +1,103 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '@loom/event-store';
+import type { Logger } from '@loom/logging';
+import {
+  createNetworkServices,
+  defaultNetworkSettings,
+  NetworkQueries,
+  networkProjections,
+} from '@loom/network';
+import {
+  createReadModelDataSource,
+  PostgresEventLogProbe,
+  ProjectionRunner,
+  projectionEntities,
+} from '@loom/projections';
+import { LOGGER } from '../config/config.module';
+import { DatabaseConnection } from '../database/database-connection';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { NETWORK_SERVICES, PROJECTION_RUNNER } from './network.tokens';
+
+const READ_MODELS = Symbol('READ_MODELS');
+const readYourWritesTimeoutMs = 10_000;
+
+/**
+ * The tenant network features: the services that turn intents into events, the projections
+ * that keep the read models, and the queries the API reads them with.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: NETWORK_SERVICES,
+      inject: [EVENT_STORE],
+      useFactory: (store: EventStore) => createNetworkServices(store, defaultNetworkSettings),
+    },
+    {
+      provide: READ_MODELS,
+      inject: [DatabaseConnection, LOGGER],
+      useFactory: async (database: DatabaseConnection, logger: Logger) => {
+        const dataSource = createReadModelDataSource(
+          database.url,
+          projectionEntities(networkProjections),
+          [],
+          {
+            poolSize: 10,
+            onIdleError: (error) => {
+              logger.warn({ err: error }, 'idle read-model connection lost');
+            },
+          },
+        );
+        return dataSource.initialize();
+      },
+    },
+    {
+      provide: PROJECTION_RUNNER,
+      inject: [READ_MODELS, EVENT_STORE, DatabaseConnection, LOGGER],
+      useFactory: (
+        dataSource: DataSource,
+        store: EventStore,
+        database: DatabaseConnection,
+        logger: Logger,
+      ) =>
+        new ProjectionRunner({
+          dataSource,
+          store,
+          eventLog: new PostgresEventLogProbe(database.pool),
+          projections: networkProjections,
+          logger: logger.child({ component: 'projections' }),
+        }),
+    },
+    {
+      provide: NetworkQueries,
+      inject: [READ_MODELS, PROJECTION_RUNNER],
+      useFactory: (dataSource: DataSource, runner: ProjectionRunner) =>
+        new NetworkQueries(dataSource, (projection) =>
+          runner.waitForHead(projection, readYourWritesTimeoutMs),
+        ),
+    },
+  ],
+  exports: [NETWORK_SERVICES, PROJECTION_RUNNER, NetworkQueries],
+})
+export class NetworkModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.readModels.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+import {
+  Metadata,
+  ServerInterceptingCall,
+  status,
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+} from '@grpc/grpc-js';
+import { UnauthenticatedError } from '@loom/network/shared/errors';
+import type { Authenticator } from './authenticator';
+
+/**
+ * Authenticates calls to the protected methods before grpc-js looks for their handler. The Nest
+ * guard alone would miss the methods no controller implements yet (grpc-js answers those itself),
+ * and an unauthenticated caller should not learn which methods exist. Health and reflection stay
+ * open: `protects` decides by method path.
+ */
+export function authenticationInterceptor(
+  authenticator: Authenticator,
+  protects: (path: string) => boolean,
+): ServerInterceptor {
+  return (method, call: ServerInterceptingCallInterface): ServerInterceptingCall => {
+    if (!protects(method.path)) return new ServerInterceptingCall(call);
+    return new ServerInterceptingCall(call, {
+      start: (next) => {
+        next({
+          onReceiveMetadata: (metadata, proceed) => {
+            authenticator.authenticate(metadata).then(
+              () => {
+                proceed(metadata);
+              },
+              (error: unknown) => {
+                call.sendStatus({
+                  code:
+                    error instanceof UnauthenticatedError
+                      ? status.UNAUTHENTICATED
+                      : status.INTERNAL,
+                  details: error instanceof UnauthenticatedError ? error.message : 'internal error',
+                  metadata: new Metadata(),
+                });
+              },
+            );
+          },
+        });
+      },
+    });
+  };
+}

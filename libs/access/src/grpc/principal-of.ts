@@ -1,0 +1,28 @@
+import type { Metadata } from '@grpc/grpc-js';
+import { UnauthenticatedError } from '@loom/network/shared/errors';
+import type { Principal } from '../principal';
+
+/**
+ * The principal of each call, keyed by the call's Metadata object: grpc-js hands that same object
+ * to the authentication interceptor, the guard and the handler, and a WeakMap lets it go with the
+ * call.
+ */
+const principals = new WeakMap<Metadata, Principal>();
+
+export function attachPrincipal(metadata: Metadata, principal: Principal): void {
+  principals.set(metadata, principal);
+}
+
+export function findPrincipal(metadata: Metadata | undefined): Principal | undefined {
+  return metadata === undefined ? undefined : principals.get(metadata);
+}
+
+/**
+ * For handlers: `principalOf(metadata)` with the metadata argument of a generated controller
+ * method. Throws UNAUTHENTICATED if the call was never authenticated (a wiring mistake).
+ */
+export function principalOf(metadata: Metadata | undefined): Principal {
+  const principal = findPrincipal(metadata);
+  if (principal === undefined) throw new UnauthenticatedError('the call is not authenticated');
+  return principal;
+}

@@ -1,0 +1,27 @@
+// The loom.v1 API contract: generated message types and NestJS service interfaces (see
+// buf.gen.yaml), how the protos are loaded at run time, and the small codecs both sides share.
+export * from './generated/loom/v1/tenant';
+export * from './generated/loom/v1/vpc';
+export * from './generated/loom/v1/subnet';
+export * from './generated/loom/v1/port';
+export * from './generated/loom/v1/operation';
+export * from './generated/loom/v1/watch';
+export type { Timestamp } from './generated/google/protobuf/timestamp';
+export type { Duration } from './generated/google/protobuf/duration';
+export type { Any } from './generated/google/protobuf/any';
+export type { Status } from './generated/google/rpc/status';
+export type {
+  BadRequest,
+  BadRequest_FieldViolation,
+  ErrorInfo,
+  PreconditionFailure,
+  PreconditionFailure_Violation,
+  QuotaFailure,
+  QuotaFailure_Violation,
+  ResourceInfo,
+} from './generated/google/rpc/error_details';
+export * from './proto-loading';
+export * from './field-mask';
+export * from './resource-names';
+export * from './timestamps';
+export * from './status-details';

@@ -1,0 +1,40 @@
+import { durationToMillis, timestampToDate, toTimestamp } from './timestamps';
+
+describe('timestamps', () => {
+  it('come from Dates, to the millisecond', () => {
+    expect(toTimestamp(new Date('2025-03-01T10:20:30.456Z'))).toEqual({
+      seconds: String(Date.UTC(2025, 2, 1, 10, 20, 30) / 1000),
+      nanos: 456_000_000,
+    });
+    expect(toTimestamp(new Date(-1500))).toEqual({ seconds: '-2', nanos: 500_000_000 });
+  });
+
+  it('come from ISO strings with their full precision and offset', () => {
+    const base = Date.UTC(2025, 2, 1, 10, 20, 30) / 1000;
+    expect(toTimestamp('2025-03-01T10:20:30Z')).toEqual({ seconds: String(base), nanos: 0 });
+    expect(toTimestamp('2025-03-01T10:20:30.123456Z')).toEqual({
+      seconds: String(base),
+      nanos: 123_456_000,
+    });
+    expect(toTimestamp('2025-03-01 12:20:30.000000001+02')).toEqual({
+      seconds: String(base),
+      nanos: 1,
+    });
+    expect(toTimestamp('2025-03-01T05:20:30.5-05:00')).toEqual({
+      seconds: String(base),
+      nanos: 500_000_000,
+    });
+  });
+
+  it('refuse what is not an instant', () => {
+    expect(() => toTimestamp('yesterday')).toThrow(/ISO 8601/);
+    expect(() => toTimestamp('2025-03-01T10:20:30')).toThrow(/ISO 8601/);
+    expect(() => toTimestamp(new Date('nope'))).toThrow(/valid date/);
+  });
+
+  it('convert back to Dates and durations to milliseconds', () => {
+    expect(timestampToDate({ seconds: '1', nanos: 250_000_000 })).toEqual(new Date(1250));
+    expect(durationToMillis({ seconds: '30', nanos: 5_000_000 })).toBe(30_005);
+    expect(durationToMillis(null)).toBeUndefined();
+  });
+});
