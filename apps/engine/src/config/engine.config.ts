@@ -35,6 +35,17 @@ class ReadableFile implements ValidatorConstraintInterface {
   }
 }
 
+const vniRangePattern = /^([1-9]\d{0,7})-([1-9]\d{0,7})$/;
+
+@ValidatorConstraint({ name: 'ascendingRange' })
+class AscendingRange implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || !vniRangePattern.test(value)) return true;
+    const { first, last } = parseVniRange(value);
+    return first <= last && last <= 16_777_215;
+  }
+}
+
 /** Every setting the engine reads, from environment variables; see the README's configuration table. */
 export class EngineConfig {
   @IsString()
@@ -101,10 +112,35 @@ export class EngineConfig {
   @Max(600_000)
   LOOM_SHUTDOWN_GRACE_MS = 10_000;
 
+  /** VNIs are 24-bit; a range is `first-last`. */
+  @Matches(vniRangePattern, {
+    message: 'LOOM_L3_VNI_RANGE must be a VNI range such as 50000-59999',
+  })
+  @Validate(AscendingRange, { message: 'LOOM_L3_VNI_RANGE must run from a lower to a higher VNI' })
+  LOOM_L3_VNI_RANGE = '50000-59999';
+
+  @Matches(vniRangePattern, {
+    message: 'LOOM_L2_VNI_RANGE must be a VNI range such as 100000-199999',
+  })
+  @Validate(AscendingRange, { message: 'LOOM_L2_VNI_RANGE must run from a lower to a higher VNI' })
+  LOOM_L2_VNI_RANGE = '100000-199999';
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_FABRIC_ASN must be a 2-byte BGP ASN (1-65534)' })
+  @Min(1)
+  @Max(65534)
+  LOOM_FABRIC_ASN = 65000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOOM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
   LOOM_LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+}
+
+/** The first and last VNI of a `first-last` range (checked by the decorators above). */
+export function parseVniRange(text: string): { first: number; last: number } {
+  const [first = 0, last = 0] = text.split('-').map(Number);
+  return { first, last };
 }
 
 export class InvalidConfigError extends Error {

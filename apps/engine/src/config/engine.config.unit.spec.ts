@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidConfigError, loadEngineConfig } from './engine.config';
+import { InvalidConfigError, loadEngineConfig, parseVniRange } from './engine.config';
 
 describe('loadEngineConfig', () => {
   it('gives the embedded defaults when nothing is set', () => {
@@ -98,5 +98,19 @@ describe('loadEngineConfig', () => {
         ]),
       );
     }
+  });
+
+  it('reads VNI ranges and refuses reversed or malformed ones', () => {
+    const config = loadEngineConfig({ LOOM_L3_VNI_RANGE: '7000-7099' });
+    expect(parseVniRange(config.LOOM_L3_VNI_RANGE)).toEqual({ first: 7000, last: 7099 });
+    expect(() => loadEngineConfig({ LOOM_L3_VNI_RANGE: '7099-7000' })).toThrow(
+      'LOOM_L3_VNI_RANGE must run from a lower',
+    );
+    expect(() => loadEngineConfig({ LOOM_L2_VNI_RANGE: 'many' })).toThrow(
+      'LOOM_L2_VNI_RANGE must be a VNI range',
+    );
+    expect(() => loadEngineConfig({ LOOM_L2_VNI_RANGE: '1-99999999' })).toThrow(
+      'LOOM_L2_VNI_RANGE must run from a lower',
+    );
   });
 });

@@ -8,12 +8,7 @@ import {
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@loom/event-store';
 import type { Logger } from '@loom/logging';
-import {
-  createNetworkServices,
-  defaultNetworkSettings,
-  NetworkQueries,
-  networkProjections,
-} from '@loom/network';
+import { createNetworkServices, NetworkQueries, networkProjections } from '@loom/network';
 import {
   createReadModelDataSource,
   PostgresEventLogProbe,
@@ -21,6 +16,7 @@ import {
   projectionEntities,
 } from '@loom/projections';
 import { LOGGER } from '../config/config.module';
+import { parseVniRange, type EngineConfig } from '../config/engine.config';
 import { DatabaseConnection } from '../database/database-connection';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { NETWORK_SERVICES, PROJECTION_RUNNER } from './network.tokens';
@@ -37,8 +33,13 @@ const readYourWritesTimeoutMs = 10_000;
   providers: [
     {
       provide: NETWORK_SERVICES,
-      inject: [EVENT_STORE],
-      useFactory: (store: EventStore) => createNetworkServices(store, defaultNetworkSettings),
+      inject: [EVENT_STORE, 'EngineConfig'],
+      useFactory: (store: EventStore, config: EngineConfig) =>
+        createNetworkServices(store, {
+          l3VniRange: parseVniRange(config.LOOM_L3_VNI_RANGE),
+          l2VniRange: parseVniRange(config.LOOM_L2_VNI_RANGE),
+          asn: config.LOOM_FABRIC_ASN,
+        }),
     },
     {
       provide: READ_MODELS,

@@ -35,12 +35,16 @@ export async function readHorizonBatch(
   limit: number,
   filter: EventFilter | undefined,
 ): Promise<HorizonBatch> {
-  const { rows } = await pool.query<HorizonRow>(statement, [
-    after.toString(),
-    limit,
-    (filter?.streamPrefixes ?? []).map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`),
-    filter?.eventTypes ?? [],
-  ]);
+  const { rows } = await pool.query<HorizonRow>({
+    name: 'loom-horizon-batch',
+    text: statement,
+    values: [
+      after.toString(),
+      limit,
+      (filter?.streamPrefixes ?? []).map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`),
+      filter?.eventTypes ?? [],
+    ],
+  });
   const horizon = BigInt(rows[0]?.horizon ?? '0');
   const events = rows
     .filter((row): row is EventRow & { horizon: string } => row.event_id !== null)

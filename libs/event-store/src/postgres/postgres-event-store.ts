@@ -80,7 +80,13 @@ export class PostgresEventStore implements EventStore {
     ];
     if (typeof expected === 'number') parameters.push(expected);
     try {
-      const { rows } = await this.pool.query<AppendedRow>(appendStatement(expected), parameters);
+      // Named, so each connection parses and plans the statement once (a large part of its cost).
+      const form = typeof expected === 'number' ? 'exact' : expected;
+      const { rows } = await this.pool.query<AppendedRow>({
+        name: `loom-append-${form}`,
+        text: appendStatement(expected),
+        values: parameters,
+      });
       if (rows.length === prepared.length) {
         this.appendSignal.notify();
         return appendResult(rows, false);

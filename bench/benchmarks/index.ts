@@ -1,0 +1,11 @@
+import type { Benchmark } from './benchmark';
+import { batchAppends } from './batch-appends';
+import { catchUp } from './catch-up';
+import { readAll } from './read-all';
+import { singleAppends } from './single-appends';
+
+/**
+ * Every benchmark of `npm run bench`, in the order they run. A new one (the gRPC API, sagas) is
+ * a file beside these exporting a Benchmark, added to this list.
+ */
+export const benchmarks: readonly Benchmark[] = [singleAppends, batchAppends, readAll, catchUp];
