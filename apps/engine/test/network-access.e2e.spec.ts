@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
-import { grpcErrorOf } from '../../../test/support/grpc-errors';
+import { decodeGrpcError, grpcErrorOf } from '../../../test/support/grpc-errors';
 import { createLoomClients } from '../../../test/support/grpc-client';
 
 const quota = { vpcs: 5, subnets: 5, ports: 5, floatingIps: 0 };
@@ -193,6 +193,23 @@ describe('access to the network API', () => {
       );
     },
   );
+
+  it("answers tenant bob's Watch on alice's tenant exactly as for a tenant that does not exist", async () => {
+    const watchError = (target: string) =>
+      new Promise<unknown>((resolve) => {
+        const stream = bob.watch.watch({ parent: `tenants/${target}` });
+        stream.on('error', resolve);
+        stream.on('data', () => {
+          resolve(new Error('a change was delivered'));
+        });
+      });
+    const onAlice = decodeGrpcError(await watchError('alice'));
+    const onNobody = decodeGrpcError(await watchError('nobody'));
+    expect(onAlice.codeName).toBe('NOT_FOUND');
+    expect(onAlice.message.replaceAll('alice', 'X')).toBe(
+      onNobody.message.replaceAll('nobody', 'X'),
+    );
+  });
 
   it('leaves alice untouched after all of that', async () => {
     expect(

@@ -205,6 +205,74 @@ describe('the network API over gRPC', () => {
     expect(waited.done).toBe(true);
   });
 
+  it('takes a tenant through its life: quota changes, refused deletes, and the delete', async () => {
+    const body = {
+      name: 'tenants/life',
+      displayName: 'Life',
+      quota,
+      usage: null,
+      etag: '',
+      createTime: null,
+      updateTime: null,
+    };
+    const created = await portal.tenants.createTenant({
+      tenantId: 'life',
+      tenant: body,
+      requestId: '',
+    });
+    expect(created).toMatchObject({
+      name: 'tenants/life',
+      displayName: 'Life',
+      etag: '"1"',
+      usage: { vpcs: 0 },
+    });
+    const raised = await portal.tenants.updateTenant({
+      tenant: { ...body, quota: { ...quota, vpcs: 1 }, etag: '"1"' },
+      updateMask: { paths: ['quota'] } as never,
+    });
+    expect(raised).toMatchObject({ displayName: 'Life', quota: { vpcs: 1 }, etag: '"2"' });
+    await portal.vpcs.createVpc({
+      parent: 'tenants/life',
+      vpcId: 'only',
+      vpc: vpcBody(['10.0.0.0/16']),
+      requestId: '',
+    });
+    const belowUsage = await grpcErrorOf(
+      portal.tenants.updateTenant({
+        tenant: { ...body, quota: { ...quota, vpcs: 0 } },
+        updateMask: { paths: ['quota'] } as never,
+      }),
+    );
+    expect(belowUsage).toMatchObject({ codeName: 'FAILED_PRECONDITION' });
+    const overQuota = await grpcErrorOf(
+      portal.vpcs.createVpc({
+        parent: 'tenants/life',
+        vpcId: 'two',
+        vpc: vpcBody(['10.0.0.0/16']),
+        requestId: '',
+      }),
+    );
+    expect(overQuota).toMatchObject({ codeName: 'RESOURCE_EXHAUSTED' });
+    expect(overQuota.quotaFailure?.violations[0]?.subject).toContain('tenants/life');
+    expect(
+      (await grpcErrorOf(portal.tenants.deleteTenant({ name: 'tenants/life', etag: '' }))).codeName,
+    ).toBe('FAILED_PRECONDITION');
+    await portal.vpcs.deleteVpc({ name: 'tenants/life/vpcs/only', etag: '', requestId: '' });
+    expect(
+      (await grpcErrorOf(portal.tenants.deleteTenant({ name: 'tenants/life', etag: '"1"' })))
+        .codeName,
+    ).toBe('ABORTED');
+    await portal.tenants.deleteTenant({ name: 'tenants/life', etag: '"2"' });
+    expect((await grpcErrorOf(portal.tenants.getTenant({ name: 'tenants/life' }))).codeName).toBe(
+      'NOT_FOUND',
+    );
+    const names = (await portal.tenants.listTenants({ pageSize: 0, pageToken: '' })).tenants.map(
+      (listed) => listed.name,
+    );
+    expect(names).toContain('tenants/acme');
+    expect(names).not.toContain('tenants/life');
+  });
+
   it('returns the same operation for a retried create and writes no second VPC', async () => {
     const requestId = randomUUID();
     const request = {

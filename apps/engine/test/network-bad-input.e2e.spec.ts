@@ -57,6 +57,17 @@ const VPC = 'tenants/acme/vpcs/v';
 const SUBNET = `${VPC}/subnets/s`;
 const PORT = `${SUBNET}/ports/p`;
 
+/** Watch is a stream: its refusal arrives as the stream's error. */
+function firstWatchError(c: LoomClients, parent: string): Promise<never> {
+  return new Promise((_, reject) => {
+    const stream = c.watch.watch({ parent });
+    stream.on('error', reject);
+    stream.on('data', () => {
+      reject(new Error('a change was delivered'));
+    });
+  });
+}
+
 /** [what is wrong, the call, the field the violation must name]. */
 function cases(c: LoomClients): [string, () => Promise<unknown>, string][] {
   return [
@@ -585,6 +596,63 @@ function cases(c: LoomClients): [string, () => Promise<unknown>, string][] {
         }),
       'timeout',
     ],
+    [
+      'UpdateTenant: a malformed etag',
+      () =>
+        c.tenants.updateTenant({
+          tenant: { ...tenant, name: 'tenants/acme', etag: 'W/x' },
+          updateMask: mask('display_name'),
+        }),
+      'tenant.etag',
+    ],
+    [
+      'DeleteTenant: a malformed etag',
+      () => c.tenants.deleteTenant({ name: 'tenants/acme', etag: 'latest' }),
+      'etag',
+    ],
+    [
+      'UpdateVpc: a malformed etag',
+      () =>
+        c.vpcs.updateVpc({
+          vpc: { ...vpc, name: VPC, etag: '1' },
+          updateMask: mask('display_name'),
+        }),
+      'vpc.etag',
+    ],
+    [
+      'DeleteVpc: a malformed etag',
+      () => c.vpcs.deleteVpc({ name: VPC, etag: '"-1"', requestId: '' }),
+      'etag',
+    ],
+    [
+      'UpdateSubnet: a malformed etag',
+      () =>
+        c.subnets.updateSubnet({
+          subnet: { ...subnet, name: SUBNET, etag: '*' },
+          updateMask: mask('display_name'),
+        }),
+      'subnet.etag',
+    ],
+    [
+      'DeleteSubnet: a malformed etag',
+      () => c.subnets.deleteSubnet({ name: SUBNET, etag: '"0"', requestId: '' }),
+      'etag',
+    ],
+    [
+      'UpdatePort: a malformed etag',
+      () =>
+        c.ports.updatePort({
+          port: { ...port, name: PORT, etag: 'abc' },
+          updateMask: mask('display_name'),
+        }),
+      'port.etag',
+    ],
+    [
+      'DeletePort: a malformed etag',
+      () => c.ports.deletePort({ name: PORT, etag: '""', requestId: '' }),
+      'etag',
+    ],
+    ['Watch: a malformed parent', () => firstWatchError(c, 'tenants/acme/vpcs/v'), 'parent'],
   ];
 }
 

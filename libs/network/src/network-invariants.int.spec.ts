@@ -5,6 +5,7 @@ import { createNetworkServices, type NetworkServices } from './network-services'
 import {
   AlreadyExistsError,
   FailedPreconditionError,
+  NotFoundError,
   ResourceExhaustedError,
 } from './shared/errors';
 import { overlaps, parseCidr } from './shared/ipv4';
@@ -297,5 +298,61 @@ describe('network invariants under concurrency', () => {
     expect(new Set(operations).size).toBe(1);
     expect(await countEvents('VpcCreated', 'vpc-retry/')).toBe(1);
     expect(await countEvents('OperationStarted', 'operation-retry/')).toBe(1);
+  });
+
+  it('never leaves a deleted VPC with subnets when its delete races 20 subnet creates', async () => {
+    const tenantId = 'delete-race';
+    // Roomier pools than the other tests', so that only the race decides the outcome.
+    const roomy = {
+      l3VniRange: { first: 60_000, last: 60_099 },
+      l2VniRange: { first: 200_000, last: 200_999 },
+      asn: 65_000,
+    };
+    const racers = [createNetworkServices(store, roomy), createNetworkServices(store, roomy)];
+    const replica = (index: number): NetworkServices => racers[index % 2]!;
+    await replica(0).tenants.create(
+      { tenantId, displayName: '', quota, requestId: undefined },
+      context,
+    );
+    for (let round = 0; round < 5; round += 1) {
+      const vpcId = `v${round}`;
+      await replica(0).vpcs.create(
+        { tenantId, vpcId, displayName: '', cidrBlocks: ['10.0.0.0/16'], requestId: undefined },
+        context,
+      );
+      const creates = Array.from({ length: 20 }, (_, index) =>
+        replica(index).subnets.create(
+          {
+            tenantId,
+            vpcId,
+            subnetId: `s${index}`,
+            displayName: '',
+            cidr: `10.0.${index}.0/24`,
+            gatewayIp: '',
+            requestId: undefined,
+          },
+          context,
+        ),
+      );
+      const deletion = replica(round).vpcs.delete(tenantId, vpcId, undefined, undefined, context);
+      const [deleted, ...created] = await Promise.allSettled<Promise<string>[]>([
+        deletion,
+        ...creates,
+      ]);
+      if (deleted === undefined) throw new Error('no outcome for the delete');
+      const { fulfilled, reasons } = outcomes(created);
+      if (deleted.status === 'fulfilled') expect(fulfilled).toHaveLength(0);
+      else expect(deleted.reason).toBeInstanceOf(FailedPreconditionError);
+      // Creates that lost to the delete find the VPC gone.
+      for (const reason of reasons) expect(reason).toBeInstanceOf(NotFoundError);
+    }
+    const { rows } = await database.pool.query<{ stream: string }>(
+      `SELECT DISTINCT split_part(stream_name, '/', 2) AS stream FROM event_store.events
+       WHERE event_type = 'SubnetCreated' AND stream_name LIKE 'subnet-delete-race/%'
+       INTERSECT
+       SELECT split_part(stream_name, '/', 2) FROM event_store.events
+       WHERE event_type = 'VpcDeleted' AND stream_name LIKE 'vpc-delete-race/%'`,
+    );
+    expect(rows).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { tenantDecider } from '../tenants/tenant.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { Compensations } from '../shared/compensations';
 import { InvalidArgumentError, NotFoundError } from '../shared/errors';
-import { checkDisplayName, checkResourceId } from '../shared/identifiers';
+import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
 import { operationName, portName, subnetName } from '../shared/resource-names';
 import { streams } from '../shared/streams';
@@ -198,9 +198,12 @@ export class PortService {
     etag: string | undefined,
     context: RequestContext,
   ): Promise<void> {
-    if (displayName === undefined) return;
-    const violations = checkDisplayName('port.display_name', displayName);
+    const violations = [
+      ...checkEtag('port.etag', etag),
+      ...(displayName === undefined ? [] : checkDisplayName('port.display_name', displayName)),
+    ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
+    if (displayName === undefined) return;
     await this.aggregates.execute(
       streams.port(tenantId, vpcId, subnetId, portId),
       portDecider,
@@ -226,6 +229,8 @@ export class PortService {
     requestId: string | undefined,
     context: RequestContext,
   ): Promise<string> {
+    const violations = checkEtag('etag', etag);
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
     const name = portName(tenantId, vpcId, subnetId, portId);
     const metadata = eventMetadata(context, tenantId, requestId);
     return this.requests.run(

@@ -18,3 +18,9 @@ export function checkDisplayName(field: string, value: string): FieldViolation[]
   if (value.length <= 128 && !/\p{Cc}/u.test(value)) return [];
   return [{ field, description: 'must be at most 128 characters without control characters' }];
 }
+
+/** Etags are what Get returned (`"3"`); anything else cannot be a version of the resource. */
+export function checkEtag(field: string, etag: string | undefined): FieldViolation[] {
+  if (etag === undefined || etag === '' || /^"[1-9]\d{0,14}"$/.test(etag)) return [];
+  return [{ field, description: 'must be an etag returned by Get, such as "3"' }];
+}

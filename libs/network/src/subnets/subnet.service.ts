@@ -6,7 +6,7 @@ import { vpcDecider } from '../vpcs/vpc.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { Compensations } from '../shared/compensations';
 import { InvalidArgumentError } from '../shared/errors';
-import { checkDisplayName, checkResourceId } from '../shared/identifiers';
+import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import type { NetworkSettings } from '../shared/network-settings';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
 import { operationName, subnetName } from '../shared/resource-names';
@@ -155,9 +155,12 @@ export class SubnetService {
     etag: string | undefined,
     context: RequestContext,
   ): Promise<void> {
-    if (displayName === undefined) return;
-    const violations = checkDisplayName('subnet.display_name', displayName);
+    const violations = [
+      ...checkEtag('subnet.etag', etag),
+      ...(displayName === undefined ? [] : checkDisplayName('subnet.display_name', displayName)),
+    ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
+    if (displayName === undefined) return;
     await this.aggregates.execute(
       streams.subnet(tenantId, vpcId, subnetId),
       subnetDecider,
@@ -174,6 +177,8 @@ export class SubnetService {
     requestId: string | undefined,
     context: RequestContext,
   ): Promise<string> {
+    const violations = checkEtag('etag', etag);
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
     const metadata = eventMetadata(context, tenantId, requestId);
     return this.requests.run(
       {

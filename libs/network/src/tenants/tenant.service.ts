@@ -1,6 +1,6 @@
 import type { AggregateStore } from '../shared/aggregate-store';
 import { InvalidArgumentError } from '../shared/errors';
-import { checkDisplayName, checkResourceId } from '../shared/identifiers';
+import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
 import { tenantName } from '../shared/resource-names';
 import { streams } from '../shared/streams';
@@ -67,6 +67,7 @@ export class TenantService {
     context: RequestContext,
   ): Promise<void> {
     const violations = [
+      ...checkEtag('tenant.etag', etag),
       ...(changes.displayName === undefined
         ? []
         : checkDisplayName('tenant.display_name', changes.displayName)),
@@ -82,6 +83,8 @@ export class TenantService {
   }
 
   async delete(tenantId: string, etag: string | undefined, context: RequestContext): Promise<void> {
+    const violations = checkEtag('etag', etag);
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
     await this.aggregates.execute(
       streams.tenant(tenantId),
       tenantDecider,

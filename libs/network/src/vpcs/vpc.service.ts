@@ -5,7 +5,7 @@ import { tenantDecider } from '../tenants/tenant.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { Compensations } from '../shared/compensations';
 import { InvalidArgumentError } from '../shared/errors';
-import { checkDisplayName, checkResourceId } from '../shared/identifiers';
+import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import type { NetworkSettings } from '../shared/network-settings';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
 import { operationName, vpcName } from '../shared/resource-names';
@@ -134,9 +134,12 @@ export class VpcService {
     etag: string | undefined,
     context: RequestContext,
   ): Promise<void> {
-    if (displayName === undefined) return;
-    const violations = checkDisplayName('vpc.display_name', displayName);
+    const violations = [
+      ...checkEtag('vpc.etag', etag),
+      ...(displayName === undefined ? [] : checkDisplayName('vpc.display_name', displayName)),
+    ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
+    if (displayName === undefined) return;
     await this.aggregates.execute(
       streams.vpc(tenantId, vpcId),
       vpcDecider,
@@ -152,6 +155,8 @@ export class VpcService {
     requestId: string | undefined,
     context: RequestContext,
   ): Promise<string> {
+    const violations = checkEtag('etag', etag);
+    if (violations.length > 0) throw new InvalidArgumentError(violations);
     const target = vpcName(tenantId, vpcId);
     const metadata = eventMetadata(context, tenantId, requestId);
     return this.requests.run(
