@@ -1,0 +1,161 @@
+import type { SagaEvent } from './saga.events';
+import type { SagaState, StartedSagaState, StepState } from './saga.state';
+
+/** How each saga event changes the state; unknown-in-state events leave it as it is. */
+export function evolveSaga(state: SagaState, event: SagaEvent): SagaState {
+  if (event.type === 'SagaStarted') {
+    if (state.status !== 'NotStarted') return state;
+    const { steps, ...facts } = event.data;
+    return {
+      status: 'Running',
+      facts: {
+        sagaId: facts.sagaId,
+        sagaType: facts.sagaType,
+        resourceKey: facts.resourceKey,
+        input: facts.input,
+        startedAt: facts.startedAt,
+      },
+      steps: steps.map((plan) => ({
+        plan,
+        action: { status: 'Pending' },
+        compensation: { status: 'NotRegistered' },
+      })),
+    };
+  }
+  if (state.status === 'NotStarted') return state;
+  return evolveStarted(state, event);
+}
+
+function evolveStarted(
+  state: StartedSagaState,
+  event: Exclude<SagaEvent, { type: 'SagaStarted' }>,
+): SagaState {
+  const { facts, steps } = state;
+  switch (event.type) {
+    case 'SagaStepSkipped':
+      return withStep(state, event.data.step, (step) => ({
+        ...step,
+        action: { status: 'Skipped' },
+      }));
+    case 'SagaStepStarted':
+      return withStep(state, event.data.step, (step) => ({
+        ...step,
+        action: { status: 'InFlight', attempt: event.data.attempt },
+        compensation:
+          step.compensation.status === 'NotRegistered'
+            ? { status: 'Registered' }
+            : step.compensation,
+      }));
+    case 'SagaStepSucceeded': {
+      const { attempt, result } = event.data;
+      return withStep(state, event.data.step, (step) => ({
+        ...step,
+        action: { status: 'Succeeded', attempt, result },
+      }));
+    }
+    case 'SagaStepFailed': {
+      const { step: name, attempt, cause, reason, retryAt } = event.data;
+      const next = withStep(state, name, (step) => ({
+        ...step,
+        action: { status: 'Failed', attempt, cause, reason, retryAt },
+      }));
+      if (next.status !== 'Running' || retryAt !== null) return next;
+      return {
+        status: 'Compensating',
+        facts,
+        steps: next.steps,
+        error: { kind: 'step-failed', step: name, attempt, cause, reason },
+      };
+    }
+    case 'SagaCompensationStarted':
+      return withStep(state, event.data.step, (step) => ({
+        ...step,
+        compensation: { status: 'InFlight', attempt: event.data.attempt },
+      }));
+    case 'SagaStepCompensated':
+      return withStep(state, event.data.step, (step) => ({
+        ...step,
+        compensation: { status: 'Compensated', attempt: event.data.attempt },
+      }));
+    case 'SagaCompensationFailed': {
+      const { attempt, cause, reason, retryAt } = event.data;
+      return withStep(state, event.data.step, (step) => ({
+        ...step,
+        compensation: { status: 'Failed', attempt, cause, reason, retryAt },
+      }));
+    }
+    case 'SagaCompleted':
+      return { status: 'Completed', facts, steps };
+    case 'SagaFailed':
+      return {
+        status: 'Failed',
+        facts,
+        steps,
+        error: event.data.error,
+        compensated: event.data.compensated,
+        resolution: null,
+      };
+    case 'SagaParked': {
+      const { step, reason, phase, error } = event.data;
+      return { status: 'Parked', facts, steps, error, parked: { step, reason, phase } };
+    }
+    case 'SagaRetried': {
+      if (state.status !== 'Parked') return state;
+      const { parked } = state;
+      if (parked.phase === 'running') return { status: 'Running', facts, steps };
+      // A fresh round of attempts for the compensation that ran out of them.
+      const reset = withStep(state, parked.step ?? '', (step) =>
+        step.compensation.status === 'Failed'
+          ? { ...step, compensation: { status: 'Registered' } }
+          : step,
+      );
+      const { actor, reason } = event.data;
+      return {
+        status: 'Compensating',
+        facts,
+        steps: reset.steps,
+        error: state.error ?? { kind: 'aborted', actor, reason },
+      };
+    }
+    case 'SagaAborted': {
+      if (state.status !== 'Running') return state;
+      const { actor, reason } = event.data;
+      return { status: 'Compensating', facts, steps, error: { kind: 'aborted', actor, reason } };
+    }
+    case 'SagaResolved': {
+      if (state.status !== 'Parked') return state;
+      const { actor, reason } = event.data;
+      return {
+        status: 'Failed',
+        facts,
+        steps,
+        error: state.error ?? { kind: 'aborted', actor, reason },
+        compensated: compensatedSteps(steps),
+        resolution: event.data,
+      };
+    }
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+/** Names of the compensated steps in the order their compensations ran (reverse plan order). */
+export function compensatedSteps(steps: readonly StepState[]): string[] {
+  return steps
+    .filter((step) => step.compensation.status === 'Compensated')
+    .map((step) => step.plan.name)
+    .reverse();
+}
+
+function withStep<State extends StartedSagaState>(
+  state: State,
+  name: string,
+  change: (step: StepState) => StepState,
+): State {
+  return {
+    ...state,
+    steps: state.steps.map((step) => (step.plan.name === name ? change(step) : step)),
+  };
+}

@@ -1,0 +1,47 @@
+export {
+  defaultCompensationRetryPolicy,
+  defaultRetryPolicy,
+  defaultStepTimeoutMs,
+  type AnySagaDefinition,
+  type SagaDefinition,
+  type SagaStep,
+  type StepContext,
+  type StepResults,
+} from './definition/saga-definition';
+export { defineSaga, planSteps } from './definition/define-saga';
+export {
+  assertSagaId,
+  InvalidSagaDefinitionError,
+  InvalidSagaIdError,
+  sagaStreamName,
+} from './definition/saga-names';
+export { UnknownSagaTypeError } from './definition/saga-registry';
+export type * from './domain/saga.events';
+export type * from './domain/saga.commands';
+export type * from './domain/saga.state';
+export { sagaDecider, foldSaga, type SagaDecider } from './domain/saga.decider';
+export { nextCommand, type NextCommandOptions, type SagaNextCommand } from './domain/next-command';
+export { backoffMs, retryAt } from './domain/backoff';
+export { actionIdempotencyKey, compensationIdempotencyKey } from './domain/idempotency-key';
+export { SagaCommandRejectedError } from './domain/saga.errors';
+export { describeSagaError, sagaOutcome, type SagaOutcome } from './domain/saga-outcome';
+export { sagaEventSchemaVersions } from './store/saga-event-codec';
+export { sagaStatuses, type SagaStatus } from './persistence/saga-status';
+export type { ListSagasQuery, SagaSummary } from './persistence/saga-index';
+export { rebuildSagaIndex, type RebuildSagaIndexOptions } from './persistence/rebuild-saga-index';
+export { sagaMigrations } from './migrations';
+export {
+  Sagas,
+  type OperatorRequest,
+  type SagaHistory,
+  type SagaHistoryEntry,
+  type SagasOptions,
+} from './sagas';
+export * from './sagas.errors';
+export { SagaWorker, type SagaWorkerOptions } from './worker/saga-worker';
+export type { SagaLogger } from './worker/saga-logger';
+export {
+  startSagaWorkerProcess,
+  type SagaWorkerProcess,
+  type SagaWorkerProcessOptions,
+} from './worker/saga-worker-process';

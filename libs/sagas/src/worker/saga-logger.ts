@@ -1,0 +1,7 @@
+/** The part of a pino logger (see @loom/logging) the saga engine writes to. */
+export interface SagaLogger {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}

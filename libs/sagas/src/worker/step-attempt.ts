@@ -1,0 +1,62 @@
+import type { JsonValue } from '@loom/event-store';
+
+export type AttemptOutcome =
+  | { readonly kind: 'succeeded'; readonly result: JsonValue }
+  | { readonly kind: 'failed'; readonly cause: 'error' | 'timeout'; readonly reason: string }
+  /** The worker lost the saga meanwhile: nothing may be recorded. */
+  | { readonly kind: 'abandoned' };
+
+/**
+ * Runs one attempt of an action or compensation. A slower attempt than `timeoutMs` counts as
+ * failed, and its signal is aborted; a step that ignores the signal keeps running unobserved,
+ * which is why its compensation is registered before it starts.
+ */
+export async function runAttempt(
+  attempt: (signal: AbortSignal) => Promise<unknown>,
+  timeoutMs: number,
+  lost: AbortSignal,
+): Promise<AttemptOutcome> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onLost: (() => void) | undefined;
+  const timedOut = new Promise<AttemptOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+      resolve({ kind: 'failed', cause: 'timeout', reason: `no outcome within ${timeoutMs} ms` });
+    }, timeoutMs);
+  });
+  const abandoned = new Promise<AttemptOutcome>((resolve) => {
+    onLost = () => {
+      controller.abort(new Error('the worker lost the saga'));
+      resolve({ kind: 'abandoned' });
+    };
+    if (lost.aborted) onLost();
+    else lost.addEventListener('abort', onLost, { once: true });
+  });
+  const ran = (async (): Promise<AttemptOutcome> => {
+    try {
+      return { kind: 'succeeded', result: toJsonResult(await attempt(controller.signal)) };
+    } catch (error) {
+      return { kind: 'failed', cause: 'error', reason: reasonOf(error) };
+    }
+  })();
+  try {
+    return await Promise.race([ran, timedOut, abandoned]);
+  } finally {
+    clearTimeout(timer);
+    if (onLost) lost.removeEventListener('abort', onLost);
+  }
+}
+
+/** What a later step reads back is what JSON keeps: undefined becomes null, Dates become strings. */
+function toJsonResult(value: unknown): JsonValue {
+  if (value === undefined) return null;
+  const json = JSON.stringify(value) as string | undefined;
+  return json === undefined ? null : (JSON.parse(json) as JsonValue);
+}
+
+export function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  // Reasons are recorded in events and shown on the dashboard; a stack-sized one is cut.
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
