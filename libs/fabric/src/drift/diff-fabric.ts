@@ -1,0 +1,133 @@
+import {
+  comparePrefixes,
+  emptyDeviceState,
+  normalizeFabricState,
+  type DeviceState,
+  type FabricState,
+} from '../state/fabric-state';
+
+/**
+ * One configuration item of a device. An L2 VNI's settings and each interface bound to it are
+ * separate items because each interface is a separate bindL2Vni to replay or undo.
+ */
+export type FabricItem =
+  | { readonly type: 'vrf'; readonly vrf: string }
+  | { readonly type: 'l2Vni'; readonly l2Vni: number }
+  | { readonly type: 'l2Vni-interface'; readonly l2Vni: number; readonly interface: string }
+  | { readonly type: 'prefix'; readonly vrf: string; readonly prefix: string };
+
+export type FieldValue = string | number | boolean | readonly string[];
+
+export interface FieldDifference {
+  readonly field: string;
+  readonly intended: FieldValue;
+  readonly actual: FieldValue;
+}
+
+export type FabricDifference =
+  /** Intended but absent on the device. */
+  | { readonly kind: 'missing'; readonly device: string; readonly item: FabricItem }
+  /** On the device but not intended. */
+  | { readonly kind: 'unexpected'; readonly device: string; readonly item: FabricItem }
+  /** On both, with different settings. */
+  | {
+      readonly kind: 'different';
+      readonly device: string;
+      readonly item: FabricItem;
+      readonly fields: readonly FieldDifference[];
+    };
+
+interface Entry {
+  readonly item: FabricItem;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+/** Items in a fixed order (VRFs, L2 VNIs each followed by their interfaces, prefixes). */
+function entries(state: DeviceState): Map<string, Entry> {
+  const map = new Map<string, Entry>();
+  for (const { name, ...fields } of state.vrfs)
+    map.set(`vrf:${name}`, { item: { type: 'vrf', vrf: name }, fields });
+  for (const { l2Vni, interfaces, ...fields } of state.l2Vnis) {
+    map.set(`l2:${l2Vni}`, { item: { type: 'l2Vni', l2Vni }, fields });
+    for (const name of interfaces) {
+      map.set(`l2:${l2Vni}:${name}`, {
+        item: { type: 'l2Vni-interface', l2Vni, interface: name },
+        fields: {},
+      });
+    }
+  }
+  for (const { vrf, prefix } of state.prefixes) {
+    map.set(`prefix:${vrf}:${prefix}`, { item: { type: 'prefix', vrf, prefix }, fields: {} });
+  }
+  return map;
+}
+
+function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((value, index) => value === b[index]);
+  }
+  return a === b;
+}
+
+const typeOrder: Record<FabricItem['type'], number> = {
+  vrf: 0,
+  l2Vni: 1,
+  'l2Vni-interface': 1,
+  prefix: 2,
+};
+
+function compareItems(a: FabricItem, b: FabricItem): number {
+  if (typeOrder[a.type] !== typeOrder[b.type]) return typeOrder[a.type] - typeOrder[b.type];
+  if (a.type === 'vrf' && b.type === 'vrf') return a.vrf < b.vrf ? -1 : a.vrf > b.vrf ? 1 : 0;
+  if (a.type === 'prefix' && b.type === 'prefix') return comparePrefixes(a, b);
+  if ('l2Vni' in a && 'l2Vni' in b) {
+    if (a.l2Vni !== b.l2Vni) return a.l2Vni - b.l2Vni;
+    const left = a.type === 'l2Vni-interface' ? a.interface : '';
+    const right = b.type === 'l2Vni-interface' ? b.interface : '';
+    return left < right ? -1 : left > right ? 1 : 0;
+  }
+  return 0;
+}
+
+function diffDevice(
+  device: string,
+  intended: DeviceState,
+  actual: DeviceState,
+): FabricDifference[] {
+  const want = entries(intended);
+  const have = entries(actual);
+  const differences: FabricDifference[] = [];
+  for (const [key, { item, fields }] of want) {
+    const found = have.get(key);
+    if (!found) {
+      differences.push({ kind: 'missing', device, item });
+      continue;
+    }
+    const changed = Object.keys(fields)
+      .filter((field) => !sameValue(fields[field], found.fields[field]))
+      .map((field) => ({
+        field,
+        intended: fields[field] ?? '',
+        actual: found.fields[field] ?? '',
+      }));
+    if (changed.length > 0) differences.push({ kind: 'different', device, item, fields: changed });
+  }
+  for (const [key, { item }] of have) {
+    if (!want.has(key)) differences.push({ kind: 'unexpected', device, item });
+  }
+  return differences.sort((a, b) => compareItems(a.item, b.item));
+}
+
+/**
+ * What differs between the configuration Loom intends and what the devices hold, device by
+ * device in name order, item by item. Pure: both sides are normalised first, so list order and
+ * duplicate route targets never count as drift; a device absent on one side counts as empty.
+ */
+export function diffFabric(intended: FabricState, actual: FabricState): FabricDifference[] {
+  const want = normalizeFabricState(intended);
+  const have = normalizeFabricState(actual);
+  const devices = [...new Set([...Object.keys(want), ...Object.keys(have)])].sort();
+  return devices.flatMap((device) =>
+    diffDevice(device, want[device] ?? emptyDeviceState, have[device] ?? emptyDeviceState),
+  );
+}

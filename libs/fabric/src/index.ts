@@ -1,0 +1,63 @@
+export * from './errors';
+export {
+  deviceRoles,
+  tenantRoles,
+  carriesTenants,
+  defaultCapacity,
+  findDevice,
+  type DeviceRole,
+  type DeviceCapacity,
+  type FabricDevice,
+  type FabricTopology,
+} from './topology/topology';
+export { defaultTopology } from './topology/default-topology';
+export {
+  validateTopology,
+  parseTopology,
+  type TopologyValidation,
+} from './topology/topology-validation';
+export { loadTopology, loadTopologyFile } from './topology/topology-loader';
+export {
+  operationKinds,
+  type FabricOperation,
+  type OperationKind,
+  type OperationId,
+  type CreateVrf,
+  type DeleteVrf,
+  type ConfigureBgpEvpn,
+  type RemoveBgpEvpn,
+  type BindL2Vni,
+  type UnbindL2Vni,
+  type AnnouncePrefix,
+  type WithdrawPrefix,
+} from './operations/fabric-operation';
+export type { FailureReason, OperationOutcome } from './operations/operation-outcome';
+export type { FabricDriver } from './operations/fabric-driver';
+export { inverseOf } from './operations/inverse-operation';
+export {
+  emptyDeviceState,
+  emptyFabricState,
+  normalizeDeviceState,
+  normalizeFabricState,
+  type AnnouncedPrefix,
+  type DeviceState,
+  type FabricState,
+  type L2VniState,
+  type VrfState,
+} from './state/fabric-state';
+export { applyOperation, type DeviceResult } from './state/device-model';
+export {
+  diffFabric,
+  type FabricDifference,
+  type FabricItem,
+  type FieldDifference,
+  type FieldValue,
+} from './drift/diff-fabric';
+export {
+  SimulatedFabric,
+  type OperationLogEntry,
+  type SimulatedFabricOptions,
+} from './simulated/simulated-fabric';
+export { openFileBackedFabric, type FileBackedFabricOptions } from './simulated/file-backed-fabric';
+export type { FaultEffect, FaultSpec } from './simulated/faults';
+export type { FabricCounters, LatencySettings, OperationCount } from './simulated/simulated-world';

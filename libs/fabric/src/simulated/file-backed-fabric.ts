@@ -1,0 +1,52 @@
+import { FabricStoreError } from '../errors';
+import { defaultTopology } from '../topology/default-topology';
+import type { FabricTopology } from '../topology/topology';
+import { canonicalJson } from './canonical-json';
+import { FileWorldStore } from './file-world-store';
+import { latencySettings, SimulatedFabric } from './simulated-fabric';
+import { createWorld, type LatencySettings } from './simulated-world';
+
+export interface FileBackedFabricOptions {
+  /** Holds the state file and its lock; created if missing. */
+  readonly directory: string;
+  /**
+   * The topology of a new fabric (default: the lib's default). A directory that already holds a
+   * fabric keeps its own; giving a different one is an error rather than a silent mix.
+   */
+  readonly topology?: FabricTopology;
+  /** Latency of a new fabric; an existing one keeps its setting (change it with setLatency). */
+  readonly latency?: number | LatencySettings;
+  /** A lock older than this is taken over (default 10 s); a dead holder's lock at once. */
+  readonly staleLockMs?: number;
+  /** Give up waiting for the lock after this long (default 30 s). */
+  readonly lockTimeoutMs?: number;
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * A simulated fabric whose whole state (devices, idempotency keys, counters, faults) lives in
+ * `directory`: it survives kill -9 and restarts, and several processes can drive it at once
+ * without losing each other's effects.
+ */
+export async function openFileBackedFabric(
+  options: FileBackedFabricOptions,
+): Promise<SimulatedFabric> {
+  const store = new FileWorldStore(options.directory, {
+    staleMs: options.staleLockMs ?? 10_000,
+    timeoutMs: options.lockTimeoutMs ?? 30_000,
+  });
+  const requested = options.topology;
+  const world = await store.initialize(() =>
+    createWorld(requested ?? defaultTopology, latencySettings(options.latency)),
+  );
+  if (requested && canonicalJson(requested) !== canonicalJson(world.topology)) {
+    throw new FabricStoreError(
+      `${store.statePath} holds a fabric with a different topology; use another directory`,
+    );
+  }
+  const fabricOptions =
+    options.pollIntervalMs === undefined
+      ? { topology: world.topology }
+      : { topology: world.topology, pollIntervalMs: options.pollIntervalMs };
+  return new SimulatedFabric(fabricOptions, store);
+}

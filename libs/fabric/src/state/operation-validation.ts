@@ -1,0 +1,89 @@
+import {
+  isInterfaceAddress,
+  isRouteValue,
+  isUnicastMac,
+  isVlan,
+  isVni,
+  isVrfName,
+  parseIpv4Prefix,
+} from '../addressing';
+import type { FabricOperation } from '../operations/fabric-operation';
+import type { FabricDevice } from '../topology/topology';
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * What a device's configuration parser would reject before touching anything: malformed values
+ * and interfaces it does not have. Returns a message per problem, empty when well formed.
+ * Payloads may come from JSON files and other processes, so nothing is taken on trust.
+ */
+export function operationProblems(device: FabricDevice, operation: FabricOperation): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string): void => {
+    if (!ok) problems.push(message);
+  };
+  const vrfName = (value: unknown): void => {
+    check(isVrfName(text(value)), `VRF name ${JSON.stringify(value)} is not valid`);
+  };
+  switch (operation.kind) {
+    case 'createVrf':
+      vrfName(operation.vrf);
+      check(isVni(operation.l3Vni), `L3 VNI ${operation.l3Vni} is not 1-16777215`);
+      check(isRouteValue(text(operation.rd)), `RD ${JSON.stringify(operation.rd)} is not valid`);
+      for (const [field, rts] of [
+        ['import', operation.importRts],
+        ['export', operation.exportRts],
+      ] as const) {
+        if (!Array.isArray(rts)) problems.push(`${field} route targets must be a list`);
+        else {
+          for (const rt of rts as unknown[]) {
+            check(
+              isRouteValue(text(rt)),
+              `${field} route target ${JSON.stringify(rt)} is not valid`,
+            );
+          }
+        }
+      }
+      break;
+    case 'deleteVrf':
+    case 'configureBgpEvpn':
+    case 'removeBgpEvpn':
+      vrfName(operation.vrf);
+      break;
+    case 'bindL2Vni':
+    case 'unbindL2Vni':
+      check(isVni(operation.l2Vni), `L2 VNI ${operation.l2Vni} is not 1-16777215`);
+      check(isVlan(operation.vlan), `VLAN ${operation.vlan} is not 1-4094`);
+      check(
+        device.interfaces.includes(text(operation.interface)),
+        `${device.name} has no interface ${JSON.stringify(operation.interface)}`,
+      );
+      if (operation.kind === 'bindL2Vni') {
+        vrfName(operation.vrf);
+        check(
+          isInterfaceAddress(text(operation.anycastGateway)),
+          `anycast gateway ${JSON.stringify(operation.anycastGateway)} is not a host address with its prefix length`,
+        );
+        check(
+          isUnicastMac(text(operation.gatewayMac)),
+          `gateway MAC ${JSON.stringify(operation.gatewayMac)} is not a lowercase unicast MAC`,
+        );
+      }
+      break;
+    case 'announcePrefix':
+    case 'withdrawPrefix':
+      vrfName(operation.vrf);
+      check(
+        parseIpv4Prefix(text(operation.prefix)) !== undefined,
+        `prefix ${JSON.stringify(operation.prefix)} is not an IPv4 prefix without host bits`,
+      );
+      break;
+    default: {
+      const unknown: { kind?: unknown } = operation;
+      problems.push(`unknown operation kind ${JSON.stringify(unknown.kind)}`);
+    }
+  }
+  return problems;
+}
