@@ -69,6 +69,8 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
       harness.process = await launch();
     },
     async stop() {
+      // LOOM_E2E_ENGINE_LOGS=1 shows what the engine logged, to debug a failing e2e test.
+      if (process.env['LOOM_E2E_ENGINE_LOGS']) process.stdout.write(harness.process.output());
       for (const client of clients) client.close();
       await harness.process.stop('SIGTERM');
       await rm(dataDir, { recursive: true, force: true });

@@ -213,8 +213,8 @@ describe('access to the network API', () => {
 
   it('leaves alice untouched after all of that', async () => {
     expect(
-      (await portal.ports.getPort({ name: 'tenants/alice/vpcs/v/subnets/s/ports/p' })).status,
-    ).toBe('ACTIVE');
+      (await portal.ports.getPort({ name: 'tenants/alice/vpcs/v/subnets/s/ports/p' })).fixedIp,
+    ).toBe('10.0.1.2');
     expect((await portal.tenants.getTenant({ name: 'tenants/alice' })).displayName).toBe('');
     expect(
       (await portal.vpcs.listVpcs({ parent: 'tenants/alice', pageSize: 0, pageToken: '' })).vpcs,

@@ -130,7 +130,12 @@ describe('the network API over gRPC', () => {
         port: portBody(leaf),
         requestId: '',
       });
-      expect(operation.done).toBe(true);
+      // The fabric work runs as a saga; the operation is done when the leaf is configured.
+      const finished = await acme.operations.waitOperation({
+        name: operation.name,
+        timeout: { seconds: '20', nanos: 0 },
+      });
+      expect(finished).toMatchObject({ done: true, error: null });
     }
     const p1 = await acme.ports.getPort({ name: 'tenants/acme/vpcs/blue/subnets/web/ports/p1' });
     const p2 = await acme.ports.getPort({ name: 'tenants/acme/vpcs/blue/subnets/web/ports/p2' });
@@ -161,11 +166,16 @@ describe('the network API over gRPC', () => {
     expect(subnetBlocked.code).toBe(status.FAILED_PRECONDITION);
 
     for (const [subnet, port] of ports) {
-      await acme.ports.deletePort({
+      const deletion = await acme.ports.deletePort({
         name: `tenants/acme/vpcs/blue/subnets/${subnet}/ports/${port}`,
         etag: '',
         requestId: '',
       });
+      const finished = await acme.operations.waitOperation({
+        name: deletion.name,
+        timeout: { seconds: '20', nanos: 0 },
+      });
+      expect(finished).toMatchObject({ done: true, error: null });
     }
     await acme.subnets.deleteSubnet({
       name: 'tenants/acme/vpcs/blue/subnets/web',
@@ -461,7 +471,7 @@ describe('the network API over gRPC', () => {
         acme.ports.createPort({
           parent: 'tenants/acme/vpcs/race/subnets/small',
           portId: `r${index}`,
-          port: portBody(`leaf${index % 3}`),
+          port: portBody(`leaf${1 + (index % 3)}`),
           requestId: '',
         }),
       ),

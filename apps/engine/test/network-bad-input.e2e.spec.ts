@@ -680,7 +680,17 @@ describe('bad input to the network API', () => {
     await portal.tenants.createTenant({ tenantId: 'acme', tenant, requestId: '' });
     await portal.vpcs.createVpc({ parent: 'tenants/acme', vpcId: 'v', vpc, requestId: '' });
     await portal.subnets.createSubnet({ parent: VPC, subnetId: 's', subnet, requestId: '' });
-    await portal.ports.createPort({ parent: SUBNET, portId: 'p', port, requestId: '' });
+    const created = await portal.ports.createPort({
+      parent: SUBNET,
+      portId: 'p',
+      port,
+      requestId: '',
+    });
+    // Wait for the port's fabric saga, so that the count below is final.
+    await portal.operations.waitOperation({
+      name: created.name,
+      timeout: { seconds: '20', nanos: 0 },
+    });
     eventsBefore = await countEvents();
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { EventStore } from '@loom/event-store';
 import { networkEventCatalog } from './network-event-catalog';
 import { OperationService } from './operations/operation.service';
-import { PortService } from './ports/port.service';
+import { PortService, type PortFabric } from './ports/port.service';
 import { RequestService } from './requests/request.service';
 import { AggregateStore } from './shared/aggregate-store';
 import type { NetworkSettings } from './shared/network-settings';
@@ -22,6 +22,8 @@ export interface NetworkServices {
 export function createNetworkServices(
   store: EventStore,
   settings: NetworkSettings,
+  /** The fabric behind ports; built with the aggregate store its sagas read the intent from. */
+  fabric?: (aggregates: AggregateStore) => PortFabric,
 ): NetworkServices {
   const aggregates = new AggregateStore(store, networkEventCatalog);
   const requests = new RequestService(aggregates);
@@ -32,6 +34,6 @@ export function createNetworkServices(
     tenants: new TenantService(aggregates, requests),
     vpcs: new VpcService(aggregates, requests, operations, settings),
     subnets: new SubnetService(aggregates, requests, operations, settings),
-    ports: new PortService(aggregates, requests, operations),
+    ports: new PortService(aggregates, requests, operations, fabric?.(aggregates)),
   };
 }

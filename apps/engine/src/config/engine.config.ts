@@ -131,6 +131,39 @@ export class EngineConfig {
   @Max(65534)
   LOOM_FABRIC_ASN = 65000;
 
+  @IsIn(['simulated'], { message: 'LOOM_FABRIC must be simulated' })
+  LOOM_FABRIC = 'simulated' as const;
+
+  @IsOptional()
+  @Validate(ReadableFile, {
+    message: 'LOOM_FABRIC_TOPOLOGY must name a readable JSON topology file',
+  })
+  LOOM_FABRIC_TOPOLOGY?: string;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_FABRIC_LATENCY_MS must be an integer' })
+  @Min(0)
+  @Max(60_000)
+  LOOM_FABRIC_LATENCY_MS = 0;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_DEVICE_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LOOM_DEVICE_TIMEOUT_MS = 10_000;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_SAGA_WORKERS must be 0 or 1' })
+  @Min(0)
+  @Max(1)
+  LOOM_SAGA_WORKERS = 1;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'LOOM_SAGA_LEASE_MS must be an integer' })
+  @Min(300)
+  @Max(600_000)
+  LOOM_SAGA_LEASE_MS = 10_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOOM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })

@@ -10,6 +10,11 @@ export function newOperationId(): string {
   return `op-${randomUUID()}`;
 }
 
+/** The operation id part of `tenants/{tenant}/operations/{id}`: unique, and a valid saga id. */
+export function operationIdOf(name: string): string {
+  return splitOperationName(name).operationId;
+}
+
 export function splitOperationName(name: string): { tenantId: string; operationId: string } {
   const [, tenantId = '', , operationId = ''] = name.split('/');
   return { tenantId, operationId };

@@ -8,10 +8,15 @@ export const tenantVlanRange: { readonly first: number; readonly last: number } 
   last: 4094,
 };
 
-interface VlanUse {
+export interface PortOnLeaf {
+  /** The operation that bound it. */
+  readonly owner: string;
+  readonly interface: string;
+}
+
+export interface VlanUse {
   readonly subnet: string;
-  /** port name -> the operation that bound it. */
-  readonly ports: ReadonlyMap<string, string>;
+  readonly ports: ReadonlyMap<string, PortOnLeaf>;
 }
 
 /** On a leaf one VLAN carries one subnet, shared by all that subnet's ports on the leaf. */
@@ -26,6 +31,7 @@ export type LeafVlanCommand =
       readonly subnet: string;
       readonly l2Vni: number;
       readonly port: string;
+      readonly interface: string;
       /** The VLAN the caller asked for, or undefined to let Loom choose. */
       readonly vlan: number | undefined;
       readonly owner: string;
@@ -53,7 +59,7 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
   decide(command, state) {
     const current = vlanOfPort(state, command.port);
     const use = current === undefined ? undefined : state.vlans.get(current);
-    const heldBy = use?.ports.get(command.port);
+    const heldBy = use?.ports.get(command.port)?.owner;
     if (command.type === 'UnbindPortVlan') {
       if (current === undefined || use === undefined || heldBy !== command.owner) return [];
       const { leaf, port, owner } = command;
@@ -70,6 +76,7 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
       );
     }
     const { leaf, subnet, l2Vni, port, owner } = command;
+    const portInterface = command.interface;
     const vlan = command.vlan ?? vlanOfSubnet(state, subnet) ?? lowestFreeVlan(state, leaf);
     const vlanUse = state.vlans.get(vlan);
     if (vlanUse !== undefined && vlanUse.subnet !== subnet) {
@@ -87,15 +94,21 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
         `the subnet already uses VLAN ${subnetVlan} on leaf ${leaf}`,
       );
     }
-    return [{ type: 'LeafVlanBound', data: { leaf, vlan, subnet, l2Vni, port, owner } }];
+    return [
+      {
+        type: 'LeafVlanBound',
+        data: { leaf, vlan, subnet, l2Vni, port, interface: portInterface, owner },
+      },
+    ];
   },
 
   evolve(state, event) {
     const vlans = new Map(state.vlans);
     const use = vlans.get(event.data.vlan);
     const ports = new Map(use?.ports);
-    if (event.type === 'LeafVlanBound') ports.set(event.data.port, event.data.owner);
-    else ports.delete(event.data.port);
+    if (event.type === 'LeafVlanBound') {
+      ports.set(event.data.port, { owner: event.data.owner, interface: event.data.interface });
+    } else ports.delete(event.data.port);
     if (ports.size === 0) vlans.delete(event.data.vlan);
     else vlans.set(event.data.vlan, { subnet: event.data.subnet, ports });
     return { vlans };

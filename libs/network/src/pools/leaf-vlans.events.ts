@@ -3,7 +3,15 @@ import type { DomainEvent } from '../shared/decider';
 /** A port of `subnet` uses `vlan` on this leaf; the VLAN maps to the subnet's L2 VNI. */
 export type LeafVlanBound = DomainEvent<
   'LeafVlanBound',
-  { leaf: string; vlan: number; subnet: string; l2Vni: number; port: string; owner: string }
+  {
+    leaf: string;
+    vlan: number;
+    subnet: string;
+    l2Vni: number;
+    port: string;
+    interface: string;
+    owner: string;
+  }
 >;
 export type LeafVlanUnbound = DomainEvent<
   'LeafVlanUnbound',

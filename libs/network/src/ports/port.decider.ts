@@ -49,6 +49,7 @@ export type PortCommand =
       readonly etag?: string;
     })
   | (PortTarget & { readonly type: 'ActivatePort' })
+  | (PortTarget & { readonly type: 'FailPort'; readonly reason: string })
   | (PortTarget & { readonly type: 'DeletePort'; readonly etag?: string });
 
 export const portEtag = (port: ActivePort): string => `"${port.version}"`;
@@ -74,6 +75,10 @@ export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
         return [{ type: 'PortUpdated', data: { displayName: command.displayName } }];
       case 'ActivatePort':
         return state.portStatus === 'ACTIVE' ? [] : [{ type: 'PortActivated', data: {} }];
+      case 'FailPort':
+        return state.portStatus === 'ERROR'
+          ? []
+          : [{ type: 'PortFailed', data: { reason: command.reason } }];
       case 'DeletePort': {
         checkEtag(state, command.etag, name);
         const { tenantId, vpcId, subnetId, portId, binding, createdBy } = state;

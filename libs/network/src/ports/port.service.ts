@@ -1,4 +1,8 @@
-import { newOperationId, type OperationService } from '../operations/operation.service';
+import {
+  newOperationId,
+  operationIdOf,
+  type OperationService,
+} from '../operations/operation.service';
 import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
 import type { RequestService } from '../requests/request.service';
 import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
@@ -8,7 +12,15 @@ import { Compensations } from '../shared/compensations';
 import { InvalidArgumentError, NotFoundError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
-import { operationName, portName, subnetName } from '../shared/resource-names';
+import { operationName, portName, subnetName, vpcName } from '../shared/resource-names';
+import { vpcDecider } from '../vpcs/vpc.decider';
+import {
+  leafResourceKey,
+  type FabricPlacement,
+  type FabricWorkStarter,
+} from '../provisioning/fabric-placement';
+import { deprovisionPortSaga, provisionPortSaga } from '../provisioning/port-fabric.saga-types';
+import type { PortFabricInput } from '../provisioning/provisioning.input';
 import { streams } from '../shared/streams';
 import { portDecider } from './port.decider';
 import type { PortBinding } from './port.events';
@@ -42,6 +54,8 @@ export class PortService {
     private readonly aggregates: AggregateStore,
     private readonly requests: RequestService,
     private readonly operations: OperationService,
+    /** Without a fabric (tests of the intent alone) a bound port is active at once. */
+    private readonly fabric: PortFabric | undefined,
   ) {}
 
   async create(input: CreatePortInput, context: RequestContext): Promise<string> {
@@ -55,6 +69,9 @@ export class PortService {
       ...checkFixedIp(input.fixedIp),
       ...mac.violations,
       ...checkBinding(input.binding),
+      ...(bindingInput && this.fabric
+        ? this.fabric.placement.check(bindingInput.leafSwitch, bindingInput.interface)
+        : []),
     ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const { tenantId, vpcId, subnetId, portId } = input;
@@ -144,6 +161,7 @@ export class PortService {
                 subnet: subnetName(tenantId, vpcId, subnetId),
                 l2Vni: subnet.l2Vni,
                 port: name,
+                interface: bindingInput.interface,
                 vlan: bindingInput.vlan === 0 ? undefined : bindingInput.vlan,
                 owner: operation,
               },
@@ -178,12 +196,37 @@ export class PortService {
           );
         });
         await this.operations.start(operation, name, 'create', context);
-        await this.aggregates.execute(
+        const { state: port } = await this.aggregates.load(
           streams.port(tenantId, vpcId, subnetId, portId),
           portDecider,
-          { type: 'ActivatePort', tenantId, vpcId, subnetId, portId },
-          metadata,
         );
+        const binding = port.status === 'Active' ? port.binding : null;
+        if (binding && this.fabric) {
+          // The operation completes when the saga does (see port-fabric-outcomes).
+          const fabricInput = await this.fabricInput(
+            operation,
+            name,
+            tenantId,
+            vpcId,
+            subnetId,
+            binding,
+          );
+          await this.fabric.work.start(
+            provisionPortSaga,
+            operationIdOf(operation),
+            leafResourceKey(binding.leafSwitch),
+            fabricInput,
+          );
+          return;
+        }
+        if (binding) {
+          await this.aggregates.execute(
+            streams.port(tenantId, vpcId, subnetId, portId),
+            portDecider,
+            { type: 'ActivatePort', tenantId, vpcId, subnetId, portId },
+            metadata,
+          );
+        }
         await this.operations.succeed(operation, context);
       },
     );
@@ -243,6 +286,16 @@ export class PortService {
       },
       context,
       async (operation) => {
+        const { state: port } = await this.aggregates.load(
+          streams.port(tenantId, vpcId, subnetId, portId),
+          portDecider,
+        );
+        const binding = port.status === 'Active' ? port.binding : null;
+        // Gathered before the intent lets go of the port: the saga needs the subnet's and VPC's data.
+        const fabricInput =
+          binding && this.fabric
+            ? await this.fabricInput(operation, name, tenantId, vpcId, subnetId, binding)
+            : undefined;
         const deleted = await this.aggregates.execute(
           streams.port(tenantId, vpcId, subnetId, portId),
           portDecider,
@@ -274,8 +327,53 @@ export class PortService {
             metadata,
           );
         }
+        if (fabricInput && binding && this.fabric) {
+          await this.operations.start(operation, name, 'delete', context);
+          await this.fabric.work.start(
+            deprovisionPortSaga,
+            operationIdOf(operation),
+            leafResourceKey(binding.leafSwitch),
+            fabricInput,
+          );
+          return;
+        }
         await this.operations.completeAtOnce(operation, name, 'delete', context);
       },
     );
   }
+
+  private async fabricInput(
+    operation: string,
+    port: string,
+    tenantId: string,
+    vpcId: string,
+    subnetId: string,
+    binding: PortBinding,
+  ): Promise<PortFabricInput> {
+    const { state: subnet } = await this.aggregates.load(
+      streams.subnet(tenantId, vpcId, subnetId),
+      subnetDecider,
+    );
+    const { state: vpc } = await this.aggregates.load(streams.vpc(tenantId, vpcId), vpcDecider);
+    if (subnet.status !== 'Active') throw new NotFoundError(subnetName(tenantId, vpcId, subnetId));
+    if (vpc.status !== 'Active') throw new NotFoundError(vpcName(tenantId, vpcId));
+    return {
+      operation,
+      leaf: binding.leafSwitch,
+      port,
+      vpc: { name: vpcName(tenantId, vpcId), routing: vpc.routing },
+      subnet: {
+        name: subnetName(tenantId, vpcId, subnetId),
+        l2Vni: subnet.l2Vni,
+        anycastGateway: `${subnet.gatewayIp}/${subnet.cidr.split('/')[1] ?? ''}`,
+      },
+      binding: { interface: binding.interface, vlan: binding.vlan },
+    };
+  }
+}
+
+/** What a port needs of the fabric: where it may be bound, and a way to start sagas. */
+export interface PortFabric {
+  readonly placement: FabricPlacement;
+  readonly work: FabricWorkStarter;
 }

@@ -82,6 +82,7 @@ const codes: Record<string, number> = {
   'resource-exhausted': 8,
   'failed-precondition': 9,
   aborted: 10,
+  unavailable: 14,
   internal: 13,
 };
 

@@ -1,0 +1,70 @@
+import { join, resolve } from 'node:path';
+import type { JsonValue } from '@loom/event-store';
+import type { EventStore } from '@loom/event-store';
+import {
+  defaultTopology,
+  loadTopologyFile,
+  openFileBackedFabric,
+  type FabricDriver,
+  type FabricTopology,
+} from '@loom/fabric';
+import { createNetworkServices, portFabricSagas, type NetworkServices } from '@loom/network';
+import { Sagas, type AnySagaDefinition } from '@loom/sagas';
+import type { Pool } from 'pg';
+import { parseVniRange, type EngineConfig } from '../config/engine.config';
+import { topologyPlacement } from './fabric-placement';
+
+/** The network services wired to the fabric: its driver, its topology and the sagas that drive it. */
+export interface FabricRuntime {
+  readonly services: NetworkServices;
+  readonly driver: FabricDriver;
+  readonly topology: FabricTopology;
+  readonly sagas: Sagas;
+  readonly definitions: readonly AnySagaDefinition[];
+}
+
+export async function openFabricRuntime(
+  config: EngineConfig,
+  store: EventStore,
+  pool: Pool,
+): Promise<FabricRuntime> {
+  const topology = config.LOOM_FABRIC_TOPOLOGY
+    ? await loadTopologyFile(config.LOOM_FABRIC_TOPOLOGY)
+    : defaultTopology;
+  // The simulated fabric keeps its devices' state in the data directory: it survives a restart,
+  // even a kill -9, as a real fabric would.
+  const driver = await openFileBackedFabric({
+    directory: join(resolve(config.LOOM_DATA_DIR), 'fabric'),
+    topology,
+    latency: config.LOOM_FABRIC_LATENCY_MS,
+  });
+  let definitions: readonly AnySagaDefinition[] = [];
+  let sagas: Sagas | undefined;
+  const services = createNetworkServices(
+    store,
+    {
+      l3VniRange: parseVniRange(config.LOOM_L3_VNI_RANGE),
+      l2VniRange: parseVniRange(config.LOOM_L2_VNI_RANGE),
+      asn: config.LOOM_FABRIC_ASN,
+    },
+    (aggregates) => {
+      definitions = portFabricSagas({
+        driver,
+        aggregates,
+        deviceTimeoutMs: config.LOOM_DEVICE_TIMEOUT_MS,
+      });
+      const started = new Sagas({ pool, store, definitions });
+      sagas = started;
+      return {
+        placement: topologyPlacement(topology),
+        work: {
+          start: async (type, sagaId, resourceKey, input) => {
+            await started.start(type, sagaId, resourceKey, input as JsonValue);
+          },
+        },
+      };
+    },
+  );
+  if (!sagas) throw new Error('the port fabric was not wired');
+  return { services, driver, topology, sagas, definitions };
+}
