@@ -140,6 +140,12 @@ export class EngineConfig {
   })
   LOOM_FABRIC_TOPOLOGY?: string;
 
+  /** Where the simulated fabric keeps its devices; default `<LOOM_DATA_DIR>/fabric`. Processes sharing it share the devices. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  LOOM_FABRIC_DIR?: string;
+
   @Transform(toInteger)
   @IsInt({ message: 'LOOM_FABRIC_LATENCY_MS must be an integer' })
   @Min(0)

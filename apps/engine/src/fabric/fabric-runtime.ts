@@ -34,7 +34,7 @@ export async function openFabricRuntime(
   // The simulated fabric keeps its devices' state in the data directory: it survives a restart,
   // even a kill -9, as a real fabric would.
   const driver = await openFileBackedFabric({
-    directory: join(resolve(config.LOOM_DATA_DIR), 'fabric'),
+    directory: resolve(config.LOOM_FABRIC_DIR ?? join(config.LOOM_DATA_DIR, 'fabric')),
     topology,
     latency: config.LOOM_FABRIC_LATENCY_MS,
   });

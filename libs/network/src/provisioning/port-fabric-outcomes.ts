@@ -6,6 +6,7 @@ import {
 } from '@loom/event-store';
 import { operationDecider } from '../operations/operation.decider';
 import { splitOperationName } from '../operations/operation.service';
+import { leafVlansDecider } from '../pools/leaf-vlans.decider';
 import { portDecider } from '../ports/port.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { LoomError } from '../shared/errors';
@@ -55,6 +56,21 @@ async function recordOutcome(
   const metadata = { tenant: tenantId, actor, causationId: event.id };
   const port = { tenantId, vpcId, subnetId, portId };
   const failure = event.type === 'SagaFailed' ? failureOf(event.data) : undefined;
+  if (saga.sagaType === provisionPortSaga && failure) {
+    // The saga undid the port's configuration: the leaf's intent no longer counts the port, so
+    // later sagas on the leaf do not keep shared configuration for it.
+    await aggregates.execute(
+      streams.leafVlans(saga.input.leaf),
+      leafVlansDecider,
+      {
+        type: 'UnbindPortVlan',
+        leaf: saga.input.leaf,
+        port: saga.input.port,
+        owner: saga.input.operation,
+      },
+      metadata,
+    );
+  }
   if (saga.sagaType === provisionPortSaga) {
     const command = failure
       ? ({ ...port, type: 'FailPort', reason: failure.message } as const)
