@@ -18,6 +18,7 @@ import {
   type TenantServiceClient,
   type VpcServiceClient,
   type WatchServiceClient,
+  type FabricServiceClient,
 } from '@loom/api-contract';
 
 export interface LoomCallOptions {
@@ -53,6 +54,7 @@ export interface LoomClients {
   readonly ports: PromiseClient<PortServiceClient>;
   readonly operations: PromiseClient<OperationServiceClient>;
   readonly watch: StreamClient<WatchServiceClient>;
+  readonly fabric: PromiseClient<FabricServiceClient>;
   close(): void;
 }
 
@@ -72,6 +74,7 @@ export function createLoomClients(address: string, token: string | undefined): L
     ports: caller.unary(service(definition, 'loom.v1.PortService')),
     operations: caller.unary(service(definition, 'loom.v1.OperationService')),
     watch: caller.streaming(service(definition, 'loom.v1.WatchService')),
+    fabric: caller.unary(service(definition, 'loom.v1.FabricService')),
     close: () => {
       client.close();
     },

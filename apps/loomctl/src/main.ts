@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { tokenCommand } from './token.command';
+import { fabricCommand } from './fabric.command';
 
 /** loomctl: Loom's command line, without Nest, so that it starts fast. */
 const program = new Command('loomctl')
@@ -9,6 +10,15 @@ const program = new Command('loomctl')
   .addCommand(
     tokenCommand(process.env, (line) => {
       process.stdout.write(`${line}\n`);
+    }),
+  )
+  .addCommand(
+    fabricCommand(process.env, {
+      print: (line) => process.stdout.write(`${line}\n`),
+      warn: (line) => process.stderr.write(`${line}\n`),
+      setExitCode: (code) => {
+        process.exitCode = code;
+      },
     }),
   );
 

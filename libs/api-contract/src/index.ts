@@ -6,6 +6,7 @@ export * from './generated/loom/v1/subnet';
 export * from './generated/loom/v1/port';
 export * from './generated/loom/v1/operation';
 export * from './generated/loom/v1/watch';
+export * from './generated/loom/v1/fabric';
 export type { Timestamp } from './generated/google/protobuf/timestamp';
 export type { Duration } from './generated/google/protobuf/duration';
 export type { Any } from './generated/google/protobuf/any';

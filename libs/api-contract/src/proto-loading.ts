@@ -16,6 +16,7 @@ export const LOOM_PROTO_FILES: readonly string[] = [
   'loom/v1/port.proto',
   'loom/v1/operation.proto',
   'loom/v1/watch.proto',
+  'loom/v1/fabric.proto',
 ];
 
 export const LOOM_PACKAGE = 'loom.v1';

@@ -26,3 +26,22 @@ export type { FabricPlacement, FabricWorkStarter } from './provisioning/fabric-p
 export type { PortFabric } from './ports/port.service';
 export type { PortFabricInput } from './provisioning/provisioning.input';
 export { AggregateStore } from './shared/aggregate-store';
+export {
+  anycastGatewayOf,
+  intendedDeviceState,
+  intendedFabricState,
+} from './provisioning/intended-fabric';
+export { convergencePlan, type ConvergencePlan } from './provisioning/convergence-plan';
+export {
+  fabricRepairSaga,
+  repairLeafSaga,
+  RepairIncompleteError,
+  type RepairLeafInput,
+  type RepairLeafSagaDependencies,
+} from './provisioning/fabric-repair.saga';
+export {
+  FabricDriftService,
+  type FabricDriftDependencies,
+  type FabricDriftReport,
+  type FabricRepair,
+} from './provisioning/fabric-drift.service';

@@ -2,13 +2,20 @@ import { join, resolve } from 'node:path';
 import type { JsonValue } from '@loom/event-store';
 import type { EventStore } from '@loom/event-store';
 import {
+  carriesTenants,
   defaultTopology,
   loadTopologyFile,
   openFileBackedFabric,
   type FabricDriver,
   type FabricTopology,
 } from '@loom/fabric';
-import { createNetworkServices, portFabricSagas, type NetworkServices } from '@loom/network';
+import {
+  createNetworkServices,
+  fabricRepairSaga,
+  FabricDriftService,
+  portFabricSagas,
+  type NetworkServices,
+} from '@loom/network';
 import { Sagas, type AnySagaDefinition } from '@loom/sagas';
 import type { Pool } from 'pg';
 import { parseVniRange, type EngineConfig } from '../config/engine.config';
@@ -21,6 +28,8 @@ export interface FabricRuntime {
   readonly topology: FabricTopology;
   readonly sagas: Sagas;
   readonly definitions: readonly AnySagaDefinition[];
+  /** Intended configuration against the devices' actual one, and the sagas that repair it. */
+  readonly drift: FabricDriftService;
 }
 
 export async function openFabricRuntime(
@@ -53,6 +62,11 @@ export async function openFabricRuntime(
         aggregates,
         deviceTimeoutMs: config.LOOM_DEVICE_TIMEOUT_MS,
       });
+      // Drift repairs run on the same workers, and queue on the same leaves, as port sagas.
+      definitions = [
+        ...definitions,
+        fabricRepairSaga({ driver, aggregates, deviceTimeoutMs: config.LOOM_DEVICE_TIMEOUT_MS }),
+      ];
       const started = new Sagas({ pool, store, definitions });
       sagas = started;
       return {
@@ -66,5 +80,18 @@ export async function openFabricRuntime(
     },
   );
   if (!sagas) throw new Error('the port fabric was not wired');
-  return { services, driver, topology, sagas, definitions };
+  const repairs = sagas;
+  const drift = new FabricDriftService({
+    driver,
+    aggregates: services.aggregates,
+    devices: topology.devices
+      .filter((device) => carriesTenants(device.role))
+      .map((device) => device.name),
+    work: {
+      start: async (type, sagaId, resourceKey, input) => {
+        await repairs.start(type, sagaId, resourceKey, input as JsonValue);
+      },
+    },
+  });
+  return { services, driver, topology, sagas, definitions, drift };
 }

@@ -6,6 +6,7 @@ import { SubnetController } from './subnet.controller';
 import { TenantController } from './tenant.controller';
 import { VpcController } from './vpc.controller';
 import { WatchController } from './watch.controller';
+import { FabricController } from './fabric.controller';
 
 /** The loom.v1 gRPC services the cloud portal calls. */
 @Module({
@@ -17,6 +18,7 @@ import { WatchController } from './watch.controller';
     PortController,
     OperationController,
     WatchController,
+    FabricController,
   ],
 })
 export class ResourcesModule {}

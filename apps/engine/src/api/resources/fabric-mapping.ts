@@ -1,0 +1,58 @@
+import { DriftKind, type DriftItem, type FabricDrift } from '@loom/api-contract';
+import type { FabricDifference, FabricItem, FieldValue } from '@loom/fabric';
+import type { FabricDriftReport } from '@loom/network';
+
+const kinds: Record<FabricDifference['kind'], DriftKind> = {
+  missing: DriftKind.MISSING,
+  unexpected: DriftKind.UNEXPECTED,
+  different: DriftKind.DIFFERENT,
+};
+
+/** The item in words, as operators read it in `loomctl fabric drift`. */
+export function describeFabricItem(item: FabricItem): string {
+  switch (item.type) {
+    case 'vrf':
+      return `vrf ${item.vrf}`;
+    case 'l2Vni':
+      return `l2vni ${item.l2Vni}`;
+    case 'l2Vni-interface':
+      return `l2vni ${item.l2Vni} interface ${item.interface}`;
+    case 'prefix':
+      return `prefix ${item.prefix} vrf ${item.vrf}`;
+  }
+}
+
+/** Device-model field names are camelCase; the API speaks snake_case like its protos. */
+const snakeCase = (field: string): string =>
+  field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+const text = (value: FieldValue): string =>
+  Array.isArray(value) ? value.join(',') : String(value);
+
+function toDriftItem(difference: FabricDifference): DriftItem {
+  const { item } = difference;
+  return {
+    device: difference.device,
+    kind: kinds[difference.kind],
+    item: describeFabricItem(item),
+    vrf: 'vrf' in item ? item.vrf : '',
+    l2Vni: 'l2Vni' in item ? item.l2Vni : 0,
+    interface: item.type === 'l2Vni-interface' ? item.interface : '',
+    prefix: item.type === 'prefix' ? item.prefix : '',
+    fields:
+      difference.kind === 'different'
+        ? difference.fields.map(({ field, intended, actual }) => ({
+            field: snakeCase(field),
+            intended: text(intended),
+            actual: text(actual),
+          }))
+        : [],
+  };
+}
+
+export function toFabricDrift(report: FabricDriftReport): FabricDrift {
+  return {
+    items: report.differences.map(toDriftItem),
+    unreachableDevices: [...report.unreachable],
+  };
+}

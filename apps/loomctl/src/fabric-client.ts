@@ -1,0 +1,57 @@
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/proto-loader';
+// Deep imports: the package index also loads the NestJS service decorators, which loomctl's
+// start-up does not need. The generated types are erased at run time.
+import { loadLoomPackageDefinition } from '@loom/api-contract/proto-loading';
+import type {
+  FabricDrift,
+  RepairFabricDriftResponse,
+} from '@loom/api-contract/generated/loom/v1/fabric';
+
+export interface FabricClient {
+  getFabricDrift(): Promise<FabricDrift>;
+  repairFabricDrift(): Promise<RepairFabricDriftResponse>;
+  close(): void;
+}
+
+/** loom.v1.FabricService over an insecure channel (as the engine serves it), with a bearer token. */
+export function createFabricClient(
+  address: string,
+  token: string,
+  deadlineMs = 60_000,
+): FabricClient {
+  const service = loadLoomPackageDefinition()['loom.v1.FabricService'];
+  if (service === undefined || 'format' in service) {
+    throw new Error('loom.v1.FabricService is missing from the protos');
+  }
+  const definition: ServiceDefinition = service;
+  const client = new Client(address, credentials.createInsecure());
+  const call = <Response>(name: string): Promise<Response> => {
+    const method = definition[name];
+    if (method === undefined) return Promise.reject(new Error(`FabricService has no ${name}`));
+    const { path, requestSerialize, responseDeserialize } = method;
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    return new Promise((resolve, reject) => {
+      client.makeUnaryRequest(
+        path,
+        requestSerialize,
+        responseDeserialize,
+        {},
+        metadata,
+        { deadline: Date.now() + deadlineMs },
+        (error: ServiceError | null, response?: unknown) => {
+          if (error) reject(new Error(`${address}: ${error.message}`));
+          else resolve(response as Response);
+        },
+      );
+    });
+  };
+  return {
+    getFabricDrift: () => call<FabricDrift>('GetFabricDrift'),
+    repairFabricDrift: () => call<RepairFabricDriftResponse>('RepairFabricDrift'),
+    close: () => {
+      client.close();
+    },
+  };
+}

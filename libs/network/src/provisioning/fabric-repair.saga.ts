@@ -1,0 +1,84 @@
+import type { FabricDriver } from '@loom/fabric';
+import { defineSaga, type AnySagaDefinition, type StepContext } from '@loom/sagas';
+import type { AggregateStore } from '../shared/aggregate-store';
+import { convergencePlan } from './convergence-plan';
+import { runDeviceOperation } from './device-operations';
+import { intendedDeviceState } from './intended-fabric';
+
+/** Saga type of a drift repair on one leaf; started by FabricDriftService.repair. */
+export const repairLeafSaga = 'repair-leaf';
+
+export interface RepairLeafInput {
+  readonly [key: string]: unknown;
+  readonly leaf: string;
+  /** Who asked for the repair (`role:subject`): recorded with the saga's input. */
+  readonly requestedBy: string;
+}
+
+export interface RepairLeafSagaDependencies {
+  readonly driver: FabricDriver;
+  readonly aggregates: AggregateStore;
+  /** How long one device operation may take before the step counts as failed. */
+  readonly deviceTimeoutMs: number;
+}
+
+/** One step may run many operations (a leaf wiped clean); each is bounded by deviceTimeoutMs. */
+const convergeTimeoutMs = 10 * 60_000;
+
+/** The step failed on purpose: it did what it could, and some drift needs a person. */
+export class RepairIncompleteError extends Error {
+  constructor(leaf: string, unresolved: readonly string[]) {
+    super(`${leaf}: left unrepaired: ${unresolved.join('; ')}`);
+    this.name = 'RepairIncompleteError';
+  }
+}
+
+/**
+ * `repair-leaf`: one step, `converge`, that reads the leaf's intent and its actual state when it
+ * runs (not when the repair was asked for: port sagas queued before it on the leaf have changed
+ * both by then) and applies the operations of convergencePlan. It runs on the leaf's resource key,
+ * so never beside a port saga on that leaf, and a port saga queued behind it finds its work done.
+ */
+export function fabricRepairSaga(dependencies: RepairLeafSagaDependencies): AnySagaDefinition {
+  const { driver, aggregates, deviceTimeoutMs } = dependencies;
+  const converge = async (context: StepContext<RepairLeafInput>) => {
+    const { leaf } = context.input;
+    const intended = await intendedDeviceState(aggregates, leaf);
+    const actual = await driver.readState(leaf);
+    const plan = convergencePlan(intended, actual);
+    let changed = 0;
+    for (const [index, operation] of plan.operations.entries()) {
+      context.signal.throwIfAborted();
+      // A plan is computed afresh by every attempt, so an index alone could name a different
+      // operation in a rerun; the attempt (added by runDeviceOperation) and the kind keep keys
+      // unique per request.
+      const key = `${context.idempotencyKey}/${index}-${operation.kind}`;
+      const outcome = await runDeviceOperation(
+        driver,
+        leaf,
+        operation,
+        key,
+        context.attempt,
+        deviceTimeoutMs,
+      );
+      if (outcome.changed) changed += 1;
+    }
+    if (plan.unresolved.length > 0) throw new RepairIncompleteError(leaf, plan.unresolved);
+    return { operations: plan.operations.length, changed };
+  };
+  return defineSaga<RepairLeafInput>({
+    type: repairLeafSaga,
+    steps: [
+      {
+        name: 'converge',
+        timeoutMs: convergeTimeoutMs,
+        action: converge,
+        // Nothing to undo: every operation moved the device towards the intent, and converging
+        // is idempotent. A repair that stopped half-way leaves the leaf closer to the intent than
+        // it found it, and the next repair (or drift check) finishes or shows the rest; undoing
+        // would put back configuration the intent does not want.
+        compensation: () => Promise.resolve(),
+      },
+    ],
+  });
+}

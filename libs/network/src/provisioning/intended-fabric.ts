@@ -1,0 +1,130 @@
+import {
+  normalizeDeviceState,
+  type DeviceState,
+  type FabricState,
+  type L2VniState,
+  type VrfState,
+} from '@loom/fabric';
+import { leafVlansDecider } from '../pools/leaf-vlans.decider';
+import type { AggregateStore } from '../shared/aggregate-store';
+import { streams } from '../shared/streams';
+import { subnetDecider, type SubnetState } from '../subnets/subnet.decider';
+import { vpcDecider, type VpcState } from '../vpcs/vpc.decider';
+import { anycastGatewayMac } from './provisioning.input';
+
+type ActiveSubnet = Extract<SubnetState, { status: 'Active' }>;
+type ActiveVpc = Extract<VpcState, { status: 'Active' }>;
+
+/** `tenants/{t}/vpcs/{v}/subnets/{s}`, as the leaf's intent names the subnet of a VLAN. */
+const subnetNamePattern = /^tenants\/([^/]+)\/vpcs\/([^/]+)\/subnets\/([^/]+)$/;
+
+/** The gateway address with the subnet's prefix length, as bindL2Vni takes it (`10.0.1.1/24`). */
+export function anycastGatewayOf(subnet: { gatewayIp: string; cidr: string }): string {
+  return `${subnet.gatewayIp}/${subnet.cidr.split('/')[1] ?? ''}`;
+}
+
+/**
+ * Reads subnets and VPCs once per computation: many VLANs on many leaves share them. Each read
+ * goes through the aggregate store, which reads the stream's new tail, so the answer is current
+ * even when another replica wrote.
+ */
+class IntentReader {
+  private readonly subnets = new Map<string, Promise<SubnetState>>();
+  private readonly vpcs = new Map<string, Promise<VpcState>>();
+
+  constructor(private readonly aggregates: AggregateStore) {}
+
+  subnet(tenantId: string, vpcId: string, subnetId: string): Promise<SubnetState> {
+    const stream = streams.subnet(tenantId, vpcId, subnetId);
+    let found = this.subnets.get(stream);
+    if (!found) {
+      found = this.aggregates.load(stream, subnetDecider).then(({ state }) => state);
+      this.subnets.set(stream, found);
+    }
+    return found;
+  }
+
+  vpc(tenantId: string, vpcId: string): Promise<VpcState> {
+    const stream = streams.vpc(tenantId, vpcId);
+    let found = this.vpcs.get(stream);
+    if (!found) {
+      found = this.aggregates.load(stream, vpcDecider).then(({ state }) => state);
+      this.vpcs.set(stream, found);
+    }
+    return found;
+  }
+
+  /** The subnet of a leaf VLAN with its VPC; undefined if either is gone (then nothing is intended). */
+  async subnetWithVpc(name: string): Promise<{ subnet: ActiveSubnet; vpc: ActiveVpc } | undefined> {
+    const [, tenantId = '', vpcId = '', subnetId = ''] = subnetNamePattern.exec(name) ?? [];
+    if (!subnetId) return undefined;
+    const [subnet, vpc] = await Promise.all([
+      this.subnet(tenantId, vpcId, subnetId),
+      this.vpc(tenantId, vpcId),
+    ]);
+    if (subnet.status !== 'Active' || vpc.status !== 'Active') return undefined;
+    return { subnet, vpc };
+  }
+
+  async device(leaf: string): Promise<DeviceState> {
+    const { state } = await this.aggregates.load(streams.leafVlans(leaf), leafVlansDecider);
+    const vrfs = new Map<string, VrfState>();
+    const l2Vnis: L2VniState[] = [];
+    for (const [vlan, use] of state.vlans) {
+      const found = await this.subnetWithVpc(use.subnet);
+      // The subnet holds its ports' addresses, so it outlives every port bound here; a missing
+      // one would be a broken stream, and without its L2 VNI nothing can be intended for it.
+      if (!found) continue;
+      const { routing } = found.vpc;
+      vrfs.set(routing.vrfName, {
+        name: routing.vrfName,
+        l3Vni: routing.l3Vni,
+        rd: routing.routeDistinguisher,
+        importRts: routing.importRouteTargets,
+        exportRts: routing.exportRouteTargets,
+        bgpEvpn: true,
+      });
+      l2Vnis.push({
+        l2Vni: found.subnet.l2Vni,
+        vrf: routing.vrfName,
+        vlan,
+        anycastGateway: anycastGatewayOf(found.subnet),
+        gatewayMac: anycastGatewayMac,
+        // Ports of one subnet behind the same interface (VMs on one trunk) share one binding.
+        interfaces: [...use.ports.values()].map((port) => port.interface),
+      });
+    }
+    // Floating IPs (announced prefixes) are not part of the intent yet.
+    return normalizeDeviceState({ vrfs: [...vrfs.values()], l2Vnis, prefixes: [] });
+  }
+}
+
+/**
+ * The configuration the intent implies on one leaf, in the drivers' DeviceState shape: for every
+ * VLAN the leaf's intent (`leaf-vlans-{leaf}`) holds, its subnet's L2 VNI with the anycast gateway
+ * and the interfaces of the subnet's ports there, and the VPC's VRF with BGP EVPN.
+ *
+ * Every port bound in the leaf's intent counts, whatever its status: a port whose saga is still
+ * running (or queued) shows as missing configuration until it finishes, which is the truth about
+ * the device. A port whose provisioning failed is let go by the intent (port-fabric-outcomes), so
+ * it is not intended either.
+ */
+export function intendedDeviceState(
+  aggregates: AggregateStore,
+  leaf: string,
+): Promise<DeviceState> {
+  return new IntentReader(aggregates).device(leaf);
+}
+
+/** intendedDeviceState for each of `devices` (the ones that carry tenants), keyed by name. */
+export async function intendedFabricState(
+  aggregates: AggregateStore,
+  devices: readonly string[],
+): Promise<FabricState> {
+  const reader = new IntentReader(aggregates);
+  return Object.fromEntries(
+    await Promise.all(
+      devices.map(async (device) => [device, await reader.device(device)] as const),
+    ),
+  );
+}
