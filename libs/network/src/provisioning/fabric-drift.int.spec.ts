@@ -297,4 +297,28 @@ describe('intended fabric, drift and repair', () => {
       },
     ]);
   });
+
+  it('undoes a repair that fails half-way: the leaf is exactly as the repair found it', async () => {
+    await fabric.tamper('leaf1', () => ({ vrfs: [], l2Vnis: [], prefixes: [] }));
+    const before = await fabric.snapshot();
+    // The VRF comes back, then binding the ports is refused.
+    const fault = await fabric.injectFault({
+      effect: 'fail',
+      device: 'leaf1',
+      operationKind: 'bindL2Vni',
+    });
+    try {
+      const { sagaIds } = await drift.repair('ops:oncall');
+      const outcome = await sagas.waitFor(sagaIds[0]!, 15_000);
+      expect(outcome).toMatchObject({ status: 'failed' });
+      expect(await fabric.snapshot()).toEqual(before);
+    } finally {
+      await fabric.clearFault(fault);
+    }
+    const { sagaIds } = await drift.repair('ops:oncall');
+    await expect(sagas.waitFor(sagaIds[0]!, 15_000)).resolves.toMatchObject({
+      status: 'completed',
+    });
+    expect(await drift.drift()).toEqual([]);
+  });
 });

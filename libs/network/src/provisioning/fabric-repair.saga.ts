@@ -1,4 +1,5 @@
-import type { FabricDriver } from '@loom/fabric';
+import type { JsonValue } from '@loom/event-store';
+import type { DeviceState, FabricDriver } from '@loom/fabric';
 import { defineSaga, type AnySagaDefinition, type StepContext } from '@loom/sagas';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { convergencePlan } from './convergence-plan';
@@ -66,18 +67,32 @@ export function fabricRepairSaga(dependencies: RepairLeafSagaDependencies): AnyS
     if (plan.unresolved.length > 0) throw new RepairIncompleteError(leaf, plan.unresolved);
     return { operations: plan.operations.length, changed };
   };
+  /** Puts the leaf back as the first step found it: a repair is all or nothing, like every saga. */
+  const restore = async (context: StepContext<RepairLeafInput>) => {
+    const before = context.results['snapshot'] as unknown as DeviceState | undefined;
+    if (!before) return;
+    const { leaf } = context.input;
+    const plan = convergencePlan(before, await driver.readState(leaf));
+    for (const [index, operation] of plan.operations.entries()) {
+      const key = `${context.idempotencyKey}/${index}-${operation.kind}`;
+      await runDeviceOperation(driver, leaf, operation, key, context.attempt, deviceTimeoutMs);
+    }
+  };
   return defineSaga<RepairLeafInput>({
     type: repairLeafSaga,
     steps: [
       {
+        name: 'snapshot',
+        // The leaf as the repair found it, recorded so that an undo can put it back.
+        action: async (context) =>
+          (await driver.readState(context.input.leaf)) as unknown as JsonValue,
+        compensation: () => Promise.resolve(),
+      },
+      {
         name: 'converge',
         timeoutMs: convergeTimeoutMs,
         action: converge,
-        // Nothing to undo: every operation moved the device towards the intent, and converging
-        // is idempotent. A repair that stopped half-way leaves the leaf closer to the intent than
-        // it found it, and the next repair (or drift check) finishes or shows the rest; undoing
-        // would put back configuration the intent does not want.
-        compensation: () => Promise.resolve(),
+        compensation: restore,
       },
     ],
   });
