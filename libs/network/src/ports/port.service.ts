@@ -6,9 +6,9 @@ import {
 import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
 import type { RequestService } from '../requests/request.service';
 import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
-import { tenantDecider } from '../tenants/tenant.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { Compensations } from '../shared/compensations';
+import { IntentClaims, releaseTenantQuota } from '../shared/intent-claims';
 import { InvalidArgumentError, NotFoundError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
@@ -125,19 +125,9 @@ export class PortService {
             },
             metadata,
           );
-          undo.register(() =>
-            this.aggregates.execute(
-              streams.tenant(tenantId),
-              tenantDecider,
-              { type: 'ReleaseQuota', tenantId, resource: 'ports', owner: operation },
-              metadata,
-            ),
-          );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ClaimQuota', tenantId, resource: 'ports', owner: operation },
-            metadata,
+          await new IntentClaims(this.aggregates, undo, operation, metadata).tenantQuota(
+            tenantId,
+            'ports',
           );
           const address = allocationOf(allocated.state, portId);
           if (address === undefined) throw new Error(`no address recorded for ${name}`);
@@ -320,12 +310,7 @@ export class PortService {
             { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner },
             metadata,
           );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ReleaseQuota', tenantId, resource: 'ports', owner },
-            metadata,
-          );
+          await releaseTenantQuota(this.aggregates, tenantId, 'ports', owner, metadata);
         }
         if (fabricInput && binding && this.fabric) {
           await this.operations.start(operation, name, 'delete', context);

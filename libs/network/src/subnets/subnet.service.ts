@@ -1,10 +1,9 @@
 import { newOperationId, type OperationService } from '../operations/operation.service';
-import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
 import type { RequestService } from '../requests/request.service';
-import { tenantDecider } from '../tenants/tenant.decider';
 import { vpcDecider } from '../vpcs/vpc.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { Compensations } from '../shared/compensations';
+import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import { InvalidArgumentError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import type { NetworkSettings } from '../shared/network-settings';
@@ -85,41 +84,13 @@ export class SubnetService {
             },
             metadata,
           );
-          undo.register(() =>
-            this.aggregates.execute(
-              streams.tenant(tenantId),
-              tenantDecider,
-              { type: 'ReleaseQuota', tenantId, resource: 'subnets', owner: operation },
-              metadata,
-            ),
-          );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ClaimQuota', tenantId, resource: 'subnets', owner: operation },
-            metadata,
-          );
-          undo.register(() =>
-            this.aggregates.execute(
-              streams.l2VniPool,
-              vniPoolDecider,
-              { type: 'ReleaseVni', owner: operation },
-              metadata,
-            ),
-          );
-          const pool = await this.aggregates.execute(
-            streams.l2VniPool,
-            vniPoolDecider,
-            {
-              type: 'AllocateVni',
-              pool: 'pools/l2-vni',
-              range: this.settings.l2VniRange,
-              owner: operation,
-            },
-            metadata,
-          );
-          const l2Vni = vniOf(pool.state, operation);
-          if (l2Vni === undefined) throw new Error(`no L2 VNI recorded for ${operation}`);
+          const claims = new IntentClaims(this.aggregates, undo, operation, metadata);
+          await claims.tenantQuota(tenantId, 'subnets');
+          const l2Vni = await claims.vni({
+            stream: streams.l2VniPool,
+            name: 'pools/l2-vni',
+            range: this.settings.l2VniRange,
+          });
           await this.aggregates.execute(
             streams.subnet(tenantId, vpcId, subnetId),
             subnetDecider,
@@ -205,18 +176,8 @@ export class SubnetService {
             { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner },
             metadata,
           );
-          await this.aggregates.execute(
-            streams.l2VniPool,
-            vniPoolDecider,
-            { type: 'ReleaseVni', owner },
-            metadata,
-          );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ReleaseQuota', tenantId, resource: 'subnets', owner },
-            metadata,
-          );
+          await releaseVni(this.aggregates, streams.l2VniPool, owner, metadata);
+          await releaseTenantQuota(this.aggregates, tenantId, 'subnets', owner, metadata);
         }
         await this.operations.completeAtOnce(
           operation,

@@ -1,9 +1,8 @@
 import { newOperationId, type OperationService } from '../operations/operation.service';
-import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
 import type { RequestService } from '../requests/request.service';
-import { tenantDecider } from '../tenants/tenant.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
 import { Compensations } from '../shared/compensations';
+import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import { InvalidArgumentError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
 import type { NetworkSettings } from '../shared/network-settings';
@@ -72,41 +71,13 @@ export class VpcService {
             { type: 'ReserveVpcName', tenantId, vpcId, createdBy: operation },
             metadata,
           );
-          undo.register(() =>
-            this.aggregates.execute(
-              streams.tenant(tenantId),
-              tenantDecider,
-              { type: 'ReleaseQuota', tenantId, resource: 'vpcs', owner: operation },
-              metadata,
-            ),
-          );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ClaimQuota', tenantId, resource: 'vpcs', owner: operation },
-            metadata,
-          );
-          undo.register(() =>
-            this.aggregates.execute(
-              streams.l3VniPool,
-              vniPoolDecider,
-              { type: 'ReleaseVni', owner: operation },
-              metadata,
-            ),
-          );
-          const pool = await this.aggregates.execute(
-            streams.l3VniPool,
-            vniPoolDecider,
-            {
-              type: 'AllocateVni',
-              pool: 'pools/l3-vni',
-              range: this.settings.l3VniRange,
-              owner: operation,
-            },
-            metadata,
-          );
-          const l3Vni = vniOf(pool.state, operation);
-          if (l3Vni === undefined) throw new Error(`no L3 VNI recorded for ${operation}`);
+          const claims = new IntentClaims(this.aggregates, undo, operation, metadata);
+          await claims.tenantQuota(tenantId, 'vpcs');
+          const l3Vni = await claims.vni({
+            stream: streams.l3VniPool,
+            name: 'pools/l3-vni',
+            range: this.settings.l3VniRange,
+          });
           await this.aggregates.execute(
             streams.vpc(tenantId, vpcId),
             vpcDecider,
@@ -178,18 +149,8 @@ export class VpcService {
         const event = deleted.events[0];
         if (event?.type === 'VpcDeleted') {
           const owner = event.data.createdBy;
-          await this.aggregates.execute(
-            streams.l3VniPool,
-            vniPoolDecider,
-            { type: 'ReleaseVni', owner },
-            metadata,
-          );
-          await this.aggregates.execute(
-            streams.tenant(tenantId),
-            tenantDecider,
-            { type: 'ReleaseQuota', tenantId, resource: 'vpcs', owner },
-            metadata,
-          );
+          await releaseVni(this.aggregates, streams.l3VniPool, owner, metadata);
+          await releaseTenantQuota(this.aggregates, tenantId, 'vpcs', owner, metadata);
         }
         await this.operations.completeAtOnce(operation, target, 'delete', context);
       },
