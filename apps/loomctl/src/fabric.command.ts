@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { fabricLabCommand } from './fabric-lab.command';
 import { createFabricClient, type FabricClient } from './fabric-client';
 import { driftExitCode, formatFabricDrift } from './fabric-drift-table';
 import { mintTokenWithDataDir } from './token-mint';
@@ -109,5 +110,6 @@ export function fabricCommand(env: NodeJS.ProcessEnv, io: FabricCommandIo): Comm
       }
     }
   });
+  fabric.addCommand(fabricLabCommand(env, io));
   return fabric;
 }

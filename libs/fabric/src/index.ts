@@ -61,3 +61,4 @@ export {
 export { openFileBackedFabric, type FileBackedFabricOptions } from './simulated/file-backed-fabric';
 export type { FaultEffect, FaultSpec } from './simulated/faults';
 export type { FabricCounters, LatencySettings, OperationCount } from './simulated/simulated-world';
+export * from './frr-lab';

@@ -131,8 +131,14 @@ export class EngineConfig {
   @Max(65534)
   LOOM_FABRIC_ASN = 65000;
 
-  @IsIn(['simulated'], { message: 'LOOM_FABRIC must be simulated' })
-  LOOM_FABRIC = 'simulated' as const;
+  @IsIn(['simulated', 'frr-lab'], { message: 'LOOM_FABRIC must be simulated or frr-lab' })
+  LOOM_FABRIC: 'simulated' | 'frr-lab' = 'simulated';
+
+  /** Where the FRR lab lives (LOOM_FABRIC=frr-lab); default `<LOOM_DATA_DIR>/lab`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  LOOM_FABRIC_LAB_DIR?: string;
 
   @IsOptional()
   @Validate(ReadableFile, {

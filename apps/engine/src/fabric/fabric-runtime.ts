@@ -6,6 +6,7 @@ import {
   defaultTopology,
   loadTopologyFile,
   openFileBackedFabric,
+  openFrrFabric,
   type FabricDriver,
   type FabricTopology,
 } from '@loom/fabric';
@@ -32,6 +33,26 @@ export interface FabricRuntime {
   readonly drift: FabricDriftService;
 }
 
+/**
+ * The simulated fabric keeps its devices' state in the data directory: it survives a restart,
+ * even a kill -9, as a real fabric would. The FRR lab is built at start when it is not up, and
+ * stays up after the engine stops (`loomctl fabric lab down` removes it).
+ */
+function openFabricDriver(config: EngineConfig, topology: FabricTopology): Promise<FabricDriver> {
+  if (config.LOOM_FABRIC === 'frr-lab') {
+    return openFrrFabric({ topology, labDir: labDirectory(config) });
+  }
+  return openFileBackedFabric({
+    directory: resolve(config.LOOM_FABRIC_DIR ?? join(config.LOOM_DATA_DIR, 'fabric')),
+    topology,
+    latency: config.LOOM_FABRIC_LATENCY_MS,
+  });
+}
+
+export function labDirectory(config: EngineConfig): string {
+  return resolve(config.LOOM_FABRIC_LAB_DIR ?? join(config.LOOM_DATA_DIR, 'lab'));
+}
+
 export async function openFabricRuntime(
   config: EngineConfig,
   store: EventStore,
@@ -40,13 +61,7 @@ export async function openFabricRuntime(
   const topology = config.LOOM_FABRIC_TOPOLOGY
     ? await loadTopologyFile(config.LOOM_FABRIC_TOPOLOGY)
     : defaultTopology;
-  // The simulated fabric keeps its devices' state in the data directory: it survives a restart,
-  // even a kill -9, as a real fabric would.
-  const driver = await openFileBackedFabric({
-    directory: resolve(config.LOOM_FABRIC_DIR ?? join(config.LOOM_DATA_DIR, 'fabric')),
-    topology,
-    latency: config.LOOM_FABRIC_LATENCY_MS,
-  });
+  const driver = await openFabricDriver(config, topology);
   let definitions: readonly AnySagaDefinition[] = [];
   let sagas: Sagas | undefined;
   const services = createNetworkServices(

@@ -1,0 +1,145 @@
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabDevice, LabManifest } from './lab-layout';
+import { inNamespace, run, sleep } from './run-command';
+
+export const frrDaemons = ['zebra', 'bgpd'] as const;
+const frrBin = '/usr/lib/frr';
+
+/** The leaf's startup configuration: eBGP to every other leaf, EVPN with advertise-all-vni. */
+export function renderFrrConfig(manifest: LabManifest, device: LabDevice): string {
+  const peers = manifest.devices.filter((other) => other.name !== device.name);
+  return [
+    'frr defaults datacenter',
+    `hostname ${device.name}`,
+    'ip forwarding',
+    `router bgp ${device.asn}`,
+    ` bgp router-id ${device.loopback}`,
+    ' no bgp ebgp-requires-policy',
+    ...peers.map((peer) => ` neighbor ${peer.underlay} remote-as ${peer.asn}`),
+    ' address-family ipv4 unicast',
+    `  network ${device.loopback}/32`,
+    ' exit-address-family',
+    ' address-family l2vpn evpn',
+    ...peers.map((peer) => `  neighbor ${peer.underlay} activate`),
+    '  advertise-all-vni',
+    ' exit-address-family',
+    'exit',
+    '',
+  ].join('\n');
+}
+
+function frrIds(): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('frr:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  if (uid === undefined || gid === undefined) throw new Error('there is no frr user');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** Writes the leaf's directory (owned by frr:frr) and starts zebra, then bgpd, in its namespace. */
+export async function startFrr(manifest: LabManifest, device: LabDevice): Promise<void> {
+  const dir = device.frrDir;
+  const { uid, gid } = frrIds();
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  chownSync(dir, uid, gid);
+  const config = join(dir, 'frr.conf');
+  writeFileSync(config, renderFrrConfig(manifest, device), { mode: 0o644 });
+  chownSync(config, uid, gid);
+  for (const daemon of frrDaemons) {
+    await inNamespace(
+      device.namespace,
+      join(frrBin, daemon),
+      '-d',
+      '-N',
+      device.name,
+      '-i',
+      join(dir, `${daemon}.pid`),
+      '-z',
+      join(dir, 'zserv.api'),
+      '--vty_socket',
+      dir,
+      '-f',
+      config,
+      '-u',
+      'frr',
+      '-g',
+      'frr',
+    );
+  }
+}
+
+function pidOf(device: LabDevice, daemon: string): number | undefined {
+  const file = join(device.frrDir, `${daemon}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+}
+
+/** Whether `pid` is this leaf's daemon: alive and started with `-N <leaf>`. */
+function isDaemon(pid: number, device: LabDevice, daemon: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const nameAt = args.indexOf('-N');
+    return (args[0] ?? '').endsWith(daemon) && args[nameAt + 1] === device.name;
+  } catch {
+    return false;
+  }
+}
+
+export function daemonRunning(device: LabDevice, daemon: string): boolean {
+  const pid = pidOf(device, daemon);
+  return pid !== undefined && isDaemon(pid, device, daemon);
+}
+
+/** Stops the leaf's daemons by their pid files (TERM, then KILL after 5 s) and removes its dir. */
+export async function stopFrr(device: LabDevice): Promise<void> {
+  for (const daemon of [...frrDaemons].reverse()) {
+    const pid = pidOf(device, daemon);
+    if (pid === undefined || !isDaemon(pid, device, daemon)) continue;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 5_000;
+    while (isDaemon(pid, device, daemon) && Date.now() < deadline) await sleep(50);
+    if (isDaemon(pid, device, daemon)) process.kill(pid, 'SIGKILL');
+    while (isDaemon(pid, device, daemon)) await sleep(20);
+  }
+  rmSync(device.frrDir, { recursive: true, force: true });
+}
+
+/** vtysh against this leaf's daemons. */
+export function vtysh(device: LabDevice, ...commands: string[]): Promise<string> {
+  return inNamespace(
+    device.namespace,
+    'vtysh',
+    '--vty_socket',
+    device.frrDir,
+    ...commands.flatMap((command) => ['-c', command]),
+  );
+}
+
+/** Configuration lines in one vtysh call; vtysh exits non-zero when a line is refused. */
+export async function configure(device: LabDevice, lines: readonly string[]): Promise<void> {
+  const output = await vtysh(device, 'configure terminal', ...lines);
+  if (/^%/m.test(output)) {
+    throw new Error(`vtysh refused the configuration on ${device.name}: ${output.trim()}`);
+  }
+}
+
+export async function vtyshJson<T>(device: LabDevice, command: string): Promise<T> {
+  return JSON.parse(await vtysh(device, command)) as T;
+}
+
+/** Whether this machine can run a lab: root, and FRR's zebra and bgpd installed. */
+export function labPrerequisites(): string[] {
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('not running as root');
+  for (const daemon of frrDaemons) {
+    if (!existsSync(join(frrBin, daemon))) missing.push(`${join(frrBin, daemon)} is missing`);
+  }
+  return missing;
+}
+
+export async function frrVersion(): Promise<string> {
+  return (await run('vtysh', ['--version'])).split('\n')[0] ?? '';
+}
