@@ -59,7 +59,10 @@ export async function readEventLogHead(
 ): Promise<bigint | undefined> {
   const { streamPatterns, eventTypes } = filterParameters(filter);
   const { rows } = await pool.query<{ head: string | null }>(
-    `SELECT max(global_position)::text AS head FROM event_store.events WHERE ${filterCondition(1)}`,
+    // Newest first down the primary key, stopping at the first match: max() with this filter
+    // scanned the whole log (112 ms at a million events, on every read-your-writes Get).
+    `SELECT global_position::text AS head FROM event_store.events WHERE ${filterCondition(1)}
+     ORDER BY global_position DESC LIMIT 1`,
     [streamPatterns, eventTypes],
   );
   const head = rows[0]?.head;
