@@ -69,9 +69,27 @@ export class AggregateStore {
     metadata: EventMetadataInput,
   ): Promise<Executed<Event, State>> {
     return this.queue.run(stream, async () => {
+      // The cached state is trusted first: the append's expected revision catches a stream another
+      // replica moved on. What it cannot catch is a refusal or a no-op decided on stale state, so
+      // those are decided again on a freshly read state before they count.
+      let verified = !this.cache.has(stream);
       for (let attempt = 1; ; attempt += 1) {
-        const { state, revision } = await this.load(stream, decider);
-        const events = decider.decide(command, state);
+        let { state, revision } = verified
+          ? await this.load(stream, decider)
+          : (this.cache.get(stream) as Cached<State>);
+        let events: Event[];
+        try {
+          events = decider.decide(command, state);
+        } catch (error) {
+          if (verified) throw error;
+          verified = true;
+          ({ state, revision } = await this.load(stream, decider));
+          events = decider.decide(command, state);
+        }
+        if (events.length === 0 && !verified) {
+          ({ state, revision } = await this.load(stream, decider));
+          events = decider.decide(command, state);
+        }
         if (events.length === 0) return { events, state, revision, position: undefined };
         try {
           const result = await this.store.append(
@@ -94,6 +112,7 @@ export class AggregateStore {
           };
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          verified = true;
           if (attempt >= maxAttempts) {
             throw new AbortedError(
               'CONCURRENT_CHANGE',
