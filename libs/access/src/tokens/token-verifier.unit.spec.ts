@@ -70,6 +70,16 @@ describe('TokenVerifier', () => {
     expect(await refusal(sign({ iat: now - 3600, exp: now - 120 }))).toMatch(/expired/);
   });
 
+  it('trusts a token it verified until it expires, and no longer', async () => {
+    let now = Date.now();
+    const clocked = new TokenVerifier(key.publicKey, () => now);
+    const token = await sign({ exp: Math.floor(now / 1000) + 60 });
+    await expect(clocked.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+    await expect(clocked.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+    now += 60_000 + 31_000;
+    await expect(clocked.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
   it('refuses a token without an expiry', async () => {
     expect(await refusal(sign({ exp: undefined }))).toBe('the access token has no valid exp claim');
   });
