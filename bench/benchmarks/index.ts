@@ -1,6 +1,9 @@
+import { api } from './api';
 import type { Benchmark } from './benchmark';
 import { batchAppends } from './batch-appends';
 import { catchUp } from './catch-up';
+import { portSagas } from './port-sagas';
+import { projectionRebuild } from './projection-rebuild';
 import { readAll } from './read-all';
 import { singleAppends } from './single-appends';
 
@@ -8,4 +11,12 @@ import { singleAppends } from './single-appends';
  * Every benchmark of `npm run bench`, in the order they run. A new one (the gRPC API, sagas) is
  * a file beside these exporting a Benchmark, added to this list.
  */
-export const benchmarks: readonly Benchmark[] = [singleAppends, batchAppends, readAll, catchUp];
+export const benchmarks: readonly Benchmark[] = [
+  singleAppends,
+  batchAppends,
+  readAll,
+  catchUp,
+  api,
+  projectionRebuild,
+  portSagas,
+];

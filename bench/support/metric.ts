@@ -43,11 +43,20 @@ export function againstMeasured(
 }
 
 /** A value judged against a fixed target in the same unit: it should reach it. */
-export function againstTarget(input: MetricInput, targetValue: number): Metric {
+export function againstTarget(input: MetricInput, targetValue: number, label = 'target'): Metric {
   return judge(
     input,
-    { label: 'target', value: targetValue, unit: input.unit, kind: 'target' },
+    { label, value: targetValue, unit: input.unit, kind: 'target' },
     { comparison: '>=', ratio: 1 },
+  );
+}
+
+/** A value judged against a fixed limit in the same unit: it should stay at or under it. */
+export function underLimit(input: MetricInput, limitValue: number, label = 'limit'): Metric {
+  return judge(
+    input,
+    { label, value: limitValue, unit: input.unit, kind: 'target' },
+    { comparison: '<=', ratio: 1 },
   );
 }
 
