@@ -25,7 +25,6 @@ import { freePort } from '../../../../../test/support/free-port';
 import { ConfigModule } from '../../config/config.module';
 import { loadEngineConfig } from '../../config/engine.config';
 import { ApiModule } from '../api.module';
-import { formatEtag } from '../shared/etag';
 import { readUpdateMask } from '../shared/update-mask';
 import { connectGrpcEdge } from './grpc-edge';
 import { GrpcServerLifecycle } from './grpc-server.lifecycle';
@@ -35,7 +34,7 @@ const tenant = (name: string, displayName: string): Tenant => ({
   displayName,
   quota: null,
   usage: null,
-  etag: formatEtag(1),
+  etag: '"1"',
   createTime: toTimestamp('2025-01-01T00:00:00.000001Z'),
   updateTime: null,
 });
@@ -131,7 +130,7 @@ describe('the gRPC edge, in process', () => {
       displayName: 'portal:portal-svc',
       quota: null,
       usage: null,
-      etag: 'W/"1"',
+      etag: '"1"',
       createTime: { seconds: '1735689600', nanos: 1000 },
       updateTime: null,
     });

@@ -2,4 +2,3 @@
 export * from './page-token';
 export * from './page-size';
 export * from './update-mask';
-export * from './etag';
