@@ -3,55 +3,19 @@ import { startTestEngine, type TestEngine } from '../../../test/support/engine-h
 import type { LoomClients } from '../../../test/support/grpc-client';
 import { decodeGrpcError, grpcErrorOf } from '../../../test/support/grpc-errors';
 import { createLoomClients } from '../../../test/support/grpc-client';
+import {
+  boundPortBody,
+  subnetBody as subnetFixture,
+  tenantBody as tenantFixture,
+  vpcBody as vpcFixture,
+} from '../../../test/support/network-fixtures';
 
-const quota = { vpcs: 5, subnets: 5, ports: 5, floatingIps: 0 };
-const tenantBody = {
-  name: '',
-  displayName: '',
-  quota,
-  usage: null,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
-const vpcBody = {
-  name: '',
-  displayName: '',
-  cidrBlocks: ['10.0.0.0/16'],
-  l3Vni: 0,
-  vrfName: '',
-  routeDistinguisher: '',
-  importRouteTargets: [],
-  exportRouteTargets: [],
-  state: 'READY' as never,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
-const subnetBody = {
-  name: '',
-  displayName: '',
-  cidr: '10.0.1.0/24',
-  gatewayIp: '',
-  l2Vni: 0,
-  state: 'READY' as never,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
-const portBody = {
-  name: '',
-  displayName: '',
-  kind: 'VIRTUAL_MACHINE' as never,
-  fixedIp: '',
-  macAddress: '',
-  binding: null,
-  status: 'ACTIVE' as never,
-  statusReason: '',
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
+const quota = { vpcs: 5, subnets: 5, ports: 5 };
+const tenantBody = tenantFixture(quota);
+const vpcBody = vpcFixture(['10.0.0.0/16']);
+const subnetBody = subnetFixture('10.0.1.0/24');
+/** An unbound port: no fabric work, so these tests are about access alone. */
+const portBody = { ...boundPortBody('leaf1'), binding: null };
 
 /** Every method, aimed at tenant `target`'s resources. */
 function everyMethod(clients: LoomClients, target: string) {
@@ -236,7 +200,7 @@ describe('access to the network API', () => {
       ).codeName,
     ).toBe('PERMISSION_DENIED');
     const raiseQuota = bob.tenants.updateTenant({
-      tenant: { ...tenantBody, name: 'tenants/bob', quota: { ...quota, vpcs: 99 } },
+      tenant: { ...tenantBody, name: 'tenants/bob', quota: { ...quota, floatingIps: 0, vpcs: 99 } },
       updateMask: { paths: ['quota'] } as never,
     });
     expect((await grpcErrorOf(raiseQuota)).codeName).toBe('PERMISSION_DENIED');

@@ -2,56 +2,19 @@ import { Client } from 'pg';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
 import { grpcErrorOf } from '../../../test/support/grpc-errors';
+import {
+  boundPortBody,
+  subnetBody,
+  tenantBody,
+  vpcBody,
+} from '../../../test/support/network-fixtures';
 
 const quota = { vpcs: 5, subnets: 5, ports: 5, floatingIps: 0 };
-const tenant = {
-  name: '',
-  displayName: '',
-  quota,
-  usage: null,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
-const vpc = {
-  name: '',
-  displayName: '',
-  cidrBlocks: ['10.0.0.0/16'],
-  l3Vni: 0,
-  vrfName: '',
-  routeDistinguisher: '',
-  importRouteTargets: [],
-  exportRouteTargets: [],
-  state: 'READY' as never,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
-const subnet = {
-  name: '',
-  displayName: '',
-  cidr: '10.0.1.0/24',
-  gatewayIp: '',
-  l2Vni: 0,
-  state: 'READY' as never,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
+const tenant = tenantBody(quota);
+const vpc = vpcBody(['10.0.0.0/16']);
+const subnet = subnetBody('10.0.1.0/24');
 const binding = { host: 'hv-1', leafSwitch: 'leaf1', interface: 'swp1', vlan: 0 };
-const port = {
-  name: '',
-  displayName: '',
-  kind: 'VIRTUAL_MACHINE' as never,
-  fixedIp: '',
-  macAddress: '',
-  binding,
-  status: 'ACTIVE' as never,
-  statusReason: '',
-  etag: '',
-  createTime: null,
-  updateTime: null,
-};
+const port = boundPortBody('leaf1');
 const mask = (...paths: string[]) => ({ paths }) as never;
 const VPC = 'tenants/acme/vpcs/v';
 const SUBNET = `${VPC}/subnets/s`;

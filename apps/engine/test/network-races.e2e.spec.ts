@@ -2,41 +2,11 @@ import { Client } from 'pg';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
 import { decodeGrpcError } from '../../../test/support/grpc-errors';
+import { subnetBody, tenantBody, vpcBody } from '../../../test/support/network-fixtures';
 
-const tenant = (vpcs: number) => ({
-  name: '',
-  displayName: '',
-  quota: { vpcs, subnets: 100, ports: 100, floatingIps: 0 },
-  usage: null,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-});
-const vpc = (cidrBlocks = ['10.0.0.0/16']) => ({
-  name: '',
-  displayName: '',
-  cidrBlocks,
-  l3Vni: 0,
-  vrfName: '',
-  routeDistinguisher: '',
-  importRouteTargets: [],
-  exportRouteTargets: [],
-  state: 'READY' as never,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-});
-const subnet = (cidr: string) => ({
-  name: '',
-  displayName: '',
-  cidr,
-  gatewayIp: '',
-  l2Vni: 0,
-  state: 'READY' as never,
-  etag: '',
-  createTime: null,
-  updateTime: null,
-});
+const tenant = (vpcs: number) => tenantBody({ vpcs, subnets: 100, ports: 100 });
+const vpc = (cidrBlocks = ['10.0.0.0/16']) => vpcBody(cidrBlocks);
+const subnet = subnetBody;
 
 function tally(results: PromiseSettledResult<unknown>[]): Record<string, number> {
   const counts: Record<string, number> = {};
