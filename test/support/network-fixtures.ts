@@ -65,3 +65,29 @@ export async function finished(
     if (current.done || Date.now() > deadline) return current;
   }
 }
+
+/** Tenant `acme` with VPC `f` (10.0.0.0/16) and its subnet `a` (10.0.1.0/24), all created and done. */
+export async function createAcmeSubnet(
+  portal: LoomClients,
+  quota: { vpcs: number; subnets: number; ports: number },
+): Promise<void> {
+  await portal.tenants.createTenant({ tenantId: 'acme', tenant: tenantBody(quota), requestId: '' });
+  await finished(
+    portal,
+    await portal.vpcs.createVpc({
+      parent: 'tenants/acme',
+      vpcId: 'f',
+      vpc: vpcBody(['10.0.0.0/16']),
+      requestId: '',
+    }),
+  );
+  await finished(
+    portal,
+    await portal.subnets.createSubnet({
+      parent: 'tenants/acme/vpcs/f',
+      subnetId: 'a',
+      subnet: subnetBody('10.0.1.0/24'),
+      requestId: '',
+    }),
+  );
+}

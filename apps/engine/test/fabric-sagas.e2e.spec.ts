@@ -7,13 +7,7 @@ import {
 } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
-import {
-  boundPortBody,
-  finished,
-  subnetBody,
-  tenantBody,
-  vpcBody,
-} from '../../../test/support/network-fixtures';
+import { boundPortBody, createAcmeSubnet, finished } from '../../../test/support/network-fixtures';
 
 const SUBNET = 'tenants/acme/vpcs/f/subnets/a';
 
@@ -28,29 +22,7 @@ describe('port fabric sagas', () => {
     engine = await startTestEngine({ LOOM_DEVICE_TIMEOUT_MS: '400' });
     portal = await engine.clientsAs('portal');
     fabric = await openFileBackedFabric({ directory: join(engine.dataDir, 'fabric') });
-    await portal.tenants.createTenant({
-      tenantId: 'acme',
-      tenant: tenantBody({ vpcs: 10, subnets: 10, ports: 100 }),
-      requestId: '',
-    });
-    await finished(
-      portal,
-      await portal.vpcs.createVpc({
-        parent: 'tenants/acme',
-        vpcId: 'f',
-        vpc: vpcBody(['10.0.0.0/16']),
-        requestId: '',
-      }),
-    );
-    await finished(
-      portal,
-      await portal.subnets.createSubnet({
-        parent: 'tenants/acme/vpcs/f',
-        subnetId: 'a',
-        subnet: subnetBody('10.0.1.0/24'),
-        requestId: '',
-      }),
-    );
+    await createAcmeSubnet(portal, { vpcs: 10, subnets: 10, ports: 100 });
   });
   afterAll(async () => {
     await engine.stop();

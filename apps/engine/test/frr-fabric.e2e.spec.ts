@@ -16,13 +16,7 @@ import {
 } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
-import {
-  boundPortBody,
-  finished,
-  subnetBody,
-  tenantBody,
-  vpcBody,
-} from '../../../test/support/network-fixtures';
+import { boundPortBody, createAcmeSubnet, finished } from '../../../test/support/network-fixtures';
 
 const exec = promisify(execFile);
 
@@ -123,29 +117,7 @@ suite('the FRR lab fabric (LOOM_FABRIC=frr-lab)', () => {
     if (!built) throw new Error('the engine did not build the lab');
     manifest = built;
     portal = await engine.clientsAs('portal');
-    await portal.tenants.createTenant({
-      tenantId: 'acme',
-      tenant: tenantBody({ vpcs: 2, subnets: 2, ports: 10 }),
-      requestId: '',
-    });
-    await finished(
-      portal,
-      await portal.vpcs.createVpc({
-        parent: 'tenants/acme',
-        vpcId: 'f',
-        vpc: vpcBody(['10.0.0.0/16']),
-        requestId: '',
-      }),
-    );
-    await finished(
-      portal,
-      await portal.subnets.createSubnet({
-        parent: 'tenants/acme/vpcs/f',
-        subnetId: 'a',
-        subnet: subnetBody('10.0.1.0/24'),
-        requestId: '',
-      }),
-    );
+    await createAcmeSubnet(portal, { vpcs: 2, subnets: 2, ports: 10 });
   });
   afterAll(async () => {
     await engine?.stop();
