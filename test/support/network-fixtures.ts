@@ -66,27 +66,47 @@ export async function finished(
   }
 }
 
-/** Tenant `acme` with VPC `f` (10.0.0.0/16) and its subnet `a` (10.0.1.0/24), all created and done. */
-export async function createAcmeSubnet(
+/**
+ * Tenant `tenantId` (acme unless told) with VPC `f` (10.0.0.0/16) and its subnet `a`
+ * (10.0.1.0/24), all created and done.
+ */
+export async function createTenantSubnet(
   portal: LoomClients,
   quota: { vpcs: number; subnets: number; ports: number },
+  tenantId = 'acme',
 ): Promise<void> {
-  await portal.tenants.createTenant({ tenantId: 'acme', tenant: tenantBody(quota), requestId: '' });
+  await portal.tenants.createTenant({ tenantId, tenant: tenantBody(quota), requestId: '' });
+  await createVpcSubnet(portal, `tenants/${tenantId}`, 'f', '10.0.0.0/16', 'a', '10.0.1.0/24');
+}
+
+/** Creates VPC `vpcId` under `tenant` with one CIDR block and its subnet `subnetId`, done. */
+export async function createVpcSubnet(
+  portal: LoomClients,
+  tenant: string,
+  vpcId: string,
+  vpcCidr: string,
+  subnetId: string,
+  subnetCidr: string,
+): Promise<void> {
   await finished(
     portal,
-    await portal.vpcs.createVpc({
-      parent: 'tenants/acme',
-      vpcId: 'f',
-      vpc: vpcBody(['10.0.0.0/16']),
-      requestId: '',
-    }),
+    await portal.vpcs.createVpc({ parent: tenant, vpcId, vpc: vpcBody([vpcCidr]), requestId: '' }),
   );
+  await createSubnet(portal, `${tenant}/vpcs/${vpcId}`, subnetId, subnetCidr);
+}
+
+export async function createSubnet(
+  portal: LoomClients,
+  vpc: string,
+  subnetId: string,
+  cidr: string,
+): Promise<void> {
   await finished(
     portal,
     await portal.subnets.createSubnet({
-      parent: 'tenants/acme/vpcs/f',
-      subnetId: 'a',
-      subnet: subnetBody('10.0.1.0/24'),
+      parent: vpc,
+      subnetId,
+      subnet: subnetBody(cidr),
       requestId: '',
     }),
   );

@@ -7,7 +7,7 @@ import {
 } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
-import { boundPortBody, createAcmeSubnet, finished } from '../../../test/support/network-fixtures';
+import { boundPortBody, createTenantSubnet, finished } from '../../../test/support/network-fixtures';
 
 const SUBNET = 'tenants/acme/vpcs/f/subnets/a';
 
@@ -22,7 +22,7 @@ describe('port fabric sagas', () => {
     engine = await startTestEngine({ LOOM_DEVICE_TIMEOUT_MS: '400' });
     portal = await engine.clientsAs('portal');
     fabric = await openFileBackedFabric({ directory: join(engine.dataDir, 'fabric') });
-    await createAcmeSubnet(portal, { vpcs: 10, subnets: 10, ports: 100 });
+    await createTenantSubnet(portal, { vpcs: 10, subnets: 10, ports: 100 });
   });
   afterAll(async () => {
     await engine.stop();

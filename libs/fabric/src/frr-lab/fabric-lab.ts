@@ -10,6 +10,7 @@ import {
   vtyshJson,
 } from './frr-daemons';
 import {
+  labLayoutVersion,
   labPrefix,
   planLab,
   readManifest,
@@ -19,6 +20,7 @@ import {
   type LabManifest,
 } from './lab-layout';
 import { inNamespace, ip, run, waitFor } from './run-command';
+import type { VrfBackend } from './tenant-vrfs';
 
 export interface LabDeviceStatus {
   readonly name: string;
@@ -42,6 +44,8 @@ export interface LabStatus {
 export interface LabUpOptions {
   /** How long BGP sessions may take to come up (default 20 s). */
   readonly bgpTimeoutMs?: number;
+  /** How leaves keep tenant VRFs (default `namespace`: this kernel has no VRF device). */
+  readonly vrfBackend?: VrfBackend;
 }
 
 async function namespacesWithPrefix(prefix: string): Promise<string[]> {
@@ -106,10 +110,12 @@ export async function fabricLabUp(
   if (missing.length > 0) throw new Error(`cannot build an FRR lab: ${missing.join('; ')}`);
   const existing = readManifest(labDir);
   if (existing) {
-    if ((await fabricLabStatus(labDir)).up) return existing;
+    // A lab of an earlier layout (without VRF namespaces) is rebuilt.
+    if (existing.version === labLayoutVersion && (await fabricLabStatus(labDir)).up)
+      return existing;
     await fabricLabDown(labDir);
   }
-  const manifest = planLab(topology, labDir);
+  const manifest = planLab(topology, labDir, options.vrfBackend);
   mkdirSync(manifest.labDir, { recursive: true, mode: 0o755 });
   try {
     await run('runuser', ['-u', 'frr', '--', 'test', '-x', manifest.labDir]);

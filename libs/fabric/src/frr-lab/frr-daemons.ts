@@ -38,7 +38,55 @@ function frrIds(): { uid: number; gid: number } {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-/** Writes the leaf's directory (owned by frr:frr) and starts zebra, then bgpd, in its namespace. */
+/**
+ * Starts zebra, then bgpd, in the leaf's network namespace and in a mount namespace of their own
+ * whose `/run/netns` is an empty tmpfs: with the namespace VRF backend (`zebra -n`) zebra takes
+ * every namespace there for a VRF, and there it finds only the VRFs made for this leaf (see
+ * tenant-vrfs.ts). The mount namespace lives as long as the daemons do, so the leaf's VRF
+ * namespaces go with them.
+ */
+async function startDaemons(
+  device: LabDevice,
+  config: string,
+  namespaceVrfs: boolean,
+): Promise<void> {
+  const dir = device.frrDir;
+  const common = ['-d', '-N', device.name, '-z', join(dir, 'zserv.api'), '--vty_socket', dir];
+  const tail = ['-f', config, '-u', 'frr', '-g', 'frr'];
+  const zebra = [
+    join(frrBin, 'zebra'),
+    ...(namespaceVrfs ? ['-n'] : []),
+    ...common,
+    '-i',
+    join(dir, 'zebra.pid'),
+    ...tail,
+  ];
+  const bgpd = [join(frrBin, 'bgpd'), ...common, '-i', join(dir, 'bgpd.pid'), ...tail];
+  if (!namespaceVrfs) {
+    for (const [file, ...args] of [zebra, bgpd])
+      await inNamespace(device.namespace, file ?? '', ...args);
+    return;
+  }
+  const commands = [zebra, bgpd].map((command) => command.map(shellQuote).join(' '));
+  await inNamespace(
+    device.namespace,
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    'sh',
+    '-c',
+    ['mount -t tmpfs -o mode=0755 loom-vrfs /run/netns', ...commands].join(' && '),
+  );
+}
+
+/** Quotes `value` for sh. */
+function shellQuote(value: string): string {
+  return /^[\w./=:-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Writes the leaf's directory (owned by frr:frr) and starts its daemons. */
 export async function startFrr(manifest: LabManifest, device: LabDevice): Promise<void> {
   const dir = device.frrDir;
   const { uid, gid } = frrIds();
@@ -47,30 +95,10 @@ export async function startFrr(manifest: LabManifest, device: LabDevice): Promis
   const config = join(dir, 'frr.conf');
   writeFileSync(config, renderFrrConfig(manifest, device), { mode: 0o644 });
   chownSync(config, uid, gid);
-  for (const daemon of frrDaemons) {
-    await inNamespace(
-      device.namespace,
-      join(frrBin, daemon),
-      '-d',
-      '-N',
-      device.name,
-      '-i',
-      join(dir, `${daemon}.pid`),
-      '-z',
-      join(dir, 'zserv.api'),
-      '--vty_socket',
-      dir,
-      '-f',
-      config,
-      '-u',
-      'frr',
-      '-g',
-      'frr',
-    );
-  }
+  await startDaemons(device, config, manifest.vrfBackend === 'namespace');
 }
 
-function pidOf(device: LabDevice, daemon: string): number | undefined {
+export function pidOf(device: LabDevice, daemon: string): number | undefined {
   const file = join(device.frrDir, `${daemon}.pid`);
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());

@@ -7,8 +7,8 @@ import {
 } from '../state/fabric-state';
 import { vtysh, vtyshJson } from './frr-daemons';
 import { parseAccessAlias } from './lab-hosts';
-import type { LabDevice } from './lab-layout';
-import { ipJson } from './run-command';
+import type { LabDevice, LabManifest } from './lab-layout';
+import { leafTenantVrfs, type TenantVrfs } from './tenant-vrfs';
 
 /** What the bridge of an L2 VNI records in its alias that the kernel has no field for. */
 export function bridgeAlias(vrf: string, vlan: number): string {
@@ -84,8 +84,10 @@ export function parseVrfBgp(runningConfig: string): Map<string, VrfBgpConfig> {
   return result;
 }
 
+/** The VRFs configured in FRR with an L3 VNI, and present in the kernel. */
 async function readVrfs(
   device: LabDevice,
+  inKernel: readonly string[],
 ): Promise<{ vrfs: VrfState[]; prefixes: AnnouncedPrefix[] }> {
   const { vrfs: vnis = [] } = await vtyshJson<{ vrfs?: { vrf: string; vni: number }[] }>(
     device,
@@ -95,6 +97,7 @@ async function readVrfs(
   const vrfs: VrfState[] = [];
   const prefixes: AnnouncedPrefix[] = [];
   for (const { vrf, vni } of vnis) {
+    if (!inKernel.includes(vrf)) continue;
     const config = bgp.get(vrf);
     vrfs.push({
       name: vrf,
@@ -109,9 +112,15 @@ async function readVrfs(
   return { vrfs, prefixes };
 }
 
-async function readL2Vnis(device: LabDevice): Promise<L2VniState[]> {
-  const links = await ipJson<IpLink>(device.namespace, '-d', 'link', 'show');
-  const addrs = await ipJson<IpAddr>(device.namespace, 'addr', 'show');
+async function ipJson<T>(vrfs: TenantVrfs, vrf: string, ...args: string[]): Promise<T[]> {
+  const text = await vrfs.ip(vrf, '-j', ...args);
+  return text.trim() === '' ? [] : (JSON.parse(text) as T[]);
+}
+
+/** The L2 VNIs in `vrf`'s overlay: VXLAN devices in bridges that Loom tagged. */
+async function readL2Vnis(vrfs: TenantVrfs, vrf: string): Promise<L2VniState[]> {
+  const links = await ipJson<IpLink>(vrfs, vrf, '-d', 'link', 'show');
+  const addrs = await ipJson<IpAddr>(vrfs, vrf, 'addr', 'show');
   const l2Vnis: L2VniState[] = [];
   for (const vxlan of links) {
     if (vxlan.linkinfo?.info_kind !== 'vxlan' || vxlan.master === undefined) continue;
@@ -135,8 +144,21 @@ async function readL2Vnis(device: LabDevice): Promise<L2VniState[]> {
   return l2Vnis;
 }
 
-/** The leaf's actual tenant configuration, read back from FRR and the kernel. */
-export async function readDeviceState(device: LabDevice): Promise<DeviceState> {
-  const { vrfs, prefixes } = await readVrfs(device);
-  return normalizeDeviceState({ vrfs, l2Vnis: await readL2Vnis(device), prefixes });
+/**
+ * The leaf's actual tenant configuration, read back from FRR and the kernel: a VRF counts when
+ * both have it, an L2 VNI when its VXLAN device sits in its bridge where its VRF lives.
+ */
+export async function readDeviceState(
+  manifest: LabManifest,
+  device: LabDevice,
+): Promise<DeviceState> {
+  const tenantVrfs = leafTenantVrfs(manifest, device);
+  const inKernel = await tenantVrfs.list();
+  const { vrfs, prefixes } = await readVrfs(device, inKernel);
+  const l2Vnis = new Map<number, L2VniState>();
+  for (const vrf of inKernel) {
+    // With VRF devices every VRF's overlay is in the leaf's namespace: the same links each time.
+    for (const l2 of await readL2Vnis(tenantVrfs, vrf)) l2Vnis.set(l2.l2Vni, l2);
+  }
+  return normalizeDeviceState({ vrfs, l2Vnis: [...l2Vnis.values()], prefixes });
 }

@@ -14,7 +14,7 @@ import { applyOperation } from '../state/device-model';
 import type { DeviceState } from '../state/fabric-state';
 import { findDevice, type FabricTopology } from '../topology/topology';
 import { fabricLabUp } from './fabric-lab';
-import { applyToDevice } from './frr-device-apply';
+import { applyToDevice, DeviceChangeError } from './frr-device-apply';
 import { readDeviceState } from './frr-device-state';
 import type { LabDevice, LabManifest } from './lab-layout';
 import { sleep } from './run-command';
@@ -110,7 +110,7 @@ export class FrrFabric implements FabricDriver {
     let before: DeviceState;
     try {
       if (!lab) throw new Error('not in the lab');
-      before = await readDeviceState(lab);
+      before = await readDeviceState(this.manifest, lab);
     } catch (error) {
       // Spines are not in the lab: the device model refuses them as it would anywhere.
       const refused = applyOperation(device, { vrfs: [], l2Vnis: [], prefixes: [] }, operation);
@@ -129,6 +129,17 @@ export class FrrFabric implements FabricDriver {
     try {
       await applyToDevice(this.manifest, lab, before, result.state, operation);
     } catch (error) {
+      if (
+        error instanceof DeviceChangeError &&
+        error.rolledBack &&
+        (await this.isUnchanged(lab, before))
+      ) {
+        return {
+          status: 'failed',
+          reason: 'rejected',
+          message: `${name} rejected ${operation.kind}, which was taken back: ${error.message}`,
+        };
+      }
       return {
         status: 'failed',
         reason: 'reply-lost',
@@ -138,6 +149,15 @@ export class FrrFabric implements FabricDriver {
       };
     }
     return { status: 'succeeded', changed: true };
+  }
+
+  /** Whether the leaf reads back as `before` (after an operation failed and was taken back). */
+  private async isUnchanged(lab: LabDevice, before: DeviceState): Promise<boolean> {
+    try {
+      return canonicalJson(await readDeviceState(this.manifest, lab)) === canonicalJson(before);
+    } catch {
+      return false;
+    }
   }
 
   submit(device: string, operation: FabricOperation, idempotencyKey: string): Promise<OperationId> {
@@ -184,7 +204,7 @@ export class FrrFabric implements FabricDriver {
     if (!lab) return Promise.reject(new DeviceUnreachableError(device));
     return this.enqueue(device, async () => {
       try {
-        return await readDeviceState(lab);
+        return await readDeviceState(this.manifest, lab);
       } catch {
         throw new DeviceUnreachableError(device);
       }

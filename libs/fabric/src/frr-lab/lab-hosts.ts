@@ -1,5 +1,6 @@
-import { accessName, hostNamespace, type LabDevice, type LabManifest } from './lab-layout';
-import { ip, ipJson } from './run-command';
+import { accessName, hostNamespace } from './lab-layout';
+import type { DeviceChange } from './device-change';
+import { ip } from './run-command';
 
 /**
  * The "VM" behind a leaf's access interface is a namespace, one per interface. This kernel has
@@ -26,10 +27,14 @@ async function namespaceExists(name: string): Promise<boolean> {
   return namespaces.split('\n').some((line) => line.split(' ')[0] === name);
 }
 
-/** Plugs the VM behind `iface` into `bridge` on `vlan`, making the VM namespace if needed. */
+/**
+ * Plugs the VM behind `iface` into `bridge` (where `vrf` lives) on `vlan`, making the VM namespace
+ * if needed. The veth is made between the VM and the leaf's namespace, then its leaf end moves to
+ * the VRF's overlay.
+ */
 export async function addAccessPort(
-  manifest: LabManifest,
-  device: LabDevice,
+  { manifest, device, vrfs, undo }: DeviceChange,
+  vrf: string,
   iface: string,
   vlan: number,
   bridge: string,
@@ -37,40 +42,55 @@ export async function addAccessPort(
   const host = hostNamespace(manifest, device.name, iface);
   if (!(await namespaceExists(host))) {
     await ip(undefined, 'netns', 'add', host);
+    undo.push(() => ip(undefined, 'netns', 'delete', host));
     await ip(host, 'link', 'set', 'lo', 'up');
   }
   const leafEnd = accessName(iface, vlan);
   if (leafEnd.length > 15)
     throw new Error(`interface name ${leafEnd} is longer than 15 characters`);
+  const vmEnd = vmLinkName(vlan);
   await ip(
-    device.namespace,
+    host,
     'link',
     'add',
-    leafEnd,
+    vmEnd,
     'type',
     'veth',
     'peer',
     'name',
-    vmLinkName(vlan),
+    leafEnd,
     'netns',
-    host,
+    device.namespace,
   );
+  // Deleting one end of a veth deletes the other, wherever that is.
+  undo.push(() => ip(host, 'link', 'delete', vmEnd));
   await ip(device.namespace, 'link', 'set', leafEnd, 'alias', accessAlias(iface, vlan));
-  await ip(device.namespace, 'link', 'set', leafEnd, 'master', bridge, 'up');
-  await ip(host, 'link', 'set', vmLinkName(vlan), 'up');
+  await vrfs.adopt(vrf, leafEnd);
+  await vrfs.ip(vrf, 'link', 'set', leafEnd, 'master', bridge, 'up');
+  await ip(host, 'link', 'set', vmEnd, 'up');
+}
+
+/** Whether any VRF of the leaf still has an access port on `iface`. */
+async function interfaceInUse({ vrfs }: DeviceChange, iface: string): Promise<boolean> {
+  for (const vrf of await vrfs.list()) {
+    const links = JSON.parse((await vrfs.ip(vrf, '-j', 'link', 'show')) || '[]') as {
+      ifalias?: string;
+    }[];
+    if (links.some((link) => parseAccessAlias(link.ifalias)?.iface === iface)) return true;
+  }
+  return false;
 }
 
 /** Unplugs it; the VM namespace goes with the interface's last VLAN. */
 export async function removeAccessPort(
-  manifest: LabManifest,
-  device: LabDevice,
+  change: DeviceChange,
+  vrf: string,
   iface: string,
   vlan: number,
 ): Promise<void> {
-  // Deleting one end of a veth deletes the other.
-  await ip(device.namespace, 'link', 'delete', accessName(iface, vlan));
-  const links = await ipJson<{ ifalias?: string }>(device.namespace, 'link', 'show');
-  const stillUsed = links.some((link) => parseAccessAlias(link.ifalias)?.iface === iface);
-  const host = hostNamespace(manifest, device.name, iface);
-  if (!stillUsed && (await namespaceExists(host))) await ip(undefined, 'netns', 'delete', host);
+  await change.vrfs.ip(vrf, 'link', 'delete', accessName(iface, vlan));
+  const host = hostNamespace(change.manifest, change.device.name, iface);
+  if (!(await interfaceInUse(change, iface)) && (await namespaceExists(host))) {
+    await ip(undefined, 'netns', 'delete', host);
+  }
 }

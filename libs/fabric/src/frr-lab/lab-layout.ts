@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readFileIfExists, writeFileAtomically } from '../simulated/atomic-file';
 import { carriesTenants, type FabricTopology } from '../topology/topology';
+import type { VrfBackend } from './tenant-vrfs';
 
 /**
  * Where everything of one lab lives and what it is called. Namespace names carry a short hash of
@@ -23,8 +24,11 @@ export interface LabDevice {
 
 export interface LabManifest {
   readonly format: 'loom-frr-lab';
-  readonly version: 1;
+  /** labLayoutVersion when this code built it; a lab of another version is rebuilt. */
+  readonly version: number;
   readonly labDir: string;
+  /** How the leaves keep tenant VRFs in the kernel (see tenant-vrfs.ts). */
+  readonly vrfBackend: VrfBackend;
   /** Every namespace of the lab starts with this. */
   readonly prefix: string;
   readonly underlayNamespace: string;
@@ -32,6 +36,8 @@ export interface LabManifest {
 }
 
 export const manifestFile = 'lab.json';
+/** 2: tenant VRFs as namespaces (or VRF devices), the daemons in a mount namespace of their own. */
+export const labLayoutVersion = 2;
 /** The leaf's side of its link to the underlay bridge. */
 export const uplinkName = 'uplink';
 
@@ -50,15 +56,20 @@ export const vxlanName = (l2Vni: number): string => `vx${l2Vni}`;
 export const accessName = (iface: string, vlan: number): string => `${iface}v${vlan}`;
 
 /** The lab for `topology`: the devices that carry tenants (leaves, border leaves, gateways). */
-export function planLab(topology: FabricTopology, labDir: string): LabManifest {
+export function planLab(
+  topology: FabricTopology,
+  labDir: string,
+  vrfBackend: VrfBackend = 'namespace',
+): LabManifest {
   const dir = resolve(labDir);
   const prefix = labPrefix(dir);
   const leaves = topology.devices.filter((device) => carriesTenants(device.role));
   if (leaves.length > 250) throw new Error('a lab holds at most 250 leaves');
   return {
     format: 'loom-frr-lab',
-    version: 1,
+    version: labLayoutVersion,
     labDir: dir,
+    vrfBackend,
     prefix,
     underlayNamespace: `${prefix}underlay`,
     devices: leaves.map((device, index) => ({

@@ -19,8 +19,14 @@ export function run(file: string, args: readonly string[], timeoutMs = 10_000): 
       [...args],
       { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        if (error) reject(new CommandError([file, ...args].join(' '), stderr || error.message));
-        else resolve(stdout);
+        if (error) {
+          // vtysh tells what it refused on stdout.
+          const said = [stderr, stdout]
+            .map((text) => text.trim())
+            .filter(Boolean)
+            .join('; ');
+          reject(new CommandError([file, ...args].join(' '), said || error.message));
+        } else resolve(stdout);
       },
     );
   });

@@ -20,6 +20,8 @@ export type FailureReason =
   | 'not-found'
   /** Something still depends on what it would remove, or a prerequisite is not configured. */
   | 'dependency'
+  /** The device failed to apply it part way, and took back what it had done: nothing changed. */
+  | 'rejected'
   /** A fault injected into the simulated fabric. */
   | 'injected'
   /** The device applied it but the reply never arrived. */

@@ -1,0 +1,113 @@
+import { pidOf } from './frr-daemons';
+import type { LabDevice, LabManifest } from './lab-layout';
+import { run } from './run-command';
+
+/**
+ * Where a leaf keeps a tenant VRF's overlay in the kernel: the L3 VNI's bridge and VXLAN device,
+ * each L2 VNI's bridge (with the anycast gateway) and VXLAN device, and the access ports.
+ *
+ * - `namespace`: the VRF is a network namespace of its own, which zebra (started with `-n`,
+ *   `--vrfwnetns`) takes for a VRF. The VXLAN devices are made in the leaf's namespace, where the
+ *   underlay and the VTEP address are, and then moved into the VRF's: the kernel keeps their UDP
+ *   sockets where they were made. zebra and bgpd run in a mount namespace of their own whose
+ *   `/run/netns` holds only the leaf's VRFs, so a leaf never takes another leaf's (or a VM's)
+ *   namespace for one of its VRFs. This is the lab's mode: this machine's kernel has no VRF device.
+ * - `kernel`: a Linux VRF device (`ip link add NAME type vrf table N`) in the leaf's namespace, the
+ *   bridges enslaved to it, as on switches that run Linux and FRR (SONiC- or Cumulus-style).
+ */
+export type VrfBackend = 'namespace' | 'kernel';
+
+/** Runs `ip` with `args` in a given place and resolves with its stdout. */
+export type IpRunner = (args: readonly string[]) => Promise<string>;
+
+export interface TenantVrfs {
+  readonly backend: VrfBackend;
+  /** `ip` where `vrf`'s overlay lives. */
+  ip(vrf: string, ...args: string[]): Promise<string>;
+  /** `ip` in the leaf's own namespace (the underlay, where VXLAN devices are made). */
+  leafIp(...args: string[]): Promise<string>;
+  /** Makes the kernel side of `vrf` (nothing else in it yet). */
+  create(vrf: string, table: number): Promise<void>;
+  /** Removes the kernel side of `vrf` and everything still in it. */
+  remove(vrf: string): Promise<void>;
+  /** The VRFs that exist in the kernel. */
+  list(): Promise<string[]>;
+  /** Moves `link`, made in the leaf's namespace, to where `vrf`'s overlay lives. */
+  adopt(vrf: string, link: string): Promise<void>;
+  /** Makes `bridge` (already where `vrf` lives) route in `vrf`. */
+  attachBridge(vrf: string, bridge: string): Promise<void>;
+}
+
+/**
+ * VRFs as network namespaces, managed from inside the daemons' mount namespace: `inDaemons` runs
+ * `ip` there (and in the leaf's network namespace), where `ip netns` sees only the leaf's VRFs.
+ */
+export function namespaceVrfs(inDaemons: IpRunner): TenantVrfs {
+  return {
+    backend: 'namespace',
+    ip: (vrf, ...args) => inDaemons(['-n', vrf, ...args]),
+    leafIp: (...args) => inDaemons(args),
+    async create(vrf) {
+      await inDaemons(['netns', 'add', vrf]);
+      await inDaemons(['-n', vrf, 'link', 'set', 'lo', 'up']);
+      await inDaemons(['netns', 'exec', vrf, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+    },
+    async remove(vrf) {
+      // Deleting the namespace deletes its devices; veth peers in VM namespaces go with them.
+      await inDaemons(['netns', 'delete', vrf]);
+    },
+    async list() {
+      const text = await inDaemons(['netns', 'list']);
+      return text
+        .split('\n')
+        .map((line) => line.split(' ')[0] ?? '')
+        .filter((name) => name !== '');
+    },
+    async adopt(vrf, link) {
+      await inDaemons(['link', 'set', link, 'netns', vrf]);
+    },
+    async attachBridge() {
+      // The namespace is the VRF: whatever is in it routes in it.
+    },
+  };
+}
+
+/** VRFs as Linux VRF devices in the leaf's namespace. */
+export function kernelVrfs(inLeaf: IpRunner): TenantVrfs {
+  return {
+    backend: 'kernel',
+    ip: (_vrf, ...args) => inLeaf(args),
+    leafIp: (...args) => inLeaf(args),
+    async create(vrf, table) {
+      await inLeaf(['link', 'add', vrf, 'type', 'vrf', 'table', String(table)]);
+      await inLeaf(['link', 'set', vrf, 'up']);
+    },
+    async remove(vrf) {
+      await inLeaf(['link', 'delete', vrf]);
+    },
+    async list() {
+      const links = JSON.parse((await inLeaf(['-j', 'link', 'show', 'type', 'vrf'])) || '[]') as {
+        ifname: string;
+      }[];
+      return links.map((link) => link.ifname);
+    },
+    async adopt() {
+      // Everything stays in the leaf's namespace.
+    },
+    async attachBridge(vrf, bridge) {
+      await inLeaf(['link', 'set', bridge, 'master', vrf]);
+    },
+  };
+}
+
+/** The tenant VRFs of a lab leaf, as its manifest says they are kept. */
+export function leafTenantVrfs(manifest: LabManifest, device: LabDevice): TenantVrfs {
+  if (manifest.vrfBackend === 'kernel') {
+    return kernelVrfs((args) => run('ip', ['-n', device.namespace, ...args]));
+  }
+  return namespaceVrfs((args) => {
+    const zebra = pidOf(device, 'zebra');
+    if (zebra === undefined) throw new Error(`zebra of ${device.name} is not running`);
+    return run('nsenter', ['--target', String(zebra), '--mount', '--net', '--', 'ip', ...args]);
+  });
+}
