@@ -43,6 +43,7 @@ const suite = missing.length > 0 && !required ? describe.skip : describe;
 const topology = {
   devices: [
     { name: 'spine1', role: 'spine', loopback: '10.254.0.101', asn: 65100, interfaces: ['swp1'] },
+    { name: 'spine2', role: 'spine', loopback: '10.254.0.102', asn: 65100, interfaces: ['swp1'] },
     { name: 'leaf1', role: 'leaf', loopback: '10.254.0.1', asn: 65101, interfaces: ['swp[1-4]'] },
     { name: 'leaf2', role: 'leaf', loopback: '10.254.0.2', asn: 65102, interfaces: ['swp[1-4]'] },
   ],
@@ -396,14 +397,14 @@ suite('the FRR lab fabric (LOOM_FABRIC=frr-lab)', () => {
     for (const leaf of manifest.devices) {
       const { stdout } = await exec('ip', ['-n', leaf.namespace, '-j', 'link', 'show']);
       const links = (JSON.parse(stdout) as { ifname: string }[]).map((link) => link.ifname);
-      expect(links.sort()).toEqual(['lo', 'uplink']);
+      expect(links.sort()).toEqual(['lo', ...leaf.links.map((link) => link.name)].sort());
       expect(await vrfNamespaces(leaf)).toEqual([]);
       expect(await vtyshJson(leaf, 'show vrf vni json')).toEqual({ vrfs: [] });
       expect(await vtysh(leaf, 'show running-config')).not.toMatch(/^(vrf |router bgp \d+ vrf )/m);
     }
-    // Only the underlay and the leaves are left: no VM namespace.
+    // Only the spines and the leaves are left: no VM namespace.
     expect((await namespaces(manifest.prefix)).sort()).toEqual(
-      [manifest.underlayNamespace, ...manifest.devices.map((leaf) => leaf.namespace)].sort(),
+      [...manifest.spines, ...manifest.devices].map((router) => router.namespace).sort(),
     );
   });
 

@@ -41,7 +41,10 @@ export function fabricLabCommand(env: NodeJS.ProcessEnv, io: FabricCommandIo): C
     const file = flags.topology ?? env['LOOM_FABRIC_TOPOLOGY'];
     const topology = file ? await loadTopologyFile(file) : defaultTopology;
     const manifest = await fabricLabUp(topology, labDir(flags, env));
-    io.print(`lab up in ${manifest.labDir}: ${manifest.devices.map((d) => d.name).join(', ')}`);
+    const names = (routers: readonly { name: string }[]) => routers.map((r) => r.name).join(', ');
+    io.print(
+      `lab up in ${manifest.labDir}: spines ${names(manifest.spines)}; leaves ${names(manifest.devices)}`,
+    );
   });
   withLabDir(
     lab.command('down').description('stop its daemons, delete its namespaces and its directory'),

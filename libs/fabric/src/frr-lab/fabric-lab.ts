@@ -14,16 +14,16 @@ import {
   labPrefix,
   planLab,
   readManifest,
-  uplinkName,
   writeManifest,
-  type LabDevice,
   type LabManifest,
+  type LabRouter,
 } from './lab-layout';
 import { inNamespace, ip, run, waitFor } from './run-command';
 import type { VrfBackend } from './tenant-vrfs';
 
 export interface LabDeviceStatus {
   readonly name: string;
+  readonly role: 'spine' | 'leaf';
   readonly namespace: string;
   readonly namespaceExists: boolean;
   readonly daemons: Readonly<Record<string, boolean>>;
@@ -37,7 +37,7 @@ export interface LabStatus {
   /** Every namespace of the lab exists and every daemon runs. */
   readonly up: boolean;
   readonly devices: readonly LabDeviceStatus[];
-  /** Every namespace whose name belongs to this lab (underlay, leaves, hosts). */
+  /** Every namespace whose name belongs to this lab (spines, leaves, VMs). */
   readonly namespaces: readonly string[];
 }
 
@@ -61,8 +61,8 @@ interface BgpSummary {
   readonly l2VpnEvpn?: { readonly peers?: Record<string, { readonly state?: string }> };
 }
 
-async function sessions(device: LabDevice): Promise<{ established: number; total: number }> {
-  const summary = await vtyshJson<BgpSummary>(device, 'show bgp summary json');
+async function sessions(router: LabRouter): Promise<{ established: number; total: number }> {
+  const summary = await vtyshJson<BgpSummary>(router, 'show bgp summary json');
   const peers = Object.values(summary.l2VpnEvpn?.peers ?? {});
   return {
     established: peers.filter((peer) => peer.state === 'Established').length,
@@ -70,36 +70,47 @@ async function sessions(device: LabDevice): Promise<{ established: number; total
   };
 }
 
-async function buildDevice(manifest: LabManifest, device: LabDevice, index: number): Promise<void> {
-  const ns = device.namespace;
+/** The router's namespace with its loopback, forwarding on. */
+async function addRouter(router: LabRouter): Promise<void> {
+  const ns = router.namespace;
   await ip(undefined, 'netns', 'add', ns);
   await ip(ns, 'link', 'set', 'lo', 'up');
-  await ip(ns, 'addr', 'add', `${device.loopback}/32`, 'dev', 'lo');
-  const bridgePort = `u${index + 1}`;
+  await ip(ns, 'addr', 'add', `${router.loopback}/32`, 'dev', 'lo');
+  await inNamespace(ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
+}
+
+/** A veth between a leaf and a spine, each end with its /31. */
+async function addLink(leaf: LabRouter, spine: LabRouter): Promise<void> {
+  const leafEnd = leaf.links.find((link) => link.peerName === spine.name);
+  const spineEnd = spine.links.find((link) => link.peerName === leaf.name);
+  if (!leafEnd || !spineEnd)
+    throw new Error(`no link planned between ${leaf.name} and ${spine.name}`);
   await ip(
-    ns,
+    leaf.namespace,
     'link',
     'add',
-    uplinkName,
+    leafEnd.name,
     'type',
     'veth',
     'peer',
     'name',
-    bridgePort,
+    spineEnd.name,
     'netns',
-    manifest.underlayNamespace,
+    spine.namespace,
   );
-  await ip(manifest.underlayNamespace, 'link', 'set', bridgePort, 'master', 'br0', 'up');
-  await ip(ns, 'addr', 'add', `${device.underlay}/24`, 'dev', uplinkName);
-  await ip(ns, 'link', 'set', uplinkName, 'up');
-  await inNamespace(ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
+  await ip(leaf.namespace, 'addr', 'add', leafEnd.address, 'dev', leafEnd.name);
+  await ip(spine.namespace, 'addr', 'add', spineEnd.address, 'dev', spineEnd.name);
+  await ip(leaf.namespace, 'link', 'set', leafEnd.name, 'up');
+  await ip(spine.namespace, 'link', 'set', spineEnd.name, 'up');
 }
 
+const routersOf = (manifest: LabManifest): LabRouter[] => [...manifest.spines, ...manifest.devices];
+
 /**
- * Builds the lab for `topology` in `labDir`: an underlay namespace with one bridge all leaf
- * uplinks plug into, one namespace per leaf with its loopback VTEP address, and zebra and bgpd in
- * each (eBGP full mesh over the underlay, l2vpn evpn with advertise-all-vni). Resolves when every
- * EVPN session is established. A lab already up is left as it is; a broken one is rebuilt.
+ * Builds the lab for `topology` in `labDir`: one namespace per spine and per leaf with its
+ * loopback, a point-to-point link from every leaf to every spine, and zebra and bgpd in each
+ * (eBGP on every link: IPv4 for the loopbacks, l2vpn evpn; advertise-all-vni on the leaves).
+ * Resolves when every EVPN session is established. A lab already up is left as it is; a broken one is rebuilt.
  */
 export async function fabricLabUp(
   topology: FabricTopology,
@@ -126,18 +137,16 @@ export async function fabricLabUp(
   }
   writeManifest(manifest);
   try {
-    await ip(undefined, 'netns', 'add', manifest.underlayNamespace);
-    await ip(manifest.underlayNamespace, 'link', 'add', 'br0', 'type', 'bridge');
-    await ip(manifest.underlayNamespace, 'link', 'set', 'br0', 'up');
-    for (const [index, device] of manifest.devices.entries()) {
-      await buildDevice(manifest, device, index);
+    for (const router of routersOf(manifest)) await addRouter(router);
+    for (const leaf of manifest.devices) {
+      for (const spine of manifest.spines) await addLink(leaf, spine);
     }
-    for (const device of manifest.devices) await startFrr(manifest, device);
+    for (const router of routersOf(manifest)) await startFrr(manifest, router);
     const bgpTimeoutMs = options.bgpTimeoutMs ?? 20_000;
-    for (const device of manifest.devices) {
-      await waitFor(`BGP EVPN sessions of ${device.name}`, bgpTimeoutMs, async () => {
-        const { established, total } = await sessions(device);
-        return total === manifest.devices.length - 1 && established === total ? true : undefined;
+    for (const router of routersOf(manifest)) {
+      await waitFor(`BGP EVPN sessions of ${router.name}`, bgpTimeoutMs, async () => {
+        const { established, total } = await sessions(router);
+        return total === router.links.length && established === total ? true : undefined;
       });
     }
   } catch (error) {
@@ -150,7 +159,7 @@ export async function fabricLabUp(
 /** Stops every daemon and deletes every namespace and file of the lab; a lab not there is fine. */
 export async function fabricLabDown(labDir: string): Promise<void> {
   const manifest = readManifest(labDir);
-  for (const device of manifest?.devices ?? []) await stopFrr(device);
+  for (const router of manifest ? routersOf(manifest) : []) await stopFrr(router);
   for (const ns of await namespacesWithPrefix(labPrefix(labDir))) {
     await ip(undefined, 'netns', 'delete', ns);
   }
@@ -161,7 +170,7 @@ export async function fabricLabStatus(labDir: string): Promise<LabStatus> {
   const manifest = readManifest(labDir);
   const namespaces = await namespacesWithPrefix(labPrefix(labDir));
   const devices: LabDeviceStatus[] = [];
-  for (const device of manifest?.devices ?? []) {
+  for (const device of manifest ? routersOf(manifest) : []) {
     const daemons = Object.fromEntries(
       frrDaemons.map((daemon) => [daemon, daemonRunning(device, daemon)]),
     );
@@ -172,6 +181,7 @@ export async function fabricLabStatus(labDir: string): Promise<LabStatus> {
         : { established: 0, total: 0 };
     devices.push({
       name: device.name,
+      role: device.role,
       namespace: device.namespace,
       namespaceExists,
       daemons,
@@ -181,7 +191,6 @@ export async function fabricLabStatus(labDir: string): Promise<LabStatus> {
   }
   const up =
     manifest !== undefined &&
-    namespaces.includes(manifest.underlayNamespace) &&
     devices.every(
       (device) => device.namespaceExists && Object.values(device.daemons).every(Boolean),
     );

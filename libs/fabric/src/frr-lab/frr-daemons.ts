@@ -1,28 +1,31 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabDevice, LabManifest } from './lab-layout';
+import type { LabRouter, LabManifest } from './lab-layout';
 import { inNamespace, run, sleep } from './run-command';
 
 export const frrDaemons = ['zebra', 'bgpd'] as const;
 const frrBin = '/usr/lib/frr';
 
-/** The leaf's startup configuration: eBGP to every other leaf, EVPN with advertise-all-vni. */
-export function renderFrrConfig(manifest: LabManifest, device: LabDevice): string {
-  const peers = manifest.devices.filter((other) => other.name !== device.name);
+/**
+ * A router's startup configuration: eBGP on each underlay link (IPv4 for the loopbacks, l2vpn
+ * evpn), and on a leaf advertise-all-vni. A spine holds no VNI: it passes EVPN routes on with
+ * their next hop (the leaf's VTEP) unchanged, as FRR does for EVPN over eBGP.
+ */
+export function renderFrrConfig(router: LabRouter): string {
   return [
     'frr defaults datacenter',
-    `hostname ${device.name}`,
+    `hostname ${router.name}`,
     'ip forwarding',
-    `router bgp ${device.asn}`,
-    ` bgp router-id ${device.loopback}`,
+    `router bgp ${router.asn}`,
+    ` bgp router-id ${router.loopback}`,
     ' no bgp ebgp-requires-policy',
-    ...peers.map((peer) => ` neighbor ${peer.underlay} remote-as ${peer.asn}`),
+    ...router.links.map((link) => ` neighbor ${link.peerAddress} remote-as ${link.peerAsn}`),
     ' address-family ipv4 unicast',
-    `  network ${device.loopback}/32`,
+    `  network ${router.loopback}/32`,
     ' exit-address-family',
     ' address-family l2vpn evpn',
-    ...peers.map((peer) => `  neighbor ${peer.underlay} activate`),
-    '  advertise-all-vni',
+    ...router.links.map((link) => `  neighbor ${link.peerAddress} activate`),
+    ...(router.role === 'leaf' ? ['  advertise-all-vni'] : []),
     ' exit-address-family',
     'exit',
     '',
@@ -46,7 +49,7 @@ function frrIds(): { uid: number; gid: number } {
  * namespaces go with them.
  */
 async function startDaemons(
-  device: LabDevice,
+  device: LabRouter,
   config: string,
   namespaceVrfs: boolean,
 ): Promise<void> {
@@ -87,18 +90,20 @@ function shellQuote(value: string): string {
 }
 
 /** Writes the leaf's directory (owned by frr:frr) and starts its daemons. */
-export async function startFrr(manifest: LabManifest, device: LabDevice): Promise<void> {
+export async function startFrr(manifest: LabManifest, device: LabRouter): Promise<void> {
   const dir = device.frrDir;
   const { uid, gid } = frrIds();
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   chownSync(dir, uid, gid);
   const config = join(dir, 'frr.conf');
-  writeFileSync(config, renderFrrConfig(manifest, device), { mode: 0o644 });
+  writeFileSync(config, renderFrrConfig(device), { mode: 0o644 });
   chownSync(config, uid, gid);
-  await startDaemons(device, config, manifest.vrfBackend === 'namespace');
+  // Spines hold no tenant VRFs.
+  const namespaceVrfs = device.role === 'leaf' && manifest.vrfBackend === 'namespace';
+  await startDaemons(device, config, namespaceVrfs);
 }
 
-export function pidOf(device: LabDevice, daemon: string): number | undefined {
+export function pidOf(device: LabRouter, daemon: string): number | undefined {
   const file = join(device.frrDir, `${daemon}.pid`);
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
@@ -106,7 +111,7 @@ export function pidOf(device: LabDevice, daemon: string): number | undefined {
 }
 
 /** Whether `pid` is this leaf's daemon: alive and started with `-N <leaf>`. */
-function isDaemon(pid: number, device: LabDevice, daemon: string): boolean {
+function isDaemon(pid: number, device: LabRouter, daemon: string): boolean {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const nameAt = args.indexOf('-N');
@@ -116,13 +121,13 @@ function isDaemon(pid: number, device: LabDevice, daemon: string): boolean {
   }
 }
 
-export function daemonRunning(device: LabDevice, daemon: string): boolean {
+export function daemonRunning(device: LabRouter, daemon: string): boolean {
   const pid = pidOf(device, daemon);
   return pid !== undefined && isDaemon(pid, device, daemon);
 }
 
 /** Stops the leaf's daemons by their pid files (TERM, then KILL after 5 s) and removes its dir. */
-export async function stopFrr(device: LabDevice): Promise<void> {
+export async function stopFrr(device: LabRouter): Promise<void> {
   for (const daemon of [...frrDaemons].reverse()) {
     const pid = pidOf(device, daemon);
     if (pid === undefined || !isDaemon(pid, device, daemon)) continue;
@@ -136,7 +141,7 @@ export async function stopFrr(device: LabDevice): Promise<void> {
 }
 
 /** vtysh against this leaf's daemons. */
-export function vtysh(device: LabDevice, ...commands: string[]): Promise<string> {
+export function vtysh(device: LabRouter, ...commands: string[]): Promise<string> {
   return inNamespace(
     device.namespace,
     'vtysh',
@@ -147,14 +152,14 @@ export function vtysh(device: LabDevice, ...commands: string[]): Promise<string>
 }
 
 /** Configuration lines in one vtysh call; vtysh exits non-zero when a line is refused. */
-export async function configure(device: LabDevice, lines: readonly string[]): Promise<void> {
+export async function configure(device: LabRouter, lines: readonly string[]): Promise<void> {
   const output = await vtysh(device, 'configure terminal', ...lines);
   if (/^%/m.test(output)) {
     throw new Error(`vtysh refused the configuration on ${device.name}: ${output.trim()}`);
   }
 }
 
-export async function vtyshJson<T>(device: LabDevice, command: string): Promise<T> {
+export async function vtyshJson<T>(device: LabRouter, command: string): Promise<T> {
   return JSON.parse(await vtysh(device, command)) as T;
 }
 

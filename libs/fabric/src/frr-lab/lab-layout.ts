@@ -4,21 +4,38 @@ import { readFileIfExists, writeFileAtomically } from '../simulated/atomic-file'
 import { carriesTenants, type FabricTopology } from '../topology/topology';
 import type { VrfBackend } from './tenant-vrfs';
 
+/** One end of a point-to-point underlay link (a /31) between a leaf and a spine. */
+export interface LabLink {
+  /** The interface at this end. */
+  readonly name: string;
+  /** This end's address, with its length (`10.255.1.1/31`). */
+  readonly address: string;
+  readonly peerName: string;
+  readonly peerAddress: string;
+  readonly peerAsn: number;
+}
+
 /**
  * Where everything of one lab lives and what it is called. Namespace names carry a short hash of
  * the lab directory, so two labs (two engines, two test runs) never share a namespace; interface
  * names live inside the namespaces and stay within Linux's 15 characters.
  */
-export interface LabDevice {
+export interface LabRouter {
   readonly name: string;
+  readonly role: 'spine' | 'leaf';
   readonly asn: number;
-  /** The loopback VTEP address (router id, VXLAN source). */
+  /** The loopback address (router id; a leaf's VTEP, the source of its VXLAN). */
   readonly loopback: string;
-  /** The leaf's uplink address on the underlay bridge. */
-  readonly underlay: string;
   readonly namespace: string;
   /** Its FRR directory: config, pid files, vty and zserv sockets. */
   readonly frrDir: string;
+  /** Its underlay links: a leaf's to every spine, a spine's to every leaf (eBGP on each). */
+  readonly links: readonly LabLink[];
+}
+
+/** A leaf: a router that carries tenants on its access interfaces. */
+export interface LabDevice extends LabRouter {
+  readonly role: 'leaf';
   readonly interfaces: readonly string[];
 }
 
@@ -31,15 +48,17 @@ export interface LabManifest {
   readonly vrfBackend: VrfBackend;
   /** Every namespace of the lab starts with this. */
   readonly prefix: string;
-  readonly underlayNamespace: string;
+  readonly spines: readonly LabRouter[];
+  /** The devices that carry tenants (leaves, border leaves, gateways). */
   readonly devices: readonly LabDevice[];
 }
 
 export const manifestFile = 'lab.json';
-/** 2: tenant VRFs as namespaces (or VRF devices), the daemons in a mount namespace of their own. */
-export const labLayoutVersion = 2;
-/** The leaf's side of its link to the underlay bridge. */
-export const uplinkName = 'uplink';
+/**
+ * 3: an eBGP leaf-spine underlay of point-to-point links; tenant VRFs as namespaces (or VRF
+ * devices), the leaves' daemons in a mount namespace of their own.
+ */
+export const labLayoutVersion = 3;
 
 export function labPrefix(labDir: string): string {
   const hash = createHash('sha256').update(resolve(labDir)).digest('hex').slice(0, 6);
@@ -55,7 +74,41 @@ export const vxlanName = (l2Vni: number): string => `vx${l2Vni}`;
 /** The leaf's end of the access veth of `iface` on `vlan`. */
 export const accessName = (iface: string, vlan: number): string => `${iface}v${vlan}`;
 
-/** The lab for `topology`: the devices that carry tenants (leaves, border leaves, gateways). */
+/**
+ * The link between leaf `leafIndex` and spine `spineIndex`: 10.255.{spine + 1}.{2 * leaf}/31,
+ * the spine on the even address; `sp{n}` on the leaf, `lf{n}` on the spine.
+ */
+function underlayLink(
+  leaf: { name: string; asn: number },
+  leafIndex: number,
+  spine: { name: string; asn: number },
+  spineIndex: number,
+): { leafEnd: LabLink; spineEnd: LabLink } {
+  const net = `10.255.${spineIndex + 1}`;
+  const spineAddress = `${net}.${2 * leafIndex}`;
+  const leafAddress = `${net}.${2 * leafIndex + 1}`;
+  return {
+    leafEnd: {
+      name: `sp${spineIndex + 1}`,
+      address: `${leafAddress}/31`,
+      peerName: spine.name,
+      peerAddress: spineAddress,
+      peerAsn: spine.asn,
+    },
+    spineEnd: {
+      name: `lf${leafIndex + 1}`,
+      address: `${spineAddress}/31`,
+      peerName: leaf.name,
+      peerAddress: leafAddress,
+      peerAsn: leaf.asn,
+    },
+  };
+}
+
+/**
+ * The lab for `topology`: its spines, and the devices that carry tenants as leaves, each leaf
+ * linked to every spine.
+ */
 export function planLab(
   topology: FabricTopology,
   labDir: string,
@@ -63,23 +116,39 @@ export function planLab(
 ): LabManifest {
   const dir = resolve(labDir);
   const prefix = labPrefix(dir);
+  const spines = topology.devices.filter((device) => device.role === 'spine');
   const leaves = topology.devices.filter((device) => carriesTenants(device.role));
-  if (leaves.length > 250) throw new Error('a lab holds at most 250 leaves');
+  if (spines.length === 0) throw new Error('a lab needs at least one spine in the topology');
+  if (spines.length > 250) throw new Error('a lab holds at most 250 spines');
+  if (leaves.length > 127) throw new Error('a lab holds at most 127 leaves');
+  const links = leaves.map((leaf, leafIndex) =>
+    spines.map((spine, spineIndex) => underlayLink(leaf, leafIndex, spine, spineIndex)),
+  );
+  const router = (device: (typeof topology.devices)[number]) => ({
+    name: device.name,
+    asn: device.asn,
+    loopback: device.loopback,
+    namespace: `${prefix}${device.name}`,
+    frrDir: join(dir, device.name),
+  });
   return {
     format: 'loom-frr-lab',
     version: labLayoutVersion,
     labDir: dir,
     vrfBackend,
     prefix,
-    underlayNamespace: `${prefix}underlay`,
-    devices: leaves.map((device, index) => ({
-      name: device.name,
-      asn: device.asn,
-      loopback: device.loopback,
-      underlay: `10.255.0.${index + 1}`,
-      namespace: `${prefix}${device.name}`,
-      frrDir: join(dir, device.name),
-      interfaces: device.interfaces,
+    spines: spines.map((spine, spineIndex) => ({
+      ...router(spine),
+      role: 'spine',
+      links: links
+        .map((ofLeaf) => ofLeaf[spineIndex]?.spineEnd)
+        .filter((link) => link !== undefined),
+    })),
+    devices: leaves.map((leaf, leafIndex) => ({
+      ...router(leaf),
+      role: 'leaf',
+      links: (links[leafIndex] ?? []).map((link) => link.leafEnd),
+      interfaces: leaf.interfaces,
     })),
   };
 }
