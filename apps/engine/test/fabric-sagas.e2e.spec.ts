@@ -7,7 +7,11 @@ import {
 } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
-import { boundPortBody, createTenantSubnet, finished } from '../../../test/support/network-fixtures';
+import {
+  boundPortBody,
+  createTenantSubnet,
+  finished,
+} from '../../../test/support/network-fixtures';
 
 const SUBNET = 'tenants/acme/vpcs/f/subnets/a';
 
