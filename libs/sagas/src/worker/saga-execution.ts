@@ -42,6 +42,11 @@ export class SagaExecution {
   /** Revision of the last event appended (or read): the expected revision of the next append. */
   private revision = -1;
   private readonly unflushed: SagaEvent[] = [];
+  /**
+   * Set once this worker gives the lease back on purpose: a renewal that no longer finds the
+   * lease is then expected, not a loss.
+   */
+  private lettingGo = false;
 
   constructor(
     private readonly context: ExecutionContext,
@@ -55,7 +60,7 @@ export class SagaExecution {
 
   /** The lease is gone (not renewed in time, or taken): stop at once and record nothing more. */
   abandon(reason: string): void {
-    if (this.lost.signal.aborted) return;
+    if (this.lost.signal.aborted || this.lettingGo) return;
     this.context.logger.warn({ sagaId: this.sagaId, reason }, 'saga abandoned');
     this.lost.abort(new Error(reason));
   }
@@ -75,6 +80,7 @@ export class SagaExecution {
       if (this.state.status === 'NotStarted') {
         const acquired = await leases.acquireResource(sagaId, this.claim.resourceKey);
         if (!acquired) {
+          this.lettingGo = true;
           await leases.release(owner, sagaId);
           return;
         }
@@ -111,6 +117,7 @@ export class SagaExecution {
       const now = this.context.clock();
       if (this.stopping.signal.aborted) {
         await this.flush();
+        this.lettingGo = true;
         await this.context.leases.release(this.context.owner, this.sagaId, now);
         return;
       }
@@ -160,6 +167,7 @@ export class SagaExecution {
           await sleep(waitMs, AbortSignal.any([this.lost.signal, this.stopping.signal]));
           return false;
         }
+        this.lettingGo = true;
         await this.context.leases.release(this.context.owner, this.sagaId, new Date(next.until));
         return true;
       }
@@ -185,6 +193,7 @@ export class SagaExecution {
         return false;
       case 'Nothing':
         // Also heals a row left stale by a worker that died between an append and its update.
+        this.lettingGo = true;
         await this.context.index.record(
           this.sagaId,
           this.revision,
@@ -308,6 +317,7 @@ export class SagaExecution {
   }
 
   private async releaseQuietly(nextRunAt: Date): Promise<void> {
+    this.lettingGo = true;
     try {
       await this.context.leases.release(this.context.owner, this.sagaId, nextRunAt);
     } catch (error) {
