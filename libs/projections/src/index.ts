@@ -1,9 +1,13 @@
 export {
   assertProjectionName,
   projectionEntities,
+  type BatchProjection,
   type EntityClass,
+  type EventProjection,
   type Projection,
 } from './projection';
+export { foldRowChanges, type RowChange, type RowPatching, type TableWrites } from './row-changes';
+export { writeRows, type PatchStatement } from './row-writes';
 export {
   ProjectionRunner,
   lagCountLimit,

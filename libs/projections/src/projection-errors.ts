@@ -55,6 +55,26 @@ export class ProjectionApplyError extends ProjectionError {
   }
 }
 
+/** `applyBatch` failed on this batch; it rolled back and the runner retries it. */
+export class ProjectionBatchApplyError extends ProjectionError {
+  readonly code = 'PROJECTION_BATCH_APPLY_FAILED';
+  constructor(
+    readonly projection: string,
+    /** Positions of the batch's first and last events. */
+    readonly from: bigint,
+    readonly to: bigint,
+    readonly events: number,
+    cause: unknown,
+  ) {
+    super(
+      `projection ${projection} failed to apply the batch of ${events} events at positions ${from} to ${to}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+  }
+}
+
 /** The checkpoint row vanished under a running projection (a reset): it starts over from the store. */
 export class ProjectionCheckpointMissingError extends ProjectionError {
   readonly code = 'PROJECTION_CHECKPOINT_MISSING';

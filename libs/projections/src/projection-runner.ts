@@ -1,7 +1,9 @@
 import { createLogger } from '@loom/logging';
 import type { EventStore } from '@loom/event-store';
 import type { DataSource } from 'typeorm';
+import { EventFeed } from './event-feed';
 import type { EventLogProbe } from './event-log-probe';
+import { filterUnion } from './filter-union';
 import { assertProjectionName, type Projection } from './projection';
 import { loadCheckpoints } from './projection-checkpoints';
 import {
@@ -42,13 +44,19 @@ export interface ProjectionStatus {
 /** Beyond this, a lag is reported as this many events: counting a rebuild's backlog costs a scan. */
 export const lagCountLimit = 100_000;
 
+/** How long a projection with a full queue may hold back the others before it reads on its own. */
+const feedStallMs = 1_000;
+
 /**
  * Runs projections: each follows the event log from its checkpoint and applies batches to its read
- * model, one transaction per batch with the checkpoint. Runners of the same projection in several
- * processes are safe (the checkpoint row lock serialises their batches); they just duplicate reads.
+ * model, one transaction per batch with the checkpoint. They read the log through one shared feed
+ * (see EventFeed), so an append costs one read, not one per projection. Runners of the same
+ * projection in several processes are safe (the checkpoint row lock serialises their batches);
+ * they just duplicate reads.
  */
 export class ProjectionRunner {
   private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly feed: EventFeed;
   private started = false;
   private stopped = false;
 
@@ -59,6 +67,13 @@ export class ProjectionRunner {
     }
     const backoff = { ...defaultRetryBackoff, ...options.retry };
     const logger = options.logger ?? createLogger().child({ component: 'projections' });
+    this.feed = new EventFeed({
+      store: options.store,
+      filter: filterUnion(options.projections.map((projection) => projection.filter)),
+      batchSize,
+      maxQueued: 2 * batchSize,
+      stallMs: feedStallMs,
+    });
     for (const projection of options.projections) {
       assertProjectionName(projection.name);
       if (this.workers.has(projection.name)) {
@@ -69,7 +84,7 @@ export class ProjectionRunner {
         new ProjectionWorker({
           projection,
           dataSource: options.dataSource,
-          store: options.store,
+          feed: this.feed,
           batchSize,
           backoff,
           logger,
@@ -101,6 +116,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    await this.feed.stopped();
     for (const [name, worker] of this.workers) {
       worker.waiters.rejectAll(() => new ProjectionRunnerStoppedError(name));
     }

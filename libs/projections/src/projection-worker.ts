@@ -1,6 +1,7 @@
-import type { EventStore, EventSubscription } from '@loom/event-store';
+import type { EventSubscription } from '@loom/event-store';
 import type { DataSource } from 'typeorm';
 import { EventBatcher } from './event-batcher';
+import type { EventFeed } from './event-feed';
 import { assertGlobalOrder } from './global-order';
 import { PositionWaiters } from './position-waiters';
 import type { Projection } from './projection';
@@ -12,7 +13,8 @@ import { retryDelayMs, sleep, type RetryBackoff } from './retry-backoff';
 export interface ProjectionWorkerOptions {
   readonly projection: Projection;
   readonly dataSource: DataSource;
-  readonly store: EventStore;
+  /** The runner's one reading of the log, shared by its projections. */
+  readonly feed: EventFeed;
   readonly batchSize: number;
   readonly backoff: RetryBackoff;
   readonly logger: ProjectionLogger;
@@ -82,17 +84,13 @@ export class ProjectionWorker {
 
   /** One subscription's life: from the stored checkpoint until it fails or the worker stops. */
   private async follow(): Promise<void> {
-    const { dataSource, store, batchSize, logger } = this.options;
+    const { dataSource, feed, batchSize, logger } = this.options;
     const { name, filter } = this.projection;
     await ensureCheckpointRow(dataSource, name);
     const checkpoint = (await loadCheckpoints(dataSource, [name])).get(name);
     this.waiters.advance(checkpoint);
     if (this.isStopping()) return;
-    const subscription = store.subscribeToAll({
-      from: checkpoint ?? 'start',
-      batchSize,
-      ...(filter ? { filter } : {}),
-    });
+    const subscription = feed.subscribe(checkpoint, filter);
     this.subscription = subscription;
     logger.info(
       { projection: name, from: checkpoint?.toString() ?? 'start' },

@@ -5,19 +5,37 @@ import type { EntityManager } from 'typeorm';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeORM types entity classes this way
 export type EntityClass = abstract new (...args: any[]) => object;
 
-/**
- * A read model built from the event log. `apply` runs inside the batch's transaction: it must write
- * only through `manager`, so its writes commit or roll back together with the checkpoint.
- */
-export interface Projection {
+interface ProjectionDefinition {
   /** Durable name: the checkpoint is stored under it; renaming it rebuilds the read model. */
   readonly name: string;
-  /** The events `apply` receives; absent means every event. */
+  /** The events it receives; absent means every event. */
   readonly filter?: EventFilter;
-  /** The entities `apply` writes, which the data source must have registered. */
+  /** The entities it writes, which the data source must have registered. */
   readonly entities: readonly EntityClass[];
-  apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
 }
+
+/**
+ * Applies events one at a time. `apply` runs inside the batch's transaction: it must write only
+ * through `manager`, so its writes commit or roll back together with the checkpoint.
+ */
+export interface EventProjection extends ProjectionDefinition {
+  apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  readonly applyBatch?: never;
+}
+
+/**
+ * Applies a whole batch (the events after the checkpoint, in the global order, never empty) in
+ * the batch's transaction, through `manager` only: typically folded in memory into the final
+ * state of each row, then written with a few set-based statements per table, whatever the size
+ * of the batch.
+ */
+export interface BatchProjection extends ProjectionDefinition {
+  applyBatch(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
+  readonly apply?: never;
+}
+
+/** A read model built from the event log. */
+export type Projection = EventProjection | BatchProjection;
 
 const projectionNamePattern = /^[a-z][a-z0-9_.-]{0,99}$/;
 

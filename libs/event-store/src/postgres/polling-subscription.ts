@@ -28,6 +28,8 @@ export class PollingSubscription implements EventSubscription {
     let after = await this.startPosition();
     try {
       while (!this.isClosed()) {
+        // Appends during the read may lie beyond what it saw: they wake the wait below at once.
+        const seen = appendSignal.count;
         const batch = await readHorizonBatch(pool, after, batchSize, filter);
         for (const event of batch.events) {
           if (this.isClosed()) return;
@@ -35,7 +37,7 @@ export class PollingSubscription implements EventSubscription {
         }
         after = nextAfter(after, batch, batchSize);
         if (batch.events.length < batchSize) {
-          await appendSignal.wait(pollIntervalMs, this.abort.signal);
+          await appendSignal.wait(pollIntervalMs, this.abort.signal, seen);
         }
       }
     } finally {

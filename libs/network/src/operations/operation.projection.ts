@@ -1,53 +1,29 @@
-import type { RecordedEvent } from '@loom/event-store';
-import type { Projection } from '@loom/projections';
-import type { EntityManager } from 'typeorm';
-import { networkEventCatalog } from '../network-event-catalog';
-import { operationName, tenantName } from '../shared/resource-names';
-import type { OperationEvent } from './operation.events';
+import { writeRows, type PatchStatement, type Projection } from '@loom/projections';
 import { OperationRow } from './operation.read-model';
+import { foldOperationEvents, type OperationPatch } from './operation.row-changes';
+
+const operationPatches: PatchStatement<OperationPatch> = {
+  sql: `UPDATE read_model.operations AS t SET
+      done = COALESCE(p.done, t.done),
+      error_code = COALESCE(p.error_code, t.error_code),
+      error_message = COALESCE(p.error_message, t.error_message),
+      end_time = COALESCE(p.end_time, t.end_time)
+    FROM jsonb_to_recordset($1::jsonb)
+      AS p(name text, done boolean, error_code text, error_message text, end_time timestamptz)
+    WHERE t.name = p.name`,
+  toRecord: (name, patch) => ({
+    name,
+    done: patch.done ?? null,
+    error_code: patch.errorCode ?? null,
+    error_message: patch.errorMessage ?? null,
+    end_time: patch.endTime ?? null,
+  }),
+};
 
 export const operationProjection: Projection = {
   name: 'operations',
   filter: { streamPrefixes: ['operation-'] },
   entities: [OperationRow],
-  async apply(recorded: RecordedEvent, manager: EntityManager): Promise<void> {
-    const event = networkEventCatalog.upcast(
-      recorded.type,
-      recorded.schemaVersion,
-      recorded.data,
-    ) as OperationEvent;
-    const at = new Date(recorded.metadata.occurredAt);
-    const rows = manager.getRepository(OperationRow);
-    const [tenantId = '', operationId = ''] = recorded.stream.slice('operation-'.length).split('/');
-    const name = operationName(tenantId, operationId);
-    switch (event.type) {
-      case 'OperationStarted':
-        await rows.save({
-          name,
-          tenantId,
-          parent: tenantName(tenantId),
-          target: event.data.target,
-          verb: event.data.verb,
-          done: false,
-          errorCode: null,
-          errorMessage: null,
-          createTime: at,
-          endTime: null,
-        });
-        return;
-      case 'OperationSucceeded':
-        await rows.update({ name }, { done: true, endTime: at });
-        return;
-      case 'OperationFailed':
-        await rows.update(
-          { name },
-          { done: true, errorCode: event.data.code, errorMessage: event.data.message, endTime: at },
-        );
-        return;
-      default: {
-        const exhaustive: never = event;
-        return exhaustive;
-      }
-    }
-  },
+  applyBatch: (events, manager) =>
+    writeRows(manager, OperationRow, foldOperationEvents(events), operationPatches),
 };

@@ -1,10 +1,18 @@
-import type { RecordedEvent } from '@loom/event-store';
-import type { Projection } from '@loom/projections';
-import type { EntityManager } from 'typeorm';
-import { networkEventCatalog } from '../network-event-catalog';
-import { subnetName, vpcName } from '../shared/resource-names';
-import type { SubnetEvent } from './subnet.events';
+import { writeRows, type PatchStatement, type Projection } from '@loom/projections';
+import {
+  resourcePatchColumns,
+  resourcePatchRecord,
+  resourcePatchSet,
+} from '../read-models/resource-patch-sql';
 import { SubnetRow } from './subnet.read-model';
+import { foldSubnetEvents, type SubnetPatch } from './subnet.row-changes';
+
+const subnetPatches: PatchStatement<SubnetPatch> = {
+  sql: `UPDATE read_model.subnets AS t SET ${resourcePatchSet}
+    FROM jsonb_to_recordset($1::jsonb) AS p(${resourcePatchColumns})
+    WHERE t.name = p.name`,
+  toRecord: resourcePatchRecord,
+};
 
 export const subnetProjection: Projection = {
   name: 'subnets',
@@ -13,45 +21,6 @@ export const subnetProjection: Projection = {
     eventTypes: ['SubnetCreated', 'SubnetUpdated', 'SubnetDeleted'],
   },
   entities: [SubnetRow],
-  async apply(recorded: RecordedEvent, manager: EntityManager): Promise<void> {
-    const event = networkEventCatalog.upcast(
-      recorded.type,
-      recorded.schemaVersion,
-      recorded.data,
-    ) as SubnetEvent;
-    const at = new Date(recorded.metadata.occurredAt);
-    const rows = manager.getRepository(SubnetRow);
-    const [tenantId = '', vpcId = '', subnetId = ''] = recorded.stream
-      .slice('subnet-'.length)
-      .split('/');
-    const name = subnetName(tenantId, vpcId, subnetId);
-    switch (event.type) {
-      case 'SubnetCreated':
-        await rows.save({
-          name,
-          tenantId,
-          parent: vpcName(tenantId, vpcId),
-          displayName: event.data.displayName,
-          cidr: event.data.cidr,
-          gatewayIp: event.data.gatewayIp,
-          l2Vni: event.data.l2Vni,
-          state: 'READY',
-          version: 1,
-          createTime: at,
-          updateTime: at,
-        });
-        return;
-      case 'SubnetUpdated': {
-        const row = await rows.findOneBy({ name });
-        if (row)
-          await rows.update({ name }, { ...event.data, version: row.version + 1, updateTime: at });
-        return;
-      }
-      case 'SubnetDeleted':
-        await rows.delete({ name });
-        return;
-      default:
-        return;
-    }
-  },
+  applyBatch: (events, manager) =>
+    writeRows(manager, SubnetRow, foldSubnetEvents(events), subnetPatches),
 };

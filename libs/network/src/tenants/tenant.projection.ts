@@ -1,62 +1,38 @@
-import type { RecordedEvent } from '@loom/event-store';
-import type { Projection } from '@loom/projections';
-import type { EntityManager } from 'typeorm';
-import { networkEventCatalog } from '../network-event-catalog';
-import { tenantName } from '../shared/resource-names';
-import type { TenantEvent } from './tenant.events';
+import { writeRows, type PatchStatement, type Projection } from '@loom/projections';
+import {
+  resourcePatchColumns,
+  resourcePatchRecord,
+  resourcePatchSet,
+} from '../read-models/resource-patch-sql';
+import { quotaResources } from './tenant.events';
 import { TenantRow } from './tenant.read-model';
+import { foldTenantEvents, type TenantPatch } from './tenant.row-changes';
 
-const noUsage = { vpcs: 0, subnets: 0, ports: 0, floatingIps: 0 };
+/** Usage is the stored usage plus the batch's claims less its releases, per resource. */
+const usagePlusDelta = `jsonb_build_object(${quotaResources
+  .map(
+    (resource) =>
+      `'${resource}', COALESCE((t.usage->>'${resource}')::int, 0) + (p.usage_delta->>'${resource}')::int`,
+  )
+  .join(', ')})`;
+
+const tenantPatches: PatchStatement<TenantPatch> = {
+  sql: `UPDATE read_model.tenants AS t SET ${resourcePatchSet},
+      quota = COALESCE(p.quota, t.quota),
+      usage = ${usagePlusDelta}
+    FROM jsonb_to_recordset($1::jsonb) AS p(${resourcePatchColumns}, quota jsonb, usage_delta jsonb)
+    WHERE t.name = p.name`,
+  toRecord: (name, patch) => ({
+    ...resourcePatchRecord(name, patch),
+    quota: patch.quota ?? null,
+    usage_delta: patch.usageDelta,
+  }),
+};
 
 export const tenantProjection: Projection = {
   name: 'tenants',
   filter: { streamPrefixes: ['tenant-'] },
   entities: [TenantRow],
-  async apply(recorded: RecordedEvent, manager: EntityManager): Promise<void> {
-    const event = networkEventCatalog.upcast(
-      recorded.type,
-      recorded.schemaVersion,
-      recorded.data,
-    ) as TenantEvent;
-    const at = new Date(recorded.metadata.occurredAt);
-    const rows = manager.getRepository(TenantRow);
-    const name = tenantName(recorded.stream.slice('tenant-'.length));
-    switch (event.type) {
-      case 'TenantCreated':
-        await rows.save({
-          name,
-          ...event.data,
-          usage: noUsage,
-          version: 1,
-          createTime: at,
-          updateTime: at,
-        });
-        return;
-      case 'TenantUpdated': {
-        const row = await rows.findOneBy({ name });
-        if (row)
-          await rows.update({ name }, { ...event.data, version: row.version + 1, updateTime: at });
-        return;
-      }
-      case 'TenantDeleted':
-        await rows.delete({ name });
-        return;
-      case 'TenantQuotaClaimed':
-      case 'TenantQuotaReleased': {
-        const row = await rows.findOneBy({ name });
-        if (!row) return;
-        const change = event.type === 'TenantQuotaClaimed' ? 1 : -1;
-        const usage = {
-          ...row.usage,
-          [event.data.resource]: row.usage[event.data.resource] + change,
-        };
-        await rows.update({ name }, { usage });
-        return;
-      }
-      default: {
-        const exhaustive: never = event;
-        return exhaustive;
-      }
-    }
-  },
+  applyBatch: (events, manager) =>
+    writeRows(manager, TenantRow, foldTenantEvents(events), tenantPatches),
 };

@@ -1,0 +1,71 @@
+import type { RecordedEvent } from '@loom/event-store';
+import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
+import { networkEventCatalog } from '../network-event-catalog';
+import {
+  applyResourcePatch,
+  combineResourcePatches,
+  type ResourcePatch,
+} from '../shared/resource-patch';
+import { tenantName, vpcName } from '../shared/resource-names';
+import type { VpcEvent } from './vpc.events';
+import type { VpcRow } from './vpc.read-model';
+
+/** The row as plain, immutable values: what the fold passes along. */
+type Row = Readonly<VpcRow>;
+
+export type VpcPatch = ResourcePatch;
+
+export const vpcPatching = {
+  applyTo: (row: Row, patch: VpcPatch): Row => applyResourcePatch(row, patch),
+  combine: (first: VpcPatch, second: VpcPatch): VpcPatch => combineResourcePatches(first, second),
+};
+
+/** What one event of a VPC's stream does to its row; the stream's claims leave it alone. */
+export function vpcRowChange(recorded: RecordedEvent): RowChange<Row, VpcPatch> | undefined {
+  const event = networkEventCatalog.upcast(
+    recorded.type,
+    recorded.schemaVersion,
+    recorded.data,
+  ) as VpcEvent;
+  const at = new Date(recorded.metadata.occurredAt);
+  const [tenantId = '', vpcId = ''] = recorded.stream.slice('vpc-'.length).split('/');
+  const name = vpcName(tenantId, vpcId);
+  switch (event.type) {
+    case 'VpcCreated': {
+      const { displayName, cidrBlocks, routing } = event.data;
+      const row: Row = {
+        name,
+        tenantId,
+        parent: tenantName(tenantId),
+        displayName,
+        cidrBlocks: [...cidrBlocks],
+        routing,
+        state: 'READY',
+        version: 1,
+        createTime: at,
+        updateTime: at,
+      };
+      return { kind: 'create', name, row };
+    }
+    case 'VpcUpdated': {
+      const patch = { displayName: event.data.displayName, versionBumps: 1, updateTime: at };
+      return { kind: 'patch', name, patch };
+    }
+    case 'VpcDeleted':
+      return { kind: 'delete', name };
+    case 'VpcNameReserved':
+    case 'VpcNameReleased':
+    case 'VpcSubnetCidrReserved':
+    case 'VpcSubnetCidrReleased':
+      return undefined;
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+/** A batch of VPC events, in order, as the writes to the vpcs table. */
+export function foldVpcEvents(events: readonly RecordedEvent[]): TableWrites<Row, VpcPatch> {
+  return foldRowChanges(events.map(vpcRowChange), vpcPatching);
+}
