@@ -80,6 +80,14 @@ export class EmptyAppendError extends EventStoreError {
   }
 }
 
+/** A multi-stream append that names no stream, or one stream twice. */
+export class InvalidMultiStreamAppendError extends EventStoreError {
+  readonly code = 'INVALID_MULTI_STREAM_APPEND';
+  constructor(readonly reason: string) {
+    super(`invalid multi-stream append: ${reason}`);
+  }
+}
+
 /**
  * Some of the event ids are already stored, but not as this same append
  * (other ids beside them, another stream, or another order): not a retry, so nothing is written.

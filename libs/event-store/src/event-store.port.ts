@@ -34,6 +34,13 @@ export interface EventSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
 /** Durable positions of named subscribers. */
 export interface CheckpointStore {
   load(name: string): Promise<bigint | undefined>;
@@ -50,6 +57,14 @@ export interface EventStore {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, atomically: every stream's expected revision holds and
+   * all events are written, or nothing is (a `WrongExpectedRevisionError` names a stream that did
+   * not hold). The events commit together, stream after stream in the order given; the results
+   * come in that order too. Optional: a backend that cannot write several streams atomically
+   * leaves it out, and callers append stream by stream.
+   */
+  appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribeToAll(options: SubscribeOptions): EventSubscription;

@@ -10,6 +10,7 @@ export type { VpcEvent, VpcRouting } from './vpcs/vpc.events';
 export type { SubnetEvent } from './subnets/subnet.events';
 export type { PortEvent, PortBinding, PortKind } from './ports/port.events';
 export type { OperationEvent, OperationVerb } from './operations/operation.events';
+export type { OperationSnapshot, RequestedOperation } from './operations/operation.service';
 export type { PortBindingInput } from './ports/port.validation';
 export { networkProjections } from './read-models/network-projections';
 export { networkReadModelMigrations } from './read-models/migrations';

@@ -10,7 +10,7 @@ if (connectionString) {
     backend: 'EventStoreDB',
     createStore: () => Promise.resolve(new EventStoreDbEventStore({ connectionString })),
     disposeStore: (store) => store.close(),
-    quirks: { eventIdsUniquePerStreamOnly: true },
+    quirks: { eventIdsUniquePerStreamOnly: true, noMultiStreamAppend: true },
   });
 } else {
   const reason =

@@ -30,7 +30,12 @@ export interface EventStoreDbEventStoreOptions {
   readonly limits?: Partial<EventStoreLimits>;
 }
 
-/** The EventStoreDB / KurrentDB backend of the port; the PostgreSQL backend is the reference for behaviour. */
+/**
+ * The EventStoreDB / KurrentDB backend of the port; the PostgreSQL backend is the reference for
+ * behaviour. It has no `appendToStreams`: db-client 6 appends to one stream at a time (KurrentDB
+ * 25.1 added an atomic multi-stream append, reached through @kurrent/kurrentdb-client's
+ * `multiStreamAppend`), so callers append stream by stream on this backend.
+ */
 export class EventStoreDbEventStore implements EventStore {
   readonly checkpoints: EventStoreDbCheckpointStore;
   private readonly client: EventStoreDBClient;

@@ -7,6 +7,7 @@ import type {
   EventSubscription,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
 import {
@@ -16,6 +17,7 @@ import {
 } from '../expected-revision';
 import { defaultEventStoreLimits, type EventStoreLimits } from '../limits';
 import { prepareEvents, type PreparedEvent } from '../prepared-event';
+import { prepareStreamAppends } from '../prepared-stream-append';
 import {
   assertReadAllOptions,
   assertReadStreamOptions,
@@ -26,6 +28,7 @@ import { AppendSignal } from '../subscriptions/append-signal';
 import { appendStatement, eventIdUniqueConstraint } from './append-statements';
 import { eventColumns, toRecordedEvent, type EventRow } from './event-rows';
 import { nextAfter, readHorizonBatch } from './horizon-batch';
+import { appendToStreamsOnce, explainRefusedMultiAppend } from './multi-stream-append';
 import { PollingSubscription } from './polling-subscription';
 import { PostgresCheckpointStore } from './postgres-checkpoints';
 
@@ -95,6 +98,18 @@ export class PostgresEventStore implements EventStore {
       if (!isUniqueViolation(error, eventIdUniqueConstraint)) throw error;
     }
     return this.explainRefusedAppend(stream, prepared, expected);
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const prepared = prepareStreamAppends(appends, {
+      limits: this.limits,
+      newId: randomUUID,
+      now: () => new Date(),
+    });
+    const results = await appendToStreamsOnce(this.pool, prepared);
+    if (!results) return explainRefusedMultiAppend(this.pool, prepared);
+    this.appendSignal.notify();
+    return results;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

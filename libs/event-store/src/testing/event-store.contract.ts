@@ -14,6 +14,7 @@ import type { EventStore } from '../event-store.port';
 import type { ExpectedRevision } from '../expected-revision';
 import { startCheckpointedSubscription } from '../subscriptions/checkpointed-subscription';
 import { collect, newEvents, readAllIds, take, uniquePrefix, waitFor } from './contract-helpers';
+import { describeMultiStreamAppendContract } from './multi-stream-append.contract';
 
 export interface EventStoreContractOptions {
   readonly backend: string;
@@ -22,6 +23,8 @@ export interface EventStoreContractOptions {
   readonly quirks?: {
     /** EventStoreDB recognises a repeated event id only within one stream. */
     readonly eventIdsUniquePerStreamOnly?: boolean;
+    /** No atomic multi-stream append: the store has no `appendToStreams`. */
+    readonly noMultiStreamAppend?: boolean;
   };
 }
 
@@ -165,6 +168,16 @@ export function describeEventStoreContract(options: EventStoreContractOptions): 
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
         expect(await store.readStream(stream)).toHaveLength(1);
       });
+    });
+
+    describe('atomic multi-stream appends', () => {
+      if (options.quirks?.noMultiStreamAppend === true) {
+        it('are not offered, so callers append stream by stream', () => {
+          expect(store.appendToStreams).toBeUndefined();
+        });
+      } else {
+        describeMultiStreamAppendContract(() => store);
+      }
     });
 
     describe('idempotent retries', () => {

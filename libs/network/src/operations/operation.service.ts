@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AggregateStore } from '../shared/aggregate-store';
+import type { IntentTransaction } from '../shared/intent-transaction';
 import { eventMetadata, type RequestContext } from '../shared/request-context';
 import { streams } from '../shared/streams';
 import { operationDecider } from './operation.decider';
@@ -20,7 +21,25 @@ export function splitOperationName(name: string): { tenantId: string; operationI
   return { tenantId, operationId };
 }
 
-/** Records the long-running work of intents. Until fabric sagas exist, work completes at once. */
+/** An operation as the intent that finished it recorded it: what its read model row will hold. */
+export interface OperationSnapshot {
+  readonly name: string;
+  readonly target: string;
+  readonly verb: OperationVerb;
+  readonly done: boolean;
+  /** ISO-8601, the occurred-at of its events. */
+  readonly createTime: string;
+  readonly endTime: string | undefined;
+}
+
+/** What a mutating request answers: its operation, as recorded when this call did the work. */
+export interface RequestedOperation {
+  readonly name: string;
+  /** Undefined when an earlier attempt with the same request_id did the work: read it. */
+  readonly recorded: OperationSnapshot | undefined;
+}
+
+/** Records the long-running work of intents: work without fabric work completes at once. */
 export class OperationService {
   constructor(private readonly aggregates: AggregateStore) {}
 
@@ -49,13 +68,42 @@ export class OperationService {
     );
   }
 
+  /**
+   * Starts and finishes an operation within the intent's transaction. Returns it as recorded, or
+   * undefined when an earlier attempt had started it (its times are that attempt's).
+   */
   async completeAtOnce(
+    transaction: IntentTransaction,
     operation: string,
     target: string,
     verb: OperationVerb,
     context: RequestContext,
-  ): Promise<void> {
-    await this.start(operation, target, verb, context);
-    await this.succeed(operation, context);
+  ): Promise<OperationSnapshot | undefined> {
+    const { tenantId, operationId } = splitOperationName(operation);
+    const stream = streams.operation(tenantId, operationId);
+    // Stated rather than left to the store, so that the reply can say when it happened.
+    const occurredAt = new Date().toISOString();
+    const metadata = { ...eventMetadata(context, tenantId), occurredAt };
+    const started = await transaction.execute(
+      stream,
+      operationDecider,
+      { type: 'StartOperation', tenantId, operationId, target, verb },
+      metadata,
+    );
+    await transaction.execute(
+      stream,
+      operationDecider,
+      { type: 'SucceedOperation', tenantId, operationId },
+      metadata,
+    );
+    if (started.events.length === 0) return undefined;
+    return {
+      name: operation,
+      target,
+      verb,
+      done: true,
+      createTime: occurredAt,
+      endTime: occurredAt,
+    };
   }
 }

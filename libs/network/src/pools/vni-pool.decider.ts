@@ -1,5 +1,7 @@
 import type { Decider } from '../shared/decider';
 import { ResourceExhaustedError } from '../shared/errors';
+import { IntegerSet } from '../shared/integer-set';
+import { PersistentMap } from '../shared/persistent-map';
 import type { VniPoolEvent } from './vni-pool.events';
 
 /** A range of VNIs, inclusive; L3 and L2 VNIs come from separate pools (separate streams). */
@@ -8,10 +10,14 @@ export interface VniRange {
   readonly last: number;
 }
 
+/**
+ * Persistent collections: an event changes one path of each, so a pool of many VNIs costs no
+ * more per allocation than a small one.
+ */
 export interface VniPoolState {
-  /** VNI -> owner (the operation that created the VPC or subnet). */
-  readonly owners: ReadonlyMap<number, string>;
-  readonly byOwner: ReadonlyMap<string, number>;
+  readonly allocated: IntegerSet;
+  /** Owner (the operation that created the VPC or subnet) -> its VNI. */
+  readonly byOwner: PersistentMap<string, number>;
 }
 
 export type VniPoolCommand =
@@ -28,7 +34,7 @@ export const vniOf = (state: VniPoolState, owner: string): number | undefined =>
   state.byOwner.get(owner);
 
 export const vniPoolDecider: Decider<VniPoolCommand, VniPoolEvent, VniPoolState> = {
-  initialState: () => ({ owners: new Map(), byOwner: new Map() }),
+  initialState: () => ({ allocated: IntegerSet.empty(), byOwner: PersistentMap.empty() }),
 
   decide(command, state) {
     const held = state.byOwner.get(command.owner);
@@ -38,10 +44,8 @@ export const vniPoolDecider: Decider<VniPoolCommand, VniPoolEvent, VniPoolState>
         : [{ type: 'VniReleased', data: { vni: held, owner: command.owner } }];
     }
     if (held !== undefined) return [];
-    for (let vni = command.range.first; vni <= command.range.last; vni += 1) {
-      if (!state.owners.has(vni))
-        return [{ type: 'VniAllocated', data: { vni, owner: command.owner } }];
-    }
+    const vni = state.allocated.firstAbsent(command.range.first, command.range.last);
+    if (vni !== undefined) return [{ type: 'VniAllocated', data: { vni, owner: command.owner } }];
     throw new ResourceExhaustedError(
       command.pool,
       `all ${command.range.last - command.range.first + 1} VNIs from ${command.range.first} to ${command.range.last} are in use`,
@@ -49,15 +53,9 @@ export const vniPoolDecider: Decider<VniPoolCommand, VniPoolEvent, VniPoolState>
   },
 
   evolve(state, event) {
-    const owners = new Map(state.owners);
-    const byOwner = new Map(state.byOwner);
-    if (event.type === 'VniAllocated') {
-      owners.set(event.data.vni, event.data.owner);
-      byOwner.set(event.data.owner, event.data.vni);
-    } else {
-      owners.delete(event.data.vni);
-      byOwner.delete(event.data.owner);
-    }
-    return { owners, byOwner };
+    const { vni, owner } = event.data;
+    return event.type === 'VniAllocated'
+      ? { allocated: state.allocated.add(vni), byOwner: state.byOwner.set(owner, vni) }
+      : { allocated: state.allocated.delete(vni), byOwner: state.byOwner.delete(owner) };
   },
 };

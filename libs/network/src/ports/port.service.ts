@@ -7,7 +7,6 @@ import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
 import type { RequestService } from '../requests/request.service';
 import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
-import { Compensations } from '../shared/compensations';
 import { IntentClaims, releaseTenantQuota } from '../shared/intent-claims';
 import { InvalidArgumentError, NotFoundError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
@@ -97,20 +96,12 @@ export class PortService {
       },
       context,
       async (operation) => {
-        const undo = new Compensations();
-        await undo.run(async () => {
+        // Stream by stream: the saga it starts is no part of a transaction of the event store.
+        await this.aggregates.streamByStream(async (transaction) => {
           const { state: subnet } = await this.aggregates.load(subnetStream, subnetDecider);
           if (subnet.status !== 'Active')
             throw new NotFoundError(subnetName(tenantId, vpcId, subnetId));
-          undo.register(() =>
-            this.aggregates.execute(
-              subnetStream,
-              subnetDecider,
-              { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner: operation },
-              metadata,
-            ),
-          );
-          const allocated = await this.aggregates.execute(
+          const allocated = await transaction.execute(
             subnetStream,
             subnetDecider,
             {
@@ -124,25 +115,15 @@ export class PortService {
               owner: operation,
             },
             metadata,
+            { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner: operation },
           );
-          await new IntentClaims(this.aggregates, undo, operation, metadata).tenantQuota(
-            tenantId,
-            'ports',
-          );
+          await new IntentClaims(transaction, operation, metadata).tenantQuota(tenantId, 'ports');
           const address = allocationOf(allocated.state, portId);
           if (address === undefined) throw new Error(`no address recorded for ${name}`);
           let binding: PortBinding | null = null;
           if (bindingInput) {
             const leaf = bindingInput.leafSwitch;
-            undo.register(() =>
-              this.aggregates.execute(
-                streams.leafVlans(leaf),
-                leafVlansDecider,
-                { type: 'UnbindPortVlan', leaf, port: name, owner: operation },
-                metadata,
-              ),
-            );
-            const vlans = await this.aggregates.execute(
+            const vlans = await transaction.execute(
               streams.leafVlans(leaf),
               leafVlansDecider,
               {
@@ -156,6 +137,7 @@ export class PortService {
                 owner: operation,
               },
               metadata,
+              { type: 'UnbindPortVlan', leaf, port: name, owner: operation },
             );
             const vlan = vlanOfPort(vlans.state, name);
             if (vlan === undefined) throw new Error(`no VLAN recorded for ${name}`);
@@ -166,7 +148,7 @@ export class PortService {
               vlan,
             };
           }
-          await this.aggregates.execute(
+          await transaction.execute(
             streams.port(tenantId, vpcId, subnetId, portId),
             portDecider,
             {
@@ -322,7 +304,9 @@ export class PortService {
           );
           return;
         }
-        await this.operations.completeAtOnce(operation, name, 'delete', context);
+        await this.aggregates.streamByStream((transaction) =>
+          this.operations.completeAtOnce(transaction, operation, name, 'delete', context),
+        );
       },
     );
   }

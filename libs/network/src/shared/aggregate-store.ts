@@ -7,13 +7,12 @@ import {
 import type { Decider, DomainEvent } from './decider';
 import { AbortedError } from './errors';
 import type { EventCatalog } from './event-catalog';
+import { GroupCommit, type StreamState } from './group-commit';
+import { runStreamByStream, type IntentTransaction } from './intent-transaction';
 import { KeyedQueue } from './keyed-queue';
 
-interface Cached<State> {
-  readonly state: State;
-  /** Revision of the last event folded into `state`; -1 for an empty stream. */
-  readonly revision: number;
-}
+/** `revision`: of the last event folded into `state`; -1 for an empty stream. */
+type Cached<State> = StreamState<State>;
 
 export interface Executed<Event, State> {
   readonly events: readonly Event[];
@@ -34,11 +33,45 @@ const cacheLimit = 20_000;
 export class AggregateStore {
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly queue = new KeyedQueue();
+  private readonly groupCommit: GroupCommit | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly catalog: EventCatalog,
-  ) {}
+  ) {
+    const appendToStreams = store.appendToStreams?.bind(store);
+    this.groupCommit = appendToStreams
+      ? new GroupCommit({
+          appendToStreams,
+          versionOf: (type) => catalog.versionOf(type),
+          states: {
+            cached: (stream) => this.cache.get(stream),
+            load: (stream, decider) => this.load(stream, decider),
+            remember: (stream, entry) => {
+              this.remember(stream, entry);
+            },
+            forget: (stream) => this.cache.delete(stream),
+          },
+        })
+      : undefined;
+  }
+
+  /**
+   * Runs an intent over several streams. With a store that appends to several streams atomically,
+   * it is all or nothing: its events are committed together (with those of the other intents
+   * decided meanwhile, see GroupCommit), each stream at the revision decided on, and the intent is
+   * decided again when one of them moved. Otherwise (EventStoreDB) each decision is appended at
+   * once and the intent's undo commands run if it fails (see runStreamByStream). `work` only
+   * decides through the transaction; it may run more than once.
+   */
+  transact<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
+    return this.groupCommit ? this.groupCommit.run(work) : this.streamByStream(work);
+  }
+
+  /** An intent appended stream by stream, with undo steps, whatever the store can do. */
+  streamByStream<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
+    return runStreamByStream(this, work);
+  }
 
   async load<Command, Event extends DomainEvent, State>(
     stream: string,
@@ -127,6 +160,9 @@ export class AggregateStore {
   }
 
   private remember(stream: string, entry: Cached<unknown>): void {
+    // A slower reader or writer must not put back an older state than the one cached.
+    const cached = this.cache.get(stream);
+    if (cached && cached.revision > entry.revision) return;
     this.cache.delete(stream);
     this.cache.set(stream, entry);
     if (this.cache.size > cacheLimit) {

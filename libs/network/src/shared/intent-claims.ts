@@ -2,43 +2,40 @@ import type { EventMetadataInput } from '@loom/event-store';
 import { vniOf, vniPoolDecider, type VniRange } from '../pools/vni-pool.decider';
 import { tenantDecider } from '../tenants/tenant.decider';
 import type { QuotaResource } from '../tenants/tenant.events';
-import type { AggregateStore } from './aggregate-store';
-import type { Compensations } from './compensations';
+import type { StreamCommands, IntentTransaction } from './intent-transaction';
 import { streams } from './streams';
 
 type VniPool = { readonly stream: string; readonly name: string; readonly range: VniRange };
 
 /**
- * The claims a create makes on shared streams, owned by its operation: each release is registered
- * before its claim runs, so a failure later in the intent gives back exactly what it took.
+ * The claims a create makes on shared streams, owned by its operation, each with the release
+ * that gives back exactly what it took if the intent fails (see IntentTransaction).
  */
 export class IntentClaims {
   constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly undo: Compensations,
+    private readonly transaction: IntentTransaction,
     private readonly owner: string,
     private readonly metadata: EventMetadataInput,
   ) {}
 
   async tenantQuota(tenantId: string, resource: QuotaResource): Promise<void> {
-    this.undo.register(() =>
-      releaseTenantQuota(this.aggregates, tenantId, resource, this.owner, this.metadata),
-    );
-    await this.aggregates.execute(
+    const owner = this.owner;
+    await this.transaction.execute(
       streams.tenant(tenantId),
       tenantDecider,
-      { type: 'ClaimQuota', tenantId, resource, owner: this.owner },
+      { type: 'ClaimQuota', tenantId, resource, owner },
       this.metadata,
+      { type: 'ReleaseQuota', tenantId, resource, owner },
     );
   }
 
   async vni(pool: VniPool): Promise<number> {
-    this.undo.register(() => releaseVni(this.aggregates, pool.stream, this.owner, this.metadata));
-    const allocated = await this.aggregates.execute(
+    const allocated = await this.transaction.execute(
       pool.stream,
       vniPoolDecider,
       { type: 'AllocateVni', pool: pool.name, range: pool.range, owner: this.owner },
       this.metadata,
+      { type: 'ReleaseVni', owner: this.owner },
     );
     const vni = vniOf(allocated.state, this.owner);
     if (vni === undefined) throw new Error(`no VNI recorded in ${pool.stream} for ${this.owner}`);
@@ -47,7 +44,7 @@ export class IntentClaims {
 }
 
 export async function releaseTenantQuota(
-  aggregates: AggregateStore,
+  aggregates: StreamCommands,
   tenantId: string,
   resource: QuotaResource,
   owner: string,
@@ -62,7 +59,7 @@ export async function releaseTenantQuota(
 }
 
 export async function releaseVni(
-  aggregates: AggregateStore,
+  aggregates: StreamCommands,
   poolStream: string,
   owner: string,
   metadata: EventMetadataInput,

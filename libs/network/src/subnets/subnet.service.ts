@@ -1,8 +1,11 @@
-import { newOperationId, type OperationService } from '../operations/operation.service';
+import {
+  newOperationId,
+  type OperationService,
+  type RequestedOperation,
+} from '../operations/operation.service';
 import type { RequestService } from '../requests/request.service';
 import { vpcDecider } from '../vpcs/vpc.decider';
 import type { AggregateStore } from '../shared/aggregate-store';
-import { Compensations } from '../shared/compensations';
 import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import { InvalidArgumentError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
@@ -24,8 +27,9 @@ export interface CreateSubnetInput {
 }
 
 /**
- * Subnet intents. Creating one claims tenant quota, an L2 VNI and the block inside the VPC
- * (the VPC's stream refuses overlaps and blocks outside the VPC), then records the subnet.
+ * Subnet intents. Creating one claims the block inside the VPC (the VPC's stream refuses overlaps
+ * and blocks outside the VPC), tenant quota and an L2 VNI, then records the subnet and its
+ * operation, all in one transaction (see AggregateStore.transact).
  */
 export class SubnetService {
   constructor(
@@ -35,7 +39,7 @@ export class SubnetService {
     private readonly settings: NetworkSettings,
   ) {}
 
-  async create(input: CreateSubnetInput, context: RequestContext): Promise<string> {
+  async create(input: CreateSubnetInput, context: RequestContext): Promise<RequestedOperation> {
     const addressing = checkSubnetAddressing(input.cidr, input.gatewayIp);
     const violations = [
       ...checkResourceId('subnet_id', input.subnetId),
@@ -45,7 +49,7 @@ export class SubnetService {
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const { tenantId, vpcId, subnetId } = input;
     const metadata = eventMetadata(context, tenantId, input.requestId);
-    return this.requests.run(
+    const outcome = await this.requests.transact(
       {
         tenantId,
         requestId: input.requestId,
@@ -60,55 +64,40 @@ export class SubnetService {
         result: operationName(tenantId, newOperationId()),
       },
       context,
-      async (operation) => {
-        const undo = new Compensations();
-        await undo.run(async () => {
-          undo.register(() =>
-            this.aggregates.execute(
-              streams.vpc(tenantId, vpcId),
-              vpcDecider,
-              { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner: operation },
-              metadata,
-            ),
-          );
-          await this.aggregates.execute(
-            streams.vpc(tenantId, vpcId),
-            vpcDecider,
-            {
-              type: 'ReserveSubnetCidr',
-              tenantId,
-              vpcId,
-              subnetId,
-              cidr: input.cidr,
-              owner: operation,
-            },
-            metadata,
-          );
-          const claims = new IntentClaims(this.aggregates, undo, operation, metadata);
-          await claims.tenantQuota(tenantId, 'subnets');
-          const l2Vni = await claims.vni({
-            stream: streams.l2VniPool,
-            name: 'pools/l2-vni',
-            range: this.settings.l2VniRange,
-          });
-          await this.aggregates.execute(
-            streams.subnet(tenantId, vpcId, subnetId),
-            subnetDecider,
-            {
-              type: 'CreateSubnet',
-              tenantId,
-              vpcId,
-              subnetId,
-              displayName: input.displayName,
-              cidr: input.cidr,
-              gatewayIp: addressing.gatewayIp,
-              l2Vni,
-              createdBy: operation,
-            },
-            metadata,
-          );
+      async (operation, transaction) => {
+        const cidrClaim = { tenantId, vpcId, subnetId, owner: operation };
+        await transaction.execute(
+          streams.vpc(tenantId, vpcId),
+          vpcDecider,
+          { type: 'ReserveSubnetCidr', ...cidrClaim, cidr: input.cidr },
+          metadata,
+          { type: 'ReleaseSubnetCidr', ...cidrClaim },
+        );
+        const claims = new IntentClaims(transaction, operation, metadata);
+        await claims.tenantQuota(tenantId, 'subnets');
+        const l2Vni = await claims.vni({
+          stream: streams.l2VniPool,
+          name: 'pools/l2-vni',
+          range: this.settings.l2VniRange,
         });
-        await this.operations.completeAtOnce(
+        await transaction.execute(
+          streams.subnet(tenantId, vpcId, subnetId),
+          subnetDecider,
+          {
+            type: 'CreateSubnet',
+            tenantId,
+            vpcId,
+            subnetId,
+            displayName: input.displayName,
+            cidr: input.cidr,
+            gatewayIp: addressing.gatewayIp,
+            l2Vni,
+            createdBy: operation,
+          },
+          metadata,
+        );
+        return this.operations.completeAtOnce(
+          transaction,
           operation,
           subnetName(tenantId, vpcId, subnetId),
           'create',
@@ -116,6 +105,7 @@ export class SubnetService {
         );
       },
     );
+    return { name: outcome.result, recorded: outcome.value };
   }
 
   async update(
@@ -147,11 +137,11 @@ export class SubnetService {
     etag: string | undefined,
     requestId: string | undefined,
     context: RequestContext,
-  ): Promise<string> {
+  ): Promise<RequestedOperation> {
     const violations = checkEtag('etag', etag);
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const metadata = eventMetadata(context, tenantId, requestId);
-    return this.requests.run(
+    const outcome = await this.requests.transact(
       {
         tenantId,
         requestId,
@@ -160,8 +150,8 @@ export class SubnetService {
         result: operationName(tenantId, newOperationId()),
       },
       context,
-      async (operation) => {
-        const deleted = await this.aggregates.execute(
+      async (operation, transaction) => {
+        const deleted = await transaction.execute(
           streams.subnet(tenantId, vpcId, subnetId),
           subnetDecider,
           { type: 'DeleteSubnet', tenantId, vpcId, subnetId, ...(etag ? { etag } : {}) },
@@ -170,16 +160,17 @@ export class SubnetService {
         const event = deleted.events[0];
         if (event?.type === 'SubnetDeleted') {
           const owner = event.data.createdBy;
-          await this.aggregates.execute(
+          await transaction.execute(
             streams.vpc(tenantId, vpcId),
             vpcDecider,
             { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner },
             metadata,
           );
-          await releaseVni(this.aggregates, streams.l2VniPool, owner, metadata);
-          await releaseTenantQuota(this.aggregates, tenantId, 'subnets', owner, metadata);
+          await releaseVni(transaction, streams.l2VniPool, owner, metadata);
+          await releaseTenantQuota(transaction, tenantId, 'subnets', owner, metadata);
         }
-        await this.operations.completeAtOnce(
+        return this.operations.completeAtOnce(
+          transaction,
           operation,
           subnetName(tenantId, vpcId, subnetId),
           'delete',
@@ -187,5 +178,6 @@ export class SubnetService {
         );
       },
     );
+    return { name: outcome.result, recorded: outcome.value };
   }
 }

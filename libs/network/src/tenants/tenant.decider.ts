@@ -6,6 +6,7 @@ import {
   ResourceExhaustedError,
 } from '../shared/errors';
 import type { Decider } from '../shared/decider';
+import { PersistentSet } from '../shared/persistent-map';
 import { tenantName } from '../shared/resource-names';
 import { quotaResources, type Quota, type QuotaResource, type TenantEvent } from './tenant.events';
 
@@ -17,8 +18,8 @@ export type TenantState =
       readonly tenantId: string;
       readonly displayName: string;
       readonly quota: Quota;
-      /** Owners holding one unit each, per resource. */
-      readonly claims: Readonly<Record<QuotaResource, ReadonlySet<string>>>;
+      /** Owners holding one unit each, per resource (persistent: a claim copies no set). */
+      readonly claims: Readonly<Record<QuotaResource, PersistentSet<string>>>;
       /** Bumped by changes to the tenant's own fields: the etag. */
       readonly version: number;
     };
@@ -55,10 +56,10 @@ interface TenantTarget {
 type ActiveTenant = Extract<TenantState, { status: 'Active' }>;
 
 const noClaims = (): ActiveTenant['claims'] => ({
-  vpcs: new Set(),
-  subnets: new Set(),
-  ports: new Set(),
-  floatingIps: new Set(),
+  vpcs: PersistentSet.empty(),
+  subnets: PersistentSet.empty(),
+  ports: PersistentSet.empty(),
+  floatingIps: PersistentSet.empty(),
 });
 
 export const tenantEtag = (state: ActiveTenant): string => `"${state.version}"`;
@@ -145,9 +146,11 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
       case 'TenantQuotaClaimed':
       case 'TenantQuotaReleased': {
         if (state.status !== 'Active') return state;
-        const owners = new Set(state.claims[event.data.resource]);
-        if (event.type === 'TenantQuotaClaimed') owners.add(event.data.owner);
-        else owners.delete(event.data.owner);
+        const held = state.claims[event.data.resource];
+        const owners =
+          event.type === 'TenantQuotaClaimed'
+            ? held.add(event.data.owner)
+            : held.delete(event.data.owner);
         return { ...state, claims: { ...state.claims, [event.data.resource]: owners } };
       }
       default: {

@@ -35,7 +35,7 @@ export class TenantService {
     ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const name = tenantName(input.tenantId);
-    return this.requests.run(
+    const outcome = await this.requests.transact(
       {
         tenantId: input.tenantId,
         requestId: input.requestId,
@@ -44,8 +44,8 @@ export class TenantService {
         result: name,
       },
       context,
-      async () => {
-        await this.aggregates.execute(
+      async (_, transaction) => {
+        await transaction.execute(
           streams.tenant(input.tenantId),
           tenantDecider,
           {
@@ -58,6 +58,7 @@ export class TenantService {
         );
       },
     );
+    return outcome.result;
   }
 
   async update(

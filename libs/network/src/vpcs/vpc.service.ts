@@ -1,7 +1,10 @@
-import { newOperationId, type OperationService } from '../operations/operation.service';
+import {
+  newOperationId,
+  type OperationService,
+  type RequestedOperation,
+} from '../operations/operation.service';
 import type { RequestService } from '../requests/request.service';
 import type { AggregateStore } from '../shared/aggregate-store';
-import { Compensations } from '../shared/compensations';
 import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import { InvalidArgumentError } from '../shared/errors';
 import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
@@ -22,9 +25,9 @@ export interface CreateVpcInput {
 }
 
 /**
- * VPC intents. Creating one claims a unit of the tenant's quota and an L3 VNI, then records the
- * VPC; each claim is owned by the creating operation, so a retry finds its own claims and a
- * failure releases exactly those.
+ * VPC intents. Creating one reserves its name, claims a unit of the tenant's quota and an L3 VNI,
+ * then records the VPC and its operation, all in one transaction (see AggregateStore.transact);
+ * each claim is owned by the creating operation, so a retry finds its own claims.
  */
 export class VpcService {
   constructor(
@@ -34,7 +37,7 @@ export class VpcService {
     private readonly settings: NetworkSettings,
   ) {}
 
-  async create(input: CreateVpcInput, context: RequestContext): Promise<string> {
+  async create(input: CreateVpcInput, context: RequestContext): Promise<RequestedOperation> {
     const violations = [
       ...checkResourceId('vpc_id', input.vpcId),
       ...checkDisplayName('vpc.display_name', input.displayName),
@@ -44,7 +47,8 @@ export class VpcService {
     const { tenantId, vpcId } = input;
     const target = vpcName(tenantId, vpcId);
     const metadata = eventMetadata(context, tenantId, input.requestId);
-    return this.requests.run(
+    const vpcStream = streams.vpc(tenantId, vpcId);
+    const outcome = await this.requests.transact(
       {
         tenantId,
         requestId: input.requestId,
@@ -53,49 +57,39 @@ export class VpcService {
         result: operationName(tenantId, newOperationId()),
       },
       context,
-      async (operation) => {
-        const undo = new Compensations();
-        await undo.run(async () => {
-          const vpcStream = streams.vpc(tenantId, vpcId);
-          undo.register(() =>
-            this.aggregates.execute(
-              vpcStream,
-              vpcDecider,
-              { type: 'ReleaseVpcName', tenantId, vpcId, createdBy: operation },
-              metadata,
-            ),
-          );
-          await this.aggregates.execute(
-            vpcStream,
-            vpcDecider,
-            { type: 'ReserveVpcName', tenantId, vpcId, createdBy: operation },
-            metadata,
-          );
-          const claims = new IntentClaims(this.aggregates, undo, operation, metadata);
-          await claims.tenantQuota(tenantId, 'vpcs');
-          const l3Vni = await claims.vni({
-            stream: streams.l3VniPool,
-            name: 'pools/l3-vni',
-            range: this.settings.l3VniRange,
-          });
-          await this.aggregates.execute(
-            streams.vpc(tenantId, vpcId),
-            vpcDecider,
-            {
-              type: 'CreateVpc',
-              tenantId,
-              vpcId,
-              displayName: input.displayName,
-              cidrBlocks: input.cidrBlocks,
-              routing: vpcRouting(l3Vni, this.settings.asn),
-              createdBy: operation,
-            },
-            metadata,
-          );
+      async (operation, transaction) => {
+        await transaction.execute(
+          vpcStream,
+          vpcDecider,
+          { type: 'ReserveVpcName', tenantId, vpcId, createdBy: operation },
+          metadata,
+          { type: 'ReleaseVpcName', tenantId, vpcId, createdBy: operation },
+        );
+        const claims = new IntentClaims(transaction, operation, metadata);
+        await claims.tenantQuota(tenantId, 'vpcs');
+        const l3Vni = await claims.vni({
+          stream: streams.l3VniPool,
+          name: 'pools/l3-vni',
+          range: this.settings.l3VniRange,
         });
-        await this.operations.completeAtOnce(operation, target, 'create', context);
+        await transaction.execute(
+          vpcStream,
+          vpcDecider,
+          {
+            type: 'CreateVpc',
+            tenantId,
+            vpcId,
+            displayName: input.displayName,
+            cidrBlocks: input.cidrBlocks,
+            routing: vpcRouting(l3Vni, this.settings.asn),
+            createdBy: operation,
+          },
+          metadata,
+        );
+        return this.operations.completeAtOnce(transaction, operation, target, 'create', context);
       },
     );
+    return { name: outcome.result, recorded: outcome.value };
   }
 
   async update(
@@ -125,12 +119,12 @@ export class VpcService {
     etag: string | undefined,
     requestId: string | undefined,
     context: RequestContext,
-  ): Promise<string> {
+  ): Promise<RequestedOperation> {
     const violations = checkEtag('etag', etag);
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const target = vpcName(tenantId, vpcId);
     const metadata = eventMetadata(context, tenantId, requestId);
-    return this.requests.run(
+    const outcome = await this.requests.transact(
       {
         tenantId,
         requestId,
@@ -139,8 +133,8 @@ export class VpcService {
         result: operationName(tenantId, newOperationId()),
       },
       context,
-      async (operation) => {
-        const deleted = await this.aggregates.execute(
+      async (operation, transaction) => {
+        const deleted = await transaction.execute(
           streams.vpc(tenantId, vpcId),
           vpcDecider,
           { type: 'DeleteVpc', tenantId, vpcId, ...(etag ? { etag } : {}) },
@@ -149,11 +143,12 @@ export class VpcService {
         const event = deleted.events[0];
         if (event?.type === 'VpcDeleted') {
           const owner = event.data.createdBy;
-          await releaseVni(this.aggregates, streams.l3VniPool, owner, metadata);
-          await releaseTenantQuota(this.aggregates, tenantId, 'vpcs', owner, metadata);
+          await releaseVni(transaction, streams.l3VniPool, owner, metadata);
+          await releaseTenantQuota(transaction, tenantId, 'vpcs', owner, metadata);
         }
-        await this.operations.completeAtOnce(operation, target, 'delete', context);
+        return this.operations.completeAtOnce(transaction, operation, target, 'delete', context);
       },
     );
+    return { name: outcome.result, recorded: outcome.value };
   }
 }

@@ -9,7 +9,14 @@ import {
   type Tenant,
   type Vpc,
 } from '@loom/api-contract';
-import type { OperationRow, PortRow, SubnetRow, TenantRow, VpcRow } from '@loom/network';
+import type {
+  OperationRow,
+  OperationSnapshot,
+  PortRow,
+  SubnetRow,
+  TenantRow,
+  VpcRow,
+} from '@loom/network';
 
 /** Etags are the resource's version: the same form the deciders check on Update and Delete. */
 const etagOf = (version: number): string => `"${version}"`;
@@ -98,5 +105,18 @@ export function toOperation(row: OperationRow): Operation {
         : { code: codes[row.errorCode] ?? 2, message: row.errorMessage ?? '', details: [] },
     createTime: toTimestamp(row.createTime),
     endTime: row.endTime ? toTimestamp(row.endTime) : null,
+  };
+}
+
+/** An operation as the request that finished it recorded it: what its row will hold. */
+export function toRecordedOperation(recorded: OperationSnapshot): Operation {
+  return {
+    name: recorded.name,
+    target: recorded.target,
+    verb: recorded.verb,
+    done: recorded.done,
+    error: null,
+    createTime: toTimestamp(new Date(recorded.createTime)),
+    endTime: recorded.endTime === undefined ? null : toTimestamp(new Date(recorded.endTime)),
   };
 }

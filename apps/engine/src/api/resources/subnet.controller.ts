@@ -18,7 +18,7 @@ import { NetworkQueries, NotFoundError, subnetName, type NetworkServices } from 
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';
 import { authorize, readRequestId } from './call-context';
-import { readOperation } from './read-operation';
+import { answerOperation } from './read-operation';
 import { toSubnet } from './resource-mapping';
 
 const isName = (value: unknown): value is string => typeof value === 'string';
@@ -47,7 +47,7 @@ export class SubnetController implements SubnetServiceController {
       },
       call.request,
     );
-    return readOperation(this.queries, operation);
+    return answerOperation(this.queries, operation);
   }
 
   async getSubnet(request: GetSubnetRequest, metadata?: Metadata): Promise<Subnet> {
@@ -106,7 +106,7 @@ export class SubnetController implements SubnetServiceController {
       readRequestId(request.requestId),
       call.request,
     );
-    return readOperation(this.queries, operation);
+    return answerOperation(this.queries, operation);
   }
 
   private async read(name: string): Promise<Subnet> {

@@ -18,7 +18,7 @@ import { NetworkQueries, NotFoundError, vpcName, type NetworkServices } from '@l
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';
 import { authorize, readRequestId } from './call-context';
-import { readOperation } from './read-operation';
+import { answerOperation } from './read-operation';
 import { toVpc } from './resource-mapping';
 
 const isName = (value: unknown): value is string => typeof value === 'string';
@@ -45,7 +45,7 @@ export class VpcController implements VpcServiceController {
       },
       call.request,
     );
-    return readOperation(this.queries, operation);
+    return answerOperation(this.queries, operation);
   }
 
   async getVpc(request: GetVpcRequest, metadata?: Metadata): Promise<Vpc> {
@@ -93,7 +93,7 @@ export class VpcController implements VpcServiceController {
       readRequestId(request.requestId),
       call.request,
     );
-    return readOperation(this.queries, operation);
+    return answerOperation(this.queries, operation);
   }
 
   private async read(name: string): Promise<Vpc> {
