@@ -1,7 +1,7 @@
 import type { Decider } from '../shared/decider';
 import { ResourceExhaustedError } from '../shared/errors';
 import { IntegerSet } from '../shared/integer-set';
-import { PersistentMap } from '../shared/persistent-map';
+import { Map as ImmutableMap } from 'immutable';
 import type { VniPoolEvent } from './vni-pool.events';
 
 /** A range of VNIs, inclusive; L3 and L2 VNIs come from separate pools (separate streams). */
@@ -17,7 +17,7 @@ export interface VniRange {
 export interface VniPoolState {
   readonly allocated: IntegerSet;
   /** Owner (the operation that created the VPC or subnet) -> its VNI. */
-  readonly byOwner: PersistentMap<string, number>;
+  readonly byOwner: ImmutableMap<string, number>;
 }
 
 export type VniPoolCommand =
@@ -34,7 +34,7 @@ export const vniOf = (state: VniPoolState, owner: string): number | undefined =>
   state.byOwner.get(owner);
 
 export const vniPoolDecider: Decider<VniPoolCommand, VniPoolEvent, VniPoolState> = {
-  initialState: () => ({ allocated: IntegerSet.empty(), byOwner: PersistentMap.empty() }),
+  initialState: () => ({ allocated: IntegerSet.empty(), byOwner: ImmutableMap<string, number>() }),
 
   decide(command, state) {
     const held = state.byOwner.get(command.owner);

@@ -6,7 +6,7 @@ import {
   ResourceExhaustedError,
 } from '../shared/errors';
 import type { Decider } from '../shared/decider';
-import { PersistentSet } from '../shared/persistent-map';
+import { Set as ImmutableSet } from 'immutable';
 import { tenantName } from '../shared/resource-names';
 import { quotaResources, type Quota, type QuotaResource, type TenantEvent } from './tenant.events';
 
@@ -19,7 +19,7 @@ export type TenantState =
       readonly displayName: string;
       readonly quota: Quota;
       /** Owners holding one unit each, per resource (persistent: a claim copies no set). */
-      readonly claims: Readonly<Record<QuotaResource, PersistentSet<string>>>;
+      readonly claims: Readonly<Record<QuotaResource, ImmutableSet<string>>>;
       /** Bumped by changes to the tenant's own fields: the etag. */
       readonly version: number;
     };
@@ -56,10 +56,10 @@ interface TenantTarget {
 type ActiveTenant = Extract<TenantState, { status: 'Active' }>;
 
 const noClaims = (): ActiveTenant['claims'] => ({
-  vpcs: PersistentSet.empty(),
-  subnets: PersistentSet.empty(),
-  ports: PersistentSet.empty(),
-  floatingIps: PersistentSet.empty(),
+  vpcs: ImmutableSet<string>(),
+  subnets: ImmutableSet<string>(),
+  ports: ImmutableSet<string>(),
+  floatingIps: ImmutableSet<string>(),
 });
 
 export const tenantEtag = (state: ActiveTenant): string => `"${state.version}"`;
