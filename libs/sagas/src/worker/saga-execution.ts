@@ -47,6 +47,11 @@ export class SagaExecution {
    * lease is then expected, not a loss.
    */
   private lettingGo = false;
+  /**
+   * The index update of the last flush, still in flight while the step it precedes runs (the
+   * stream is the truth; the row only follows it, never backwards): resolves to its failure, if any.
+   */
+  private indexWrite: Promise<Error | undefined> = Promise.resolve(undefined);
 
   constructor(
     private readonly context: ExecutionContext,
@@ -117,6 +122,7 @@ export class SagaExecution {
       const now = this.context.clock();
       if (this.stopping.signal.aborted) {
         await this.flush();
+        await this.settleIndex();
         this.lettingGo = true;
         await this.context.leases.release(this.context.owner, this.sagaId, now);
         return;
@@ -167,6 +173,7 @@ export class SagaExecution {
           await sleep(waitMs, AbortSignal.any([this.lost.signal, this.stopping.signal]));
           return false;
         }
+        await this.settleIndex();
         this.lettingGo = true;
         await this.context.leases.release(this.context.owner, this.sagaId, new Date(next.until));
         return true;
@@ -193,6 +200,7 @@ export class SagaExecution {
         return false;
       case 'Nothing':
         // Also heals a row left stale by a worker that died between an append and its update.
+        await this.settleIndex();
         this.lettingGo = true;
         await this.context.index.record(
           this.sagaId,
@@ -290,21 +298,32 @@ export class SagaExecution {
 
   /**
    * Appends what was decided since the last flush, at the revision of the last flush: if anyone
-   * else wrote meanwhile the append fails and this worker lets go. Then updates the index row.
+   * else wrote meanwhile the append fails and this worker lets go. Then starts the index row's
+   * update, which runs alongside what comes next (a step's device work) and is awaited before the
+   * next flush, so that the row's updates land in order and a failed one stops the run.
    */
   private async flush(): Promise<void> {
     if (this.unflushed.length === 0) return;
     if (this.lost.signal.aborted) throw this.lost.signal.reason;
+    await this.settleIndex();
     const events = this.unflushed.splice(0);
     this.revision = await this.context.streams.append(this.sagaId, events, this.revision, {
       actor: this.context.owner,
       correlationId: this.sagaId,
     });
-    await this.context.index.record(
-      this.sagaId,
-      this.revision,
-      indexSnapshot(this.state, this.context.clock()),
-    );
+    this.indexWrite = this.context.index
+      .record(this.sagaId, this.revision, indexSnapshot(this.state, this.context.clock()))
+      .then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+  }
+
+  /** Waits for the index update in flight; throws its failure. */
+  private async settleIndex(): Promise<void> {
+    const failure = await this.indexWrite;
+    this.indexWrite = Promise.resolve(undefined);
+    if (failure !== undefined) throw failure;
   }
 
   private shouldSkip(
@@ -319,6 +338,7 @@ export class SagaExecution {
   private async releaseQuietly(nextRunAt: Date): Promise<void> {
     this.lettingGo = true;
     try {
+      await this.settleIndex().catch(() => undefined);
       await this.context.leases.release(this.context.owner, this.sagaId, nextRunAt);
     } catch (error) {
       this.context.logger.warn(
