@@ -1,3 +1,5 @@
+import type { RowPatching } from '@loom/projections';
+
 /**
  * The part of a change to a resource's read-model row that every resource shares: a new display
  * name, version bumps (one per update event) and the time of the last change.
@@ -26,4 +28,9 @@ export function applyResourcePatch<R extends ResourceRow>(row: R, patch: Resourc
     version: row.version + patch.versionBumps,
     updateTime: patch.updateTime ?? row.updateTime,
   };
+}
+
+/** How a row changes when its patches are only the shared part (VPCs, subnets). */
+export function resourcePatching<R extends ResourceRow>(): RowPatching<R, ResourcePatch> {
+  return { applyTo: applyResourcePatch, combine: combineResourcePatches };
 }

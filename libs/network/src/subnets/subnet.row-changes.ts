@@ -1,11 +1,7 @@
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
 import { networkEventCatalog } from '../network-event-catalog';
-import {
-  applyResourcePatch,
-  combineResourcePatches,
-  type ResourcePatch,
-} from '../shared/resource-patch';
+import { resourcePatching, type ResourcePatch } from '../shared/resource-patch';
 import { subnetName, vpcName } from '../shared/resource-names';
 import type { SubnetEvent } from './subnet.events';
 import type { SubnetRow } from './subnet.read-model';
@@ -14,12 +10,6 @@ import type { SubnetRow } from './subnet.read-model';
 type Row = Readonly<SubnetRow>;
 
 export type SubnetPatch = ResourcePatch;
-
-export const subnetPatching = {
-  applyTo: (row: Row, patch: SubnetPatch): Row => applyResourcePatch(row, patch),
-  combine: (first: SubnetPatch, second: SubnetPatch): SubnetPatch =>
-    combineResourcePatches(first, second),
-};
 
 /** What one event of a subnet's stream does to its row; address claims leave it alone. */
 export function subnetRowChange(recorded: RecordedEvent): RowChange<Row, SubnetPatch> | undefined {
@@ -69,5 +59,5 @@ export function subnetRowChange(recorded: RecordedEvent): RowChange<Row, SubnetP
 
 /** A batch of subnet events, in order, as the writes to the subnets table. */
 export function foldSubnetEvents(events: readonly RecordedEvent[]): TableWrites<Row, SubnetPatch> {
-  return foldRowChanges(events.map(subnetRowChange), subnetPatching);
+  return foldRowChanges(events.map(subnetRowChange), resourcePatching<Row>());
 }

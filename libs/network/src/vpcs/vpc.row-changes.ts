@@ -1,11 +1,7 @@
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
 import { networkEventCatalog } from '../network-event-catalog';
-import {
-  applyResourcePatch,
-  combineResourcePatches,
-  type ResourcePatch,
-} from '../shared/resource-patch';
+import { resourcePatching, type ResourcePatch } from '../shared/resource-patch';
 import { tenantName, vpcName } from '../shared/resource-names';
 import type { VpcEvent } from './vpc.events';
 import type { VpcRow } from './vpc.read-model';
@@ -14,11 +10,6 @@ import type { VpcRow } from './vpc.read-model';
 type Row = Readonly<VpcRow>;
 
 export type VpcPatch = ResourcePatch;
-
-export const vpcPatching = {
-  applyTo: (row: Row, patch: VpcPatch): Row => applyResourcePatch(row, patch),
-  combine: (first: VpcPatch, second: VpcPatch): VpcPatch => combineResourcePatches(first, second),
-};
 
 /** What one event of a VPC's stream does to its row; the stream's claims leave it alone. */
 export function vpcRowChange(recorded: RecordedEvent): RowChange<Row, VpcPatch> | undefined {
@@ -67,5 +58,5 @@ export function vpcRowChange(recorded: RecordedEvent): RowChange<Row, VpcPatch> 
 
 /** A batch of VPC events, in order, as the writes to the vpcs table. */
 export function foldVpcEvents(events: readonly RecordedEvent[]): TableWrites<Row, VpcPatch> {
-  return foldRowChanges(events.map(vpcRowChange), vpcPatching);
+  return foldRowChanges(events.map(vpcRowChange), resourcePatching<Row>());
 }
