@@ -31,6 +31,7 @@ import { cpuBetween, sampleCpu } from '../support/cpu-split';
 import { countQueries } from '../support/query-counter';
 import { againstMeasured, type Metric, type MetricInput } from '../support/metric';
 import type { Benchmark, BenchContext } from './benchmark';
+import { createVpcsWithSubnets } from '../support/network-template';
 
 /** The engine's defaults: LOOM_DEVICE_TIMEOUT_MS, LOOM_SAGA_LEASE_MS, LOOM_DB_POOL_SIZE. */
 const deviceTimeoutMs = 10_000;
@@ -261,36 +262,7 @@ async function createPorts(
     },
     context,
   );
-  const subnets: { vpcId: string; subnetId: string }[] = [];
-  for (let v = 0; v < vpcCount; v += 1) {
-    const vpcId = `vpc-${v}`;
-    await services.vpcs.create(
-      {
-        tenantId,
-        vpcId,
-        displayName: `VPC ${v}`,
-        cidrBlocks: [`10.${v}.0.0/16`],
-        requestId: randomUUID(),
-      },
-      context,
-    );
-    for (let s = 0; s < subnetsPerVpc; s += 1) {
-      const subnetId = `subnet-${s}`;
-      await services.subnets.create(
-        {
-          tenantId,
-          vpcId,
-          subnetId,
-          displayName: `Subnet ${v}.${s}`,
-          cidr: `10.${v}.${s}.0/24`,
-          gatewayIp: '',
-          requestId: randomUUID(),
-        },
-        context,
-      );
-      subnets.push({ vpcId, subnetId });
-    }
-  }
+  const subnets = await createVpcsWithSubnets(services, context, tenantId, vpcCount, subnetsPerVpc);
   // Port i: leaf i mod 4, that leaf's interface i div 4, subnet i mod 8 (so every leaf carries
   // every VPC and subnet, and each VRF and VLAN is first created by one saga, then ensured).
   const ports = Array.from({ length: portCount }, (_, index) => {

@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '../../libs/event-store/src/envelope';
 import type { EventStore } from '../../libs/event-store/src/event-store.port';
 import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store';
-import { createNetworkServices } from '../../libs/network/src/network-services';
+import {
+  createNetworkServices,
+  type NetworkServices,
+} from '../../libs/network/src/network-services';
+import type { RequestContext } from '../../libs/network/src/shared/request-context';
 import { defaultNetworkSettings } from '../../libs/network/src/shared/network-settings';
 import { createPool } from '../../libs/postgres/src';
 
@@ -78,32 +82,13 @@ async function createTenantResources(store: EventStore): Promise<void> {
     context,
   );
   let portIndex = 0;
-  for (let v = 0; v < vpcs; v += 1) {
-    const vpcId = `vpc-${v}`;
-    await services.vpcs.create(
-      {
-        tenantId,
-        vpcId,
-        displayName: `VPC ${v}`,
-        cidrBlocks: [`10.${v}.0.0/16`],
-        requestId: randomUUID(),
-      },
-      context,
-    );
-    for (let s = 0; s < subnetsPerVpc; s += 1) {
-      const subnetId = `subnet-${s}`;
-      await services.subnets.create(
-        {
-          tenantId,
-          vpcId,
-          subnetId,
-          displayName: `Subnet ${v}.${s}`,
-          cidr: `10.${v}.${s}.0/24`,
-          gatewayIp: '',
-          requestId: randomUUID(),
-        },
-        context,
-      );
+  await createVpcsWithSubnets(
+    services,
+    context,
+    tenantId,
+    vpcs,
+    subnetsPerVpc,
+    async (vpcId, subnetId, v, s) => {
       // The ports of a subnet at once: the services queue appends to one stream in-process.
       await Promise.all(
         Array.from({ length: portsPerSubnet }, (_, p) => {
@@ -131,8 +116,54 @@ async function createTenantResources(store: EventStore): Promise<void> {
         }),
       );
       portIndex += portsPerSubnet;
+    },
+  );
+}
+
+/**
+ * Creates `vpcs` VPCs (10.v.0.0/16) of `subnetsPerVpc` subnets each (10.v.s.0/24) under `tenantId`,
+ * one after another, calling `afterSubnet` after each subnet; resolves with the subnets in order.
+ */
+export async function createVpcsWithSubnets(
+  services: NetworkServices,
+  context: RequestContext,
+  tenantId: string,
+  vpcs: number,
+  subnetsPerVpc: number,
+  afterSubnet?: (vpcId: string, subnetId: string, v: number, s: number) => Promise<void>,
+): Promise<{ vpcId: string; subnetId: string }[]> {
+  const subnets: { vpcId: string; subnetId: string }[] = [];
+  for (let v = 0; v < vpcs; v += 1) {
+    const vpcId = `vpc-${v}`;
+    await services.vpcs.create(
+      {
+        tenantId,
+        vpcId,
+        displayName: `VPC ${v}`,
+        cidrBlocks: [`10.${v}.0.0/16`],
+        requestId: randomUUID(),
+      },
+      context,
+    );
+    for (let s = 0; s < subnetsPerVpc; s += 1) {
+      const subnetId = `subnet-${s}`;
+      await services.subnets.create(
+        {
+          tenantId,
+          vpcId,
+          subnetId,
+          displayName: `Subnet ${v}.${s}`,
+          cidr: `10.${v}.${s}.0/24`,
+          gatewayIp: '',
+          requestId: randomUUID(),
+        },
+        context,
+      );
+      subnets.push({ vpcId, subnetId });
+      await afterSubnet?.(vpcId, subnetId, v, s);
     }
   }
+  return subnets;
 }
 
 function templateEvent(event: RecordedEvent): TemplateEvent {
