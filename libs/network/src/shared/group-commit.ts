@@ -219,14 +219,20 @@ class StagedBatch {
     entry.state = entry.base.state;
   }
 
-  /** Reads afresh the streams the intent decided on that the commit would not check; any? */
+  /**
+   * Reads again every stream the intent decided on that the commit would not check (no events
+   * staged on it); whether any was read for the first time or has moved. A failure stands only on
+   * states read after what it saw: streams read afresh earlier in the batch may predate a commit
+   * that the failing decision already saw on another stream.
+   */
   async readUntrusted(scope: IntentScope): Promise<boolean> {
     let read = false;
     for (const [stream, decider] of scope.touched) {
       const entry = this.entries.get(stream);
-      if (entry && this.trusted(entry)) continue;
+      if (entry && entry.staged.length > 0) continue;
+      const seen = entry?.fresh ? entry.base.revision : undefined;
       await this.readAgain(stream, decider);
-      read = true;
+      if (this.entries.get(stream)?.base.revision !== seen) read = true;
     }
     return read;
   }
