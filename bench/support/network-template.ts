@@ -7,7 +7,7 @@ import {
   createNetworkServices,
   type NetworkServices,
 } from '../../libs/network/src/network-services';
-import type { RequestContext } from '../../libs/network/src/shared/request-context';
+import type { RequestContext } from '@loom/intents';
 import { defaultNetworkSettings } from '../../libs/network/src/shared/network-settings';
 import { createPool } from '../../libs/postgres/src';
 

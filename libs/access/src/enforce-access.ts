@@ -1,4 +1,4 @@
-import { NotFoundError, PermissionDeniedError } from '@loom/network/shared/errors';
+import { NotFoundError, PermissionDeniedError } from '@loom/errors';
 import { decideAccess, type AccessAction } from './access.policy';
 import type { Principal } from './principal';
 

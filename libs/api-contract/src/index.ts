@@ -23,6 +23,6 @@ export type {
 } from './generated/google/rpc/error_details';
 export * from './proto-loading';
 export * from './field-mask';
-export * from './resource-names';
+export * from '@loom/names';
 export * from './timestamps';
 export * from './status-details';

@@ -1,8 +1,8 @@
-export * from './shared/errors';
-export * from './shared/resource-names';
+export * from '@loom/errors';
+export * from '@loom/names';
 export * from './shared/streams';
 export * from './shared/network-settings';
-export type { RequestContext } from './shared/request-context';
+export type { RequestContext } from '@loom/intents';
 export { networkEventCatalog } from './network-event-catalog';
 export { createNetworkServices, type NetworkServices } from './network-services';
 export type { Quota, QuotaResource, TenantEvent } from './tenants/tenant.events';
@@ -26,7 +26,7 @@ export { startPortFabricOutcomes } from './provisioning/port-fabric-outcomes';
 export type { FabricPlacement, FabricWorkStarter } from './provisioning/fabric-placement';
 export type { PortFabric } from './ports/port.service';
 export type { PortFabricInput } from './provisioning/provisioning.input';
-export { AggregateStore } from './shared/aggregate-store';
+export { AggregateStore } from '@loom/intents';
 export {
   anycastGatewayOf,
   intendedDeviceState,

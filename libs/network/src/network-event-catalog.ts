@@ -1,4 +1,4 @@
-import { EventCatalog } from './shared/event-catalog';
+import { EventCatalog } from '@loom/intents';
 
 /** Every event type the network features store, at its current schema version. */
 export const networkEventCatalog = new EventCatalog({

@@ -8,9 +8,9 @@ import {
   FailedPreconditionError,
   NotFoundError,
   ResourceExhaustedError,
-} from './shared/errors';
+} from '@loom/errors';
 import { overlaps, parseCidr } from './shared/ipv4';
-import type { RequestContext } from './shared/request-context';
+import type { RequestContext } from '@loom/intents';
 import { tenantDecider } from './tenants/tenant.decider';
 
 const context: RequestContext = { actor: 'portal:test', correlationId: randomUUID() };

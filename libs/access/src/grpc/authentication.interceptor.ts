@@ -5,7 +5,7 @@ import {
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
 } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@loom/network/shared/errors';
+import { UnauthenticatedError } from '@loom/errors';
 import type { Authenticator } from './authenticator';
 
 /**

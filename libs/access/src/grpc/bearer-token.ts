@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@loom/network/shared/errors';
+import { UnauthenticatedError } from '@loom/errors';
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@loom/network/shared/errors';
+import { UnauthenticatedError } from '@loom/errors';
 import { Authenticator } from './authenticator';
 
 /**

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@loom/network/shared/errors';
+import { UnauthenticatedError } from '@loom/errors';
 import type { Principal } from '../principal';
 import type { TokenVerifier } from '../tokens/token-verifier';
 import { Authenticator } from './authenticator';

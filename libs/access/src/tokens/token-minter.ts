@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { resourceIdPattern } from '@loom/network/shared/identifiers';
+import { resourceIdPattern } from '@loom/names';
 import type { SigningKey } from '../keys/signing-key';
 import type { Role } from '../principal';
 import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token-claims';

@@ -1,6 +1,6 @@
 import { jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
-import { UnauthenticatedError } from '@loom/network/shared/errors';
-import { resourceIdPattern } from '@loom/network/shared/identifiers';
+import { UnauthenticatedError } from '@loom/errors';
+import { resourceIdPattern } from '@loom/names';
 import { isRole, type Principal } from '../principal';
 import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token-claims';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { UnauthenticatedError } from '@loom/network/shared/errors';
+import { UnauthenticatedError } from '@loom/errors';
 import { loadOrCreateSigningKey, type SigningKey } from '../keys/signing-key';
 import { mintToken } from './token-minter';
 import { TokenVerifier } from './token-verifier';

@@ -1,6 +1,6 @@
-import type { Decider } from '../shared/decider';
-import { FailedPreconditionError, NotFoundError } from '../shared/errors';
-import { operationName } from '../shared/resource-names';
+import type { Decider } from '@loom/intents';
+import { FailedPreconditionError, NotFoundError } from '@loom/errors';
+import { operationName } from '@loom/names';
 import type { OperationEvent, OperationVerb } from './operation.events';
 
 export type OperationState =

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
 import { networkEventCatalog } from '../network-event-catalog';
-import { operationName, tenantName } from '../shared/resource-names';
+import { operationName, tenantName } from '@loom/names';
 import type { OperationEvent } from './operation.events';
 import type { OperationRow } from './operation.read-model';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AggregateStore } from '../shared/aggregate-store';
-import type { IntentTransaction } from '../shared/intent-transaction';
-import { eventMetadata, type RequestContext } from '../shared/request-context';
+import type { AggregateStore } from '@loom/intents';
+import type { IntentTransaction } from '@loom/intents';
+import { eventMetadata, type RequestContext } from '@loom/intents';
 import { streams } from '../shared/streams';
 import { operationDecider } from './operation.decider';
 import type { OperationVerb } from './operation.events';

@@ -1,5 +1,5 @@
-import type { Decider } from '../shared/decider';
-import { FailedPreconditionError, ResourceExhaustedError } from '../shared/errors';
+import type { Decider } from '@loom/intents';
+import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
 import type { LeafVlanEvent } from './leaf-vlans.events';
 
 /** Usable VLANs on a leaf for tenant subnets (1 is the default VLAN, 4095 is reserved). */

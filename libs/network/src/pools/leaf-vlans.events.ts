@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider';
+import type { DomainEvent } from '@loom/intents';
 
 /** A port of `subnet` uses `vlan` on this leaf; the VLAN maps to the subnet's L2 VNI. */
 export type LeafVlanBound = DomainEvent<

@@ -1,5 +1,5 @@
-import type { Decider } from '../shared/decider';
-import { ResourceExhaustedError } from '../shared/errors';
+import type { Decider } from '@loom/intents';
+import { ResourceExhaustedError } from '@loom/errors';
 import { IntegerSet } from '../shared/integer-set';
 import { Map as ImmutableMap } from 'immutable';
 import type { VniPoolEvent } from './vni-pool.events';

@@ -1,6 +1,6 @@
-import type { Decider } from '../shared/decider';
-import { AbortedError, AlreadyExistsError, NotFoundError } from '../shared/errors';
-import { portName } from '../shared/resource-names';
+import type { Decider } from '@loom/intents';
+import { AbortedError, AlreadyExistsError, NotFoundError } from '@loom/errors';
+import { portName } from '@loom/names';
 import type { PortBinding, PortEvent, PortKind } from './port.events';
 
 export type PortStatus = 'PENDING' | 'ACTIVE' | 'ERROR';

@@ -6,7 +6,7 @@ import {
   combineResourcePatches,
   type ResourcePatch,
 } from '../shared/resource-patch';
-import { portName, subnetName } from '../shared/resource-names';
+import { portName, subnetName } from '@loom/names';
 import type { PortEvent } from './port.events';
 import type { PortRow } from './port.read-model';
 

@@ -4,14 +4,14 @@ import {
   type OperationService,
 } from '../operations/operation.service';
 import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
-import type { RequestService } from '../requests/request.service';
+import type { RequestService } from '@loom/intents';
 import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
-import type { AggregateStore } from '../shared/aggregate-store';
+import type { AggregateStore } from '@loom/intents';
 import { IntentClaims, releaseTenantQuota } from '../shared/intent-claims';
-import { InvalidArgumentError, NotFoundError } from '../shared/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
-import { eventMetadata, type RequestContext } from '../shared/request-context';
-import { operationName, portName, subnetName, vpcName } from '../shared/resource-names';
+import { InvalidArgumentError, NotFoundError } from '@loom/errors';
+import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
+import { eventMetadata, type RequestContext } from '@loom/intents';
+import { operationName, portName, subnetName, vpcName } from '@loom/names';
 import { vpcDecider } from '../vpcs/vpc.decider';
 import {
   leafResourceKey,

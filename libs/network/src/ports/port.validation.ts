@@ -1,4 +1,4 @@
-import type { FieldViolation } from '../shared/errors';
+import type { FieldViolation } from '@loom/errors';
 import { parseIpv4 } from '../shared/ipv4';
 import { normaliseMac } from '../shared/mac-address';
 import type { PortKind } from './port.events';

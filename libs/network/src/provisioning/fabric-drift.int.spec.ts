@@ -12,7 +12,7 @@ import { Sagas, SagaWorker } from '@loom/sagas';
 import { createSagaTestDatabase } from '@loom/sagas/testing/saga-test-kit';
 import type { TestDatabase } from '../../../../test/support/test-database';
 import { createNetworkServices, type NetworkServices } from '../network-services';
-import type { RequestContext } from '../shared/request-context';
+import type { RequestContext } from '@loom/intents';
 import { streams } from '../shared/streams';
 import { subnetDecider } from '../subnets/subnet.decider';
 import { vpcDecider } from '../vpcs/vpc.decider';

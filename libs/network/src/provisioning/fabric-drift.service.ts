@@ -7,7 +7,7 @@ import {
   type FabricDifference,
   type FabricDriver,
 } from '@loom/fabric';
-import type { AggregateStore } from '../shared/aggregate-store';
+import type { AggregateStore } from '@loom/intents';
 import { leafResourceKey, type FabricWorkStarter } from './fabric-placement';
 import { repairLeafSaga, type RepairLeafInput } from './fabric-repair.saga';
 import { intendedFabricState } from './intended-fabric';

@@ -1,4 +1,4 @@
-import type { FieldViolation } from '../shared/errors';
+import type { FieldViolation } from '@loom/errors';
 
 /** Which switches and interfaces exist: what a port's binding may name (from the topology). */
 export interface FabricPlacement {

@@ -1,7 +1,7 @@
 import type { JsonValue } from '@loom/event-store';
 import type { DeviceState, FabricDriver } from '@loom/fabric';
 import { defineSaga, type AnySagaDefinition, type StepContext } from '@loom/sagas';
-import type { AggregateStore } from '../shared/aggregate-store';
+import type { AggregateStore } from '@loom/intents';
 import { convergencePlan } from './convergence-plan';
 import { runDeviceOperation } from './device-operations';
 import { intendedDeviceState } from './intended-fabric';

@@ -6,7 +6,7 @@ import {
   type VrfState,
 } from '@loom/fabric';
 import { leafVlansDecider } from '../pools/leaf-vlans.decider';
-import type { AggregateStore } from '../shared/aggregate-store';
+import type { AggregateStore } from '@loom/intents';
 import { streams } from '../shared/streams';
 import { subnetDecider, type SubnetState } from '../subnets/subnet.decider';
 import { vpcDecider, type VpcState } from '../vpcs/vpc.decider';

@@ -1,7 +1,7 @@
 import type { FabricDriver } from '@loom/fabric';
 import { defineSaga, type AnySagaDefinition, type StepContext } from '@loom/sagas';
 import { leafVlansDecider, type LeafVlansState } from '../pools/leaf-vlans.decider';
-import type { AggregateStore } from '../shared/aggregate-store';
+import type { AggregateStore } from '@loom/intents';
 import { streams } from '../shared/streams';
 import { runDeviceOperation } from './device-operations';
 import { otherPortsOfSubnetOnInterface, otherPortsOfVpcOnLeaf } from './leaf-intent';

@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { createNetworkServices, type NetworkServices } from '../network-services';
 import type { PortCreated } from '../ports/port.events';
-import type { RequestContext } from '../shared/request-context';
+import type { RequestContext } from '@loom/intents';
 import { networkReadModelMigrations } from './migrations';
 import { networkProjections } from './network-projections';
 

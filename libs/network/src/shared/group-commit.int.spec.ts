@@ -3,8 +3,8 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { networkEventCatalog } from '../network-event-catalog';
 import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
 import { tenantDecider } from '../tenants/tenant.decider';
-import { AggregateStore } from './aggregate-store';
-import { AlreadyExistsError, ResourceExhaustedError } from './errors';
+import { AggregateStore } from '@loom/intents';
+import { AlreadyExistsError, ResourceExhaustedError } from '@loom/errors';
 
 const metadata = { actor: 'test' };
 const range = { first: 1, last: 1_000 };

@@ -2,7 +2,7 @@ import type { EventMetadataInput } from '@loom/event-store';
 import { vniOf, vniPoolDecider, type VniRange } from '../pools/vni-pool.decider';
 import { tenantDecider } from '../tenants/tenant.decider';
 import type { QuotaResource } from '../tenants/tenant.events';
-import type { StreamCommands, IntentTransaction } from './intent-transaction';
+import type { StreamCommands, IntentTransaction } from '@loom/intents';
 import { streams } from './streams';
 
 type VniPool = { readonly stream: string; readonly name: string; readonly range: VniRange };

@@ -1,3 +1,5 @@
+import { requestStream } from '@loom/intents';
+
 /** Stream names: one stream per consistency boundary. */
 export const streams = {
   tenant: (tenantId: string) => `tenant-${tenantId}`,
@@ -7,7 +9,7 @@ export const streams = {
   port: (tenantId: string, vpcId: string, subnetId: string, portId: string) =>
     `port-${tenantId}/${vpcId}/${subnetId}/${portId}`,
   operation: (tenantId: string, operationId: string) => `operation-${tenantId}/${operationId}`,
-  request: (tenantId: string, requestId: string) => `request-${tenantId}/${requestId}`,
+  request: requestStream,
   l3VniPool: 'vni-pool-l3',
   l2VniPool: 'vni-pool-l2',
   leafVlans: (leaf: string) => `leaf-vlans-${leaf}`,

@@ -1,11 +1,11 @@
-import type { Decider } from '../shared/decider';
+import type { Decider } from '@loom/intents';
 import {
   AbortedError,
   AlreadyExistsError,
   FailedPreconditionError,
   NotFoundError,
   ResourceExhaustedError,
-} from '../shared/errors';
+} from '@loom/errors';
 import {
   broadcastOf,
   containsAddress,
@@ -17,7 +17,7 @@ import {
   type Cidr,
 } from '../shared/ipv4';
 import { generatedMac } from '../shared/mac-address';
-import { portName, subnetName } from '../shared/resource-names';
+import { portName, subnetName } from '@loom/names';
 import type { SubnetEvent } from './subnet.events';
 
 interface Allocation {

@@ -1,4 +1,4 @@
-import { FailedPreconditionError, ResourceExhaustedError } from '../shared/errors';
+import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
 import { specify } from '../testing/decider-specification';
 import { subnetDecider } from './subnet.decider';
 import type { SubnetCreated } from './subnet.events';

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
 import { networkEventCatalog } from '../network-event-catalog';
 import { resourcePatching, type ResourcePatch } from '../shared/resource-patch';
-import { subnetName, vpcName } from '../shared/resource-names';
+import { subnetName, vpcName } from '@loom/names';
 import type { SubnetEvent } from './subnet.events';
 import type { SubnetRow } from './subnet.read-model';
 

@@ -1,4 +1,4 @@
-import type { FieldViolation } from '../shared/errors';
+import type { FieldViolation } from '@loom/errors';
 import { broadcastOf, containsAddress, formatIpv4, parseCidr, parseIpv4 } from '../shared/ipv4';
 
 /** A subnet's block (/16 to /29) and its gateway: the given one or the first host address. */

@@ -4,10 +4,10 @@ import {
   FailedPreconditionError,
   NotFoundError,
   ResourceExhaustedError,
-} from '../shared/errors';
-import type { Decider } from '../shared/decider';
+} from '@loom/errors';
+import type { Decider } from '@loom/intents';
 import { Set as ImmutableSet } from 'immutable';
-import { tenantName } from '../shared/resource-names';
+import { tenantName } from '@loom/names';
 import { quotaResources, type Quota, type QuotaResource, type TenantEvent } from './tenant.events';
 
 export type TenantState =

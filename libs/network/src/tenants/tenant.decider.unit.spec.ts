@@ -1,4 +1,4 @@
-import { FailedPreconditionError, ResourceExhaustedError } from '../shared/errors';
+import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
 import { specify } from '../testing/decider-specification';
 import { tenantDecider } from './tenant.decider';
 import type { TenantCreated } from './tenant.events';

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider';
+import type { DomainEvent } from '@loom/intents';
 
 export type QuotaResource = 'vpcs' | 'subnets' | 'ports' | 'floatingIps';
 export const quotaResources: readonly QuotaResource[] = ['vpcs', 'subnets', 'ports', 'floatingIps'];

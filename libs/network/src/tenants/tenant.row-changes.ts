@@ -6,7 +6,7 @@ import {
   combineResourcePatches,
   type ResourcePatch,
 } from '../shared/resource-patch';
-import { tenantName } from '../shared/resource-names';
+import { tenantName } from '@loom/names';
 import type { Quota, TenantEvent } from './tenant.events';
 import type { TenantRow } from './tenant.read-model';
 

@@ -1,10 +1,10 @@
-import type { AggregateStore } from '../shared/aggregate-store';
-import { InvalidArgumentError } from '../shared/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
-import { eventMetadata, type RequestContext } from '../shared/request-context';
-import { tenantName } from '../shared/resource-names';
+import type { AggregateStore } from '@loom/intents';
+import { InvalidArgumentError } from '@loom/errors';
+import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
+import { eventMetadata, type RequestContext } from '@loom/intents';
+import { tenantName } from '@loom/names';
 import { streams } from '../shared/streams';
-import type { RequestService } from '../requests/request.service';
+import type { RequestService } from '@loom/intents';
 import { tenantDecider } from './tenant.decider';
 import type { Quota } from './tenant.events';
 import { checkQuota, checkTenantFields } from './tenant.validation';

@@ -1,5 +1,5 @@
-import type { FieldViolation } from '../shared/errors';
-import { checkDisplayName } from '../shared/identifiers';
+import type { FieldViolation } from '@loom/errors';
+import { checkDisplayName } from '@loom/names';
 import { quotaResources, type Quota } from './tenant.events';
 
 const maxQuota = 1_000_000;

@@ -1,4 +1,4 @@
-import { fold, type Decider, type DomainEvent } from '../shared/decider';
+import { fold, type Decider, type DomainEvent } from '@loom/intents';
 
 /** Given these events, when this command, then these events (or this error): no I/O involved. */
 export function specify<Command, Event extends DomainEvent, State>(

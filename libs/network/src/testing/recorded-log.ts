@@ -1,5 +1,5 @@
 import type { JsonObject, RecordedEvent } from '@loom/event-store';
-import type { DomainEvent } from '../shared/decider';
+import type { DomainEvent } from '@loom/intents';
 
 /**
  * Events as a projection receives them from the store, without one: each `record` is the next

@@ -1,12 +1,12 @@
-import type { Decider } from '../shared/decider';
+import type { Decider } from '@loom/intents';
 import {
   AbortedError,
   AlreadyExistsError,
   FailedPreconditionError,
   NotFoundError,
-} from '../shared/errors';
+} from '@loom/errors';
 import { containsCidr, formatCidr, overlaps, parseCidr, type Cidr } from '../shared/ipv4';
-import { subnetName, vpcName } from '../shared/resource-names';
+import { subnetName, vpcName } from '@loom/names';
 import type { VpcEvent, VpcRouting } from './vpc.events';
 
 export type VpcState =

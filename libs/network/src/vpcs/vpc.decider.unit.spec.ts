@@ -3,7 +3,7 @@ import {
   AlreadyExistsError,
   FailedPreconditionError,
   NotFoundError,
-} from '../shared/errors';
+} from '@loom/errors';
 import { specify } from '../testing/decider-specification';
 import { vpcDecider } from './vpc.decider';
 import type { VpcCreated } from './vpc.events';

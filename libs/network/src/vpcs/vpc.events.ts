@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider';
+import type { DomainEvent } from '@loom/intents';
 
 export interface VpcRouting {
   readonly l3Vni: number;

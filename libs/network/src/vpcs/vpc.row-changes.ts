@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
 import { networkEventCatalog } from '../network-event-catalog';
 import { resourcePatching, type ResourcePatch } from '../shared/resource-patch';
-import { tenantName, vpcName } from '../shared/resource-names';
+import { tenantName, vpcName } from '@loom/names';
 import type { VpcEvent } from './vpc.events';
 import type { VpcRow } from './vpc.read-model';
 

@@ -3,14 +3,14 @@ import {
   type OperationService,
   type RequestedOperation,
 } from '../operations/operation.service';
-import type { RequestService } from '../requests/request.service';
-import type { AggregateStore } from '../shared/aggregate-store';
+import type { RequestService } from '@loom/intents';
+import type { AggregateStore } from '@loom/intents';
 import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
-import { InvalidArgumentError } from '../shared/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '../shared/identifiers';
+import { InvalidArgumentError } from '@loom/errors';
+import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
 import type { NetworkSettings } from '../shared/network-settings';
-import { eventMetadata, type RequestContext } from '../shared/request-context';
-import { operationName, vpcName } from '../shared/resource-names';
+import { eventMetadata, type RequestContext } from '@loom/intents';
+import { operationName, vpcName } from '@loom/names';
 import { streams } from '../shared/streams';
 import { vpcDecider } from './vpc.decider';
 import { vpcRouting } from './vpc-routing';

@@ -1,4 +1,4 @@
-import type { FieldViolation } from '../shared/errors';
+import type { FieldViolation } from '@loom/errors';
 import { overlaps, parseCidr, type Cidr } from '../shared/ipv4';
 
 const maxBlocks = 5;

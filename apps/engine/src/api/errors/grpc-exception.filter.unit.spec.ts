@@ -24,7 +24,8 @@ import {
   PermissionDeniedError,
   ResourceExhaustedError,
   UnauthenticatedError,
-} from '@loom/network/shared/errors';
+  UnavailableError,
+} from '@loom/errors';
 import { decodeGrpcError, type DecodedGrpcError } from '../../../../../test/support/grpc-errors';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 
@@ -153,6 +154,11 @@ describe('GrpcExceptionFilter: LoomError kinds', () => {
       new UnauthenticatedError('the access token has expired'),
       { code: status.UNAUTHENTICATED, message: 'the access token has expired' },
     ],
+    [
+      'unavailable',
+      new UnavailableError('the database cannot be reached'),
+      { code: status.UNAVAILABLE, message: 'the database cannot be reached' },
+    ],
   ];
 
   it.each(kinds)('%s', async (_kind, error, expected) => {
@@ -169,6 +175,7 @@ describe('GrpcExceptionFilter: LoomError kinds', () => {
       'resource-exhausted': true,
       'permission-denied': true,
       unauthenticated: true,
+      unavailable: true,
     };
     expect(kinds.map(([kind]) => kind).sort()).toEqual(Object.keys(every).sort());
     for (const [kind, error] of kinds) expect(error.kind).toBe(kind);

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
-import { resourceTypeOf, type StatusDetails } from '@loom/api-contract';
+import { type StatusDetails } from '@loom/api-contract';
+import { resourceTypeOf } from '@loom/names';
 import {
   EventIdConflictError,
   EventStoreError,
@@ -14,7 +15,7 @@ import {
   LoomError,
   NotFoundError,
   ResourceExhaustedError,
-} from '@loom/network/shared/errors';
+} from '@loom/errors';
 
 /** The `domain` of Loom's google.rpc.ErrorInfo details. */
 export const ERROR_DOMAIN = 'loom';
@@ -130,6 +131,8 @@ function loomErrorStatus(error: LoomError): GrpcStatus {
       return { code: status.PERMISSION_DENIED, message, details: {} };
     case 'unauthenticated':
       return { code: status.UNAUTHENTICATED, message, details: {} };
+    case 'unavailable':
+      return { code: status.UNAVAILABLE, message, details: {} };
   }
 }
 

@@ -9,16 +9,16 @@ import { status, type Metadata } from '@grpc/grpc-js';
 import { concat, of, throwError, type Observable } from 'rxjs';
 import {
   ChangeType,
-  parseTenantName,
   toTimestamp,
   type GetTenantRequest,
   type ResourceChange,
   type Tenant,
   type UpdateTenantRequest,
 } from '@loom/api-contract';
+import { parseTenantName } from '@loom/names';
 import { enforceAccess, loadOrCreateSigningKey, mintToken, principalOf } from '@loom/access';
 import { createLogger } from '@loom/logging';
-import { NotFoundError } from '@loom/network/shared/errors';
+import { NotFoundError } from '@loom/errors';
 import { createLoomClients, type LoomClients } from '../../../../../test/support/grpc-client';
 import { decodeGrpcError, grpcErrorOf } from '../../../../../test/support/grpc-errors';
 import { freePort } from '../../../../../test/support/free-port';

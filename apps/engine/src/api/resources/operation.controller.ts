@@ -3,8 +3,6 @@ import type { Metadata } from '@grpc/grpc-js';
 import {
   OperationServiceControllerMethods,
   durationToMillis,
-  parseOperationName,
-  parseTenantName,
   type GetOperationRequest,
   type ListOperationsRequest,
   type ListOperationsResponse,
@@ -12,6 +10,7 @@ import {
   type OperationServiceController,
   type WaitOperationRequest,
 } from '@loom/api-contract';
+import { parseOperationName, parseTenantName } from '@loom/names';
 import { InvalidArgumentError, NetworkQueries } from '@loom/network';
 import { normalizePageSize, PageTokenCodec } from '../shared';
 import { authorize } from './call-context';

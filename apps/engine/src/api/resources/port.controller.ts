@@ -2,8 +2,6 @@ import { Controller, Inject } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import {
   PortServiceControllerMethods,
-  parsePortName,
-  parseSubnetName,
   type CreatePortRequest,
   type DeletePortRequest,
   type GetPortRequest,
@@ -14,6 +12,7 @@ import {
   type PortServiceController,
   type UpdatePortRequest,
 } from '@loom/api-contract';
+import { parsePortName, parseSubnetName } from '@loom/names';
 import { NetworkQueries, NotFoundError, portName, type NetworkServices } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';

@@ -2,8 +2,6 @@ import { Controller, Inject } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import {
   SubnetServiceControllerMethods,
-  parseSubnetName,
-  parseVpcName,
   type CreateSubnetRequest,
   type DeleteSubnetRequest,
   type GetSubnetRequest,
@@ -14,6 +12,7 @@ import {
   type SubnetServiceController,
   type UpdateSubnetRequest,
 } from '@loom/api-contract';
+import { parseSubnetName, parseVpcName } from '@loom/names';
 import { NetworkQueries, NotFoundError, subnetName, type NetworkServices } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';

@@ -3,7 +3,6 @@ import { principalOf } from '@loom/access';
 import type { Metadata } from '@grpc/grpc-js';
 import {
   TenantServiceControllerMethods,
-  parseTenantName,
   type CreateTenantRequest,
   type DeleteTenantRequest,
   type DeleteTenantResponse,
@@ -14,6 +13,7 @@ import {
   type TenantServiceController,
   type UpdateTenantRequest,
 } from '@loom/api-contract';
+import { parseTenantName } from '@loom/names';
 import {
   NetworkQueries,
   NotFoundError,

@@ -2,8 +2,6 @@ import { Controller, Inject } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import {
   VpcServiceControllerMethods,
-  parseTenantName,
-  parseVpcName,
   type CreateVpcRequest,
   type DeleteVpcRequest,
   type GetVpcRequest,
@@ -14,6 +12,7 @@ import {
   type Vpc,
   type VpcServiceController,
 } from '@loom/api-contract';
+import { parseTenantName, parseVpcName } from '@loom/names';
 import { NetworkQueries, NotFoundError, vpcName, type NetworkServices } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';

@@ -4,11 +4,11 @@ import { Observable } from 'rxjs';
 import {
   ChangeType,
   WatchServiceControllerMethods,
-  parseTenantName,
   type ResourceChange,
   type WatchRequest,
   type WatchServiceController,
 } from '@loom/api-contract';
+import { parseTenantName } from '@loom/names';
 import type { EventStore } from '@loom/event-store';
 import { NetworkQueries, tenantStreamPrefixes } from '@loom/network';
 import type { ProjectionRunner } from '@loom/projections';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;

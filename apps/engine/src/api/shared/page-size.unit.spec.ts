@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 import { normalizePageSize } from './page-size';
 
 describe('normalizePageSize', () => {

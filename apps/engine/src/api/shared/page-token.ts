@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { readOrCreatePrivateFile } from '@loom/access';
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 
 /**
  * What a list handler keeps in a page token: where the next page starts. A JSON value; declare

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 import { loadPageTokenCodec, PAGE_TOKEN_KEY_FILE, PageTokenCodec } from './page-token';
 
 type Cursor = { readonly after: string };

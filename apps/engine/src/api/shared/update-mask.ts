@@ -1,5 +1,5 @@
 import { fieldMaskPaths, type FieldMaskInput } from '@loom/api-contract';
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 
 /**
  * The fields an Update request changes (AIP-134), checked against the ones the method allows.

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 import { readUpdateMask } from './update-mask';
 
 const updatable = ['display_name', 'quota'] as const;

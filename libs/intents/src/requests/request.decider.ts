@@ -1,5 +1,5 @@
-import type { Decider } from '../shared/decider';
-import { InvalidArgumentError } from '../shared/errors';
+import type { Decider } from '../decider';
+import { InvalidArgumentError } from '@loom/errors';
 import type { RequestEvent } from './request.events';
 
 export type RequestState =

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider';
+import type { DomainEvent } from '../decider';
 
 /** A client's request_id, claimed by the first attempt; retries find what it produced. */
 export type RequestAccepted = DomainEvent<

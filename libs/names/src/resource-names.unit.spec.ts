@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@loom/network/shared/errors';
+import { InvalidArgumentError } from '@loom/errors';
 import {
   formatOperationName,
   formatPortName,

@@ -1,4 +1,4 @@
-import type { FieldViolation } from './errors';
+import type { FieldViolation } from '@loom/errors';
 
 /** AIP-122 resource ids: lower-case letters, digits and hyphens, starting with a letter, 1-63 long. */
 export const resourceIdPattern = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;

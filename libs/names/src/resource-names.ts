@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '@loom/network/shared/errors';
-import { resourceIdPattern } from '@loom/network/shared/identifiers';
+import { InvalidArgumentError } from '@loom/errors';
+import { resourceIdPattern } from './identifiers';
 
 /** Resource names of the loom.v1 API (AIP-122), parsed into their ids and formatted back. */
 export interface TenantName {

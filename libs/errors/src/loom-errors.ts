@@ -1,17 +1,12 @@
+import type { ErrorKind } from './error-kind';
+
 /**
  * The errors Loom's domain and application code raise on purpose. Each says what kind of refusal
  * it is; the API edge maps each kind, once, to a gRPC status with google.rpc error details.
  */
 export abstract class LoomError extends Error {
-  abstract readonly kind:
-    | 'invalid-argument'
-    | 'not-found'
-    | 'already-exists'
-    | 'failed-precondition'
-    | 'aborted'
-    | 'resource-exhausted'
-    | 'permission-denied'
-    | 'unauthenticated';
+  /** `internal` is never raised on purpose: it is what anything else counts as. */
+  abstract readonly kind: Exclude<ErrorKind, 'internal'>;
 
   constructor(message: string) {
     super(message);
@@ -90,4 +85,9 @@ export class PermissionDeniedError extends LoomError {
 
 export class UnauthenticatedError extends LoomError {
   readonly kind = 'unauthenticated';
+}
+
+/** A dependency (the database, a device) cannot be reached now: retry later. Maps to UNAVAILABLE. */
+export class UnavailableError extends LoomError {
+  readonly kind = 'unavailable';
 }

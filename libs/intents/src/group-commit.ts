@@ -6,7 +6,7 @@ import {
   type StreamAppend,
 } from '@loom/event-store';
 import type { Decider, DomainEvent } from './decider';
-import { AbortedError } from './errors';
+import { AbortedError } from '@loom/errors';
 import type { IntentTransaction } from './intent-transaction';
 
 /** A stream's state as of a revision; -1 for an empty stream. */

@@ -1,9 +1,9 @@
 import type { EventMetadataInput } from '@loom/event-store';
-import type { AggregateStore } from '../shared/aggregate-store';
-import { LoomError } from '../shared/errors';
-import type { IntentTransaction } from '../shared/intent-transaction';
-import { eventMetadata, type RequestContext } from '../shared/request-context';
-import { streams } from '../shared/streams';
+import type { AggregateStore } from '../aggregate-store';
+import { LoomError } from '@loom/errors';
+import type { IntentTransaction } from '../intent-transaction';
+import { eventMetadata, type RequestContext } from '../request-context';
+import { requestStream } from './request-stream';
 import { requestDecider, type RequestCommand, type RequestState } from './request.decider';
 
 export interface IdempotentRequest {
@@ -48,7 +48,7 @@ export class RequestService {
       await work(request.result);
       return request.result;
     }
-    const stream = streams.request(request.tenantId, request.requestId);
+    const stream = requestStream(request.tenantId, request.requestId);
     const metadata = eventMetadata(context, request.tenantId, request.requestId);
     const deadline = Date.now() + waitForOtherAttemptMs;
     for (;;) {
@@ -99,7 +99,7 @@ export class RequestService {
       );
       return { result: request.result, value };
     }
-    const stream = streams.request(request.tenantId, requestId);
+    const stream = requestStream(request.tenantId, requestId);
     const metadata = eventMetadata(context, request.tenantId, requestId);
     const deadline = Date.now() + waitForOtherAttemptMs;
     for (;;) {

@@ -5,7 +5,7 @@ import {
   type JsonObject,
 } from '@loom/event-store';
 import type { Decider, DomainEvent } from './decider';
-import { AbortedError } from './errors';
+import { AbortedError } from '@loom/errors';
 import type { EventCatalog } from './event-catalog';
 import { GroupCommit, type StreamState } from './group-commit';
 import { runStreamByStream, type IntentTransaction } from './intent-transaction';

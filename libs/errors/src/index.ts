@@ -1,0 +1,5 @@
+// Loom's error taxonomy: the closed set of error kinds, the typed errors that carry them, and the
+// one function that chooses a gRPC status code for a kind.
+export * from './loom-errors';
+export { errorKinds, errorKindOf, isErrorKind, type ErrorKind } from './error-kind';
+export { grpcStatusCodeOf } from './grpc-status-code';
