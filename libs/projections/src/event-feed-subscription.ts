@@ -1,5 +1,5 @@
 import type { EventFilter, EventSubscription, RecordedEvent } from '@loom/event-store';
-import type { EventFeed, EventLogReader } from './event-feed';
+import type { EventLogReader, FeedMember, FeedMembership } from './event-feed-membership';
 import { isAfter, type LogPosition } from './log-position';
 
 export interface FeedSubscriptionOptions {
@@ -20,7 +20,7 @@ interface Taker {
  * takes the events the feed queued for it. Dropped by the feed, it finishes its queue and starts
  * over from its last event. As a safeguard, it never hands out an event at or before the last one.
  */
-export class FeedSubscription implements EventSubscription {
+export class FeedSubscription implements EventSubscription, FeedMember {
   private readonly queue: RecordedEvent[] = [];
   private taker: Taker | undefined;
   private roomWaiter: (() => void) | undefined;
@@ -31,7 +31,7 @@ export class FeedSubscription implements EventSubscription {
   catchingUp = false;
 
   constructor(
-    private readonly feed: EventFeed,
+    private readonly feed: FeedMembership,
     private readonly store: EventLogReader,
     private readonly options: FeedSubscriptionOptions,
   ) {}

@@ -1,15 +1,12 @@
 import {
   matchesFilter,
   type EventFilter,
-  type EventStore,
   type EventSubscription,
   type RecordedEvent,
 } from '@loom/event-store';
+import type { EventLogReader, FeedMember, FeedMembership, Joined } from './event-feed-membership';
 import { FeedSubscription } from './event-feed-subscription';
 import { isAfter, type LogPosition } from './log-position';
-
-/** What the feed and its subscribers read the log with. */
-export type EventLogReader = Pick<EventStore, 'readAll' | 'subscribeToAll'>;
 
 export interface EventFeedOptions {
   readonly store: EventLogReader;
@@ -21,11 +18,6 @@ export interface EventFeedOptions {
   readonly maxQueued: number;
   /** How long the feed waits for a full subscriber before it drops it (it then reads on its own). */
   readonly stallMs: number;
-}
-
-/** Where a subscriber joined: `catchUpTo` set, it reads the events up to it on its own first. */
-export interface Joined {
-  readonly catchUpTo: LogPosition | undefined;
 }
 
 interface Reading {
@@ -48,8 +40,8 @@ interface Reading {
  * own subscription fails, every subscriber fails with it (the runner resubscribes each from its
  * checkpoint).
  */
-export class EventFeed {
-  private readonly subscribers = new Set<FeedSubscription>();
+export class EventFeed implements FeedMembership {
+  private readonly subscribers = new Set<FeedMember>();
   private reading: Reading | undefined;
   /** Every event of the feed's filter up to here was handed out, or is before where it started. */
   private position: LogPosition;
@@ -72,11 +64,7 @@ export class EventFeed {
     await Promise.all([...this.pumps]);
   }
 
-  /**
-   * Called by a subscription that has handed out every event of its filter up to `position` and
-   * read up to the head of the log: from now on the feed queues it the events it reads.
-   */
-  join(subscriber: FeedSubscription, position: LogPosition): Joined {
+  join(subscriber: FeedMember, position: LogPosition): Joined {
     if (this.reading === undefined || isAfter(position, this.position)) {
       // Behind a subscriber, the feed may be far behind the head: it starts over from there.
       for (const behind of this.subscribers) this.drop(behind);
@@ -87,13 +75,12 @@ export class EventFeed {
     return { catchUpTo: isAfter(this.position, position) ? this.position : undefined };
   }
 
-  /** Called by a subscription that is closed: the feed stops reading once it has none. */
-  leave(subscriber: FeedSubscription): void {
+  leave(subscriber: FeedMember): void {
     this.subscribers.delete(subscriber);
     if (this.subscribers.size === 0) this.stopReading();
   }
 
-  private drop(subscriber: FeedSubscription): void {
+  private drop(subscriber: FeedMember): void {
     this.subscribers.delete(subscriber);
     subscriber.dropped();
   }

@@ -5,7 +5,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '@loom/event-store';
-import type { EventLogReader } from '../event-feed';
+import type { EventLogReader } from '../event-feed-membership';
 
 /**
  * An event log in memory with the reads the event feed uses: catch-up then live subscriptions
