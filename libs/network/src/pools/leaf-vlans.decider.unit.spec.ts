@@ -1,0 +1,233 @@
+import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
+import { fold } from '@loom/intents';
+import fc from 'fast-check';
+import { specify } from '../testing/decider-specification';
+import {
+  leafVlansDecider,
+  tenantVlanRange,
+  vlanOfPort,
+  type LeafVlanCommand,
+  type LeafVlansState,
+} from './leaf-vlans.decider';
+import type { LeafVlanEvent } from './leaf-vlans.events';
+
+const leaf = 'leaf-1';
+const web = { subnet: 'subnets/web', l2Vni: 100_001 };
+const db = { subnet: 'subnets/db', l2Vni: 100_002 };
+type Subnet = typeof web;
+
+const bind = (
+  port: string,
+  { subnet, l2Vni }: Subnet,
+  vlan?: number,
+  owner = `op-${port}`,
+): LeafVlanCommand => ({
+  type: 'BindPortVlan',
+  leaf,
+  subnet,
+  l2Vni,
+  port,
+  interface: `eth-${port}`,
+  vlan,
+  owner,
+});
+const bound = (
+  port: string,
+  vlan: number,
+  { subnet, l2Vni }: Subnet,
+  owner = `op-${port}`,
+): LeafVlanEvent => ({
+  type: 'LeafVlanBound',
+  data: { leaf, vlan, subnet, l2Vni, port, interface: `eth-${port}`, owner },
+});
+const unbind = (port: string, owner = `op-${port}`): LeafVlanCommand => ({
+  type: 'UnbindPortVlan',
+  leaf,
+  port,
+  owner,
+});
+const unbound = (port: string, vlan: number, { subnet }: Subnet, owner = `op-${port}`) =>
+  ({ type: 'LeafVlanUnbound', data: { leaf, vlan, subnet, port, owner } }) as const;
+const given = specify(leafVlansDecider);
+
+describe('leaf VLAN decider', () => {
+  describe('BindPortVlan', () => {
+    it("gives a subnet's first port on the leaf the lowest free VLAN", () => {
+      given([])
+        .when(bind('p1', web))
+        .then([bound('p1', tenantVlanRange.first, web)]);
+      given([bound('p1', 2, web)])
+        .when(bind('p2', db))
+        .then([bound('p2', 3, db)]);
+      given([bound('p1', 2, web), bound('p2', 4, db)])
+        .when(bind('p3', { subnet: 'subnets/app', l2Vni: 100_003 }))
+        .then([bound('p3', 3, { subnet: 'subnets/app', l2Vni: 100_003 })]);
+    });
+
+    it("puts the subnet's other ports on the VLAN the subnet already has", () => {
+      given([bound('p1', 7, web)])
+        .when(bind('p2', web))
+        .then([bound('p2', 7, web)]);
+      given([bound('p1', 7, web)])
+        .when(bind('p2', web, 7))
+        .then([bound('p2', 7, web)]);
+    });
+
+    it('takes the VLAN the caller asked for when it is free', () => {
+      given([])
+        .when(bind('p1', web, 100))
+        .then([bound('p1', 100, web)]);
+      given([bound('p1', 2, web)])
+        .when(bind('p2', db, 4094))
+        .then([bound('p2', 4094, db)]);
+    });
+
+    it('refuses a VLAN that carries another subnet', () => {
+      given([bound('p1', 100, web)])
+        .when(bind('p2', db, 100))
+        .thenThrows(FailedPreconditionError, {
+          subject: 'port.binding.vlan',
+          type: 'VLAN_IN_USE',
+          description: 'VLAN 100 on leaf leaf-1 already carries another subnet',
+        });
+    });
+
+    it('refuses a second VLAN for a subnet that already has one on the leaf', () => {
+      given([bound('p1', 100, web)])
+        .when(bind('p2', web, 200))
+        .thenThrows(FailedPreconditionError, {
+          subject: 'port.binding.vlan',
+          type: 'SUBNET_ON_OTHER_VLAN',
+          description: 'the subnet already uses VLAN 100 on leaf leaf-1',
+        });
+    });
+
+    it('decides nothing on a retry by the operation that bound the port', () => {
+      given([bound('p1', 100, web)])
+        .when(bind('p1', web))
+        .then([]);
+      given([bound('p1', 100, web)])
+        .when(bind('p1', web, 100))
+        .then([]);
+    });
+
+    it('refuses a port that another operation already bound on the leaf', () => {
+      given([bound('p1', 100, web)])
+        .when(bind('p1', web, 100, 'op-other'))
+        .thenThrows(FailedPreconditionError, {
+          subject: 'port.binding',
+          type: 'PORT_ALREADY_BOUND',
+        });
+      given([bound('p1', 100, web)])
+        .when(bind('p1', db, undefined, 'op-other'))
+        .thenThrows(FailedPreconditionError, /p1 is already bound on leaf leaf-1/);
+    });
+
+    it('is refused once every VLAN of the leaf carries a subnet', () => {
+      const size = tenantVlanRange.last - tenantVlanRange.first + 1;
+      const full = Array.from({ length: size }, (_, index) =>
+        bound(`p${index}`, tenantVlanRange.first + index, {
+          subnet: `subnets/s${index}`,
+          l2Vni: 100_000 + index,
+        }),
+      );
+      given(full)
+        .when(bind('late', { subnet: 'subnets/late', l2Vni: 200_000 }))
+        .thenThrows(ResourceExhaustedError, {
+          subject: 'leaves/leaf-1/vlans',
+          description: 'every VLAN on leaf leaf-1 is in use',
+        });
+      given(full)
+        .when(bind('late', { subnet: 'subnets/s0', l2Vni: 100_000 }))
+        .then([bound('late', tenantVlanRange.first, { subnet: 'subnets/s0', l2Vni: 100_000 })]);
+    });
+  });
+
+  describe('UnbindPortVlan', () => {
+    it('unbinds the port for the operation that bound it', () => {
+      given([bound('p1', 100, web)])
+        .when(unbind('p1'))
+        .then([unbound('p1', 100, web)]);
+    });
+
+    it('decides nothing for another operation, an unknown port or a second unbind', () => {
+      given([bound('p1', 100, web)])
+        .when(unbind('p1', 'op-other'))
+        .then([]);
+      given([bound('p1', 100, web)])
+        .when(unbind('p2'))
+        .then([]);
+      given([bound('p1', 100, web), unbound('p1', 100, web)])
+        .when(unbind('p1'))
+        .then([]);
+    });
+
+    it("frees the VLAN with the subnet's last port on the leaf, not before", () => {
+      const two = [bound('p1', 2, web), bound('p2', 2, web)];
+      given([...two, unbound('p1', 2, web)])
+        .when(bind('p3', db))
+        .then([bound('p3', 3, db)]);
+      given([...two, unbound('p1', 2, web), unbound('p2', 2, web)])
+        .when(bind('p3', db))
+        .then([bound('p3', 2, db)]);
+      expect(vlanOfPort(fold(leafVlansDecider, [...two, unbound('p1', 2, web)]), 'p2')).toBe(2);
+      expect(vlanOfPort(fold(leafVlansDecider, [...two, unbound('p1', 2, web)]), 'p1')).toBe(
+        undefined,
+      );
+    });
+  });
+
+  describe('over any sequence of binds and unbinds', () => {
+    const subnets: Subnet[] = [web, db, { subnet: 'subnets/app', l2Vni: 100_003 }];
+    const steps = fc.array(
+      fc.record({
+        unbind: fc.boolean(),
+        port: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5'),
+        subnet: fc.constantFrom(...subnets),
+        vlan: fc.option(fc.constantFrom(2, 3, 4, 4094), { nil: undefined }),
+        owner: fc.constantFrom('op-1', 'op-2'),
+      }),
+      { maxLength: 40 },
+    );
+
+    /** Every VLAN in range and carrying ports; on the leaf one subnet a VLAN, one VLAN a subnet. */
+    function expectConsistent(state: LeafVlansState): void {
+      const subnetsSeen = new Set<string>();
+      const portsSeen = new Set<string>();
+      for (const [vlan, use] of state.vlans) {
+        expect(vlan).toBeGreaterThanOrEqual(tenantVlanRange.first);
+        expect(vlan).toBeLessThanOrEqual(tenantVlanRange.last);
+        expect(use.ports.size).toBeGreaterThan(0);
+        expect(subnetsSeen.has(use.subnet)).toBe(false);
+        subnetsSeen.add(use.subnet);
+        for (const port of use.ports.keys()) {
+          expect(portsSeen.has(port)).toBe(false);
+          portsSeen.add(port);
+        }
+      }
+    }
+
+    it('keeps VLANs unique per subnet and ports on one VLAN, and a repeat decides nothing', () => {
+      fc.assert(
+        fc.property(steps, (commands) => {
+          let state = leafVlansDecider.initialState();
+          for (const step of commands) {
+            const command = step.unbind
+              ? unbind(step.port, step.owner)
+              : bind(step.port, step.subnet, step.vlan, step.owner);
+            let events: LeafVlanEvent[];
+            try {
+              events = leafVlansDecider.decide(command, state);
+            } catch (error) {
+              expect(error).toBeInstanceOf(FailedPreconditionError);
+              continue;
+            }
+            state = events.reduce(leafVlansDecider.evolve, state);
+            expectConsistent(state);
+            expect(leafVlansDecider.decide(command, state)).toEqual([]);
+          }
+        }),
+      );
+    });
+  });
+});
