@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { ErrorKind } from './error-kind';
+import { errorKinds, type ErrorKind } from './error-kind';
 
 /** The one place that chooses the gRPC status code of an error kind. */
 export function grpcStatusCodeOf(kind: ErrorKind): status {
@@ -29,4 +29,12 @@ export function grpcStatusCodeOf(kind: ErrorKind): status {
       return unknownKind;
     }
   }
+}
+
+/**
+ * The kind a gRPC status code stands for, read back through grpcStatusCodeOf (so there is no second
+ * table); undefined for codes no kind maps to (CANCELLED, UNIMPLEMENTED, ...) and for non-codes.
+ */
+export function errorKindOfGrpcStatusCode(code: number): ErrorKind | undefined {
+  return errorKinds.find((kind) => (grpcStatusCodeOf(kind) as number) === code);
 }

@@ -2,4 +2,4 @@
 // one function that chooses a gRPC status code for a kind.
 export * from './loom-errors';
 export { errorKinds, errorKindOf, isErrorKind, type ErrorKind } from './error-kind';
-export { grpcStatusCodeOf } from './grpc-status-code';
+export { errorKindOfGrpcStatusCode, grpcStatusCodeOf } from './grpc-status-code';

@@ -1,11 +1,10 @@
 import {
   Metadata,
   ServerInterceptingCall,
-  status,
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
 } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@loom/errors';
+import { grpcStatusCodeOf, UnauthenticatedError } from '@loom/errors';
 import type { Authenticator } from './authenticator';
 
 /**
@@ -29,12 +28,11 @@ export function authenticationInterceptor(
                 proceed(metadata);
               },
               (error: unknown) => {
+                // Anything but a refused token is a bug here: INTERNAL, with nothing of its insides.
+                const refused = error instanceof UnauthenticatedError;
                 call.sendStatus({
-                  code:
-                    error instanceof UnauthenticatedError
-                      ? status.UNAUTHENTICATED
-                      : status.INTERNAL,
-                  details: error instanceof UnauthenticatedError ? error.message : 'internal error',
+                  code: grpcStatusCodeOf(refused ? 'unauthenticated' : 'internal'),
+                  details: refused ? error.message : 'internal error',
                   metadata: new Metadata(),
                 });
               },

@@ -238,6 +238,17 @@ describe('GrpcExceptionFilter: everything else', () => {
     ).toMatchObject({ code: status.UNAVAILABLE, message: 'try later' });
   });
 
+  it('answers INTERNAL for an RpcException whose code is no error kind of Loom', async () => {
+    const { filter, logged } = setup();
+    const exception = new RpcException({ code: status.UNIMPLEMENTED, message: 'not yet' });
+    expect(await answerFor(exception, filter)).toEqual({
+      code: status.INTERNAL,
+      codeName: 'INTERNAL',
+      message: 'internal error',
+    });
+    expect(logged).toHaveBeenCalledTimes(1);
+  });
+
   it('answers INTERNAL with a generic message and logs the error with its stack', async () => {
     const { filter, logged } = setup();
     const bug = new Error('connection to 10.0.0.5:5432 refused');

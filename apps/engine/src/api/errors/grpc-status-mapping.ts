@@ -1,4 +1,3 @@
-import { status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import { type StatusDetails } from '@loom/api-contract';
 import { resourceTypeOf } from '@loom/names';
@@ -10,26 +9,36 @@ import {
 import {
   AbortedError,
   AlreadyExistsError,
+  errorKindOfGrpcStatusCode,
   FailedPreconditionError,
+  grpcStatusCodeOf,
   InvalidArgumentError,
   LoomError,
   NotFoundError,
   ResourceExhaustedError,
+  type ErrorKind,
 } from '@loom/errors';
 
 /** The `domain` of Loom's google.rpc.ErrorInfo details. */
 export const ERROR_DOMAIN = 'loom';
 
 export interface GrpcStatus {
-  /** A grpc-js `status` value. */
+  /** A grpc-js `status` value, always from grpcStatusCodeOf. */
   readonly code: number;
+  readonly message: string;
+  readonly details: StatusDetails;
+}
+
+/** An error as a caller is told about it, before the transport picks its status code. */
+interface Refusal {
+  readonly kind: ErrorKind;
   readonly message: string;
   readonly details: StatusDetails;
 }
 
 /** What a caller gets for a failure Loom did not expect: nothing about its insides. */
 export const INTERNAL_STATUS: GrpcStatus = {
-  code: status.INTERNAL,
+  code: grpcStatusCodeOf('internal'),
   message: 'internal error',
   details: {},
 };
@@ -39,32 +48,37 @@ export const INTERNAL_STATUS: GrpcStatus = {
  * RpcException carrying a status); undefined for anything else, which is a bug and INTERNAL.
  */
 export function grpcStatusOf(error: unknown): GrpcStatus | undefined {
-  if (error instanceof LoomError) return loomErrorStatus(error);
-  if (error instanceof EventStoreError) return eventStoreErrorStatus(error);
-  if (error instanceof RpcException) return rpcExceptionStatus(error);
+  const refusal = refusalOf(error);
+  if (refusal === undefined) return undefined;
+  const { kind, message, details } = refusal;
+  return { code: grpcStatusCodeOf(kind), message, details };
+}
+
+function refusalOf(error: unknown): Refusal | undefined {
+  if (error instanceof LoomError) {
+    return { kind: error.kind, message: error.message, details: detailsOf(error) };
+  }
+  if (error instanceof EventStoreError) return eventStoreRefusal(error);
+  if (error instanceof RpcException) return rpcExceptionRefusal(error);
   return undefined;
 }
 
-function loomErrorStatus(error: LoomError): GrpcStatus {
+/** The google.rpc details of a typed error: those of its kind, when it carries their fields. */
+function detailsOf(error: LoomError): StatusDetails {
   const { message } = error;
   switch (error.kind) {
     case 'invalid-argument':
-      return {
-        code: status.INVALID_ARGUMENT,
-        message,
-        details:
-          error instanceof InvalidArgumentError
-            ? {
-                badRequest: {
-                  fieldViolations: error.violations.map(({ field, description }) => ({
-                    field,
-                    description,
-                    reason: '',
-                  })),
-                },
-              }
-            : {},
-      };
+      return error instanceof InvalidArgumentError
+        ? {
+            badRequest: {
+              fieldViolations: error.violations.map(({ field, description }) => ({
+                field,
+                description,
+                reason: '',
+              })),
+            },
+          }
+        : {};
     case 'not-found':
     case 'already-exists': {
       const resourceName =
@@ -72,67 +86,50 @@ function loomErrorStatus(error: LoomError): GrpcStatus {
           ? error.resourceName
           : '';
       return {
-        code: error.kind === 'not-found' ? status.NOT_FOUND : status.ALREADY_EXISTS,
-        message,
-        details: {
-          resourceInfo: {
-            resourceType: resourceTypeOf(resourceName) ?? '',
-            resourceName,
-            owner: '',
-            description: message,
-          },
+        resourceInfo: {
+          resourceType: resourceTypeOf(resourceName) ?? '',
+          resourceName,
+          owner: '',
+          description: message,
         },
       };
     }
     case 'failed-precondition':
-      return {
-        code: status.FAILED_PRECONDITION,
-        message,
-        details:
-          error instanceof FailedPreconditionError
-            ? {
-                preconditionFailure: {
-                  violations: [
-                    { type: error.type, subject: error.subject, description: error.description },
-                  ],
-                },
-              }
-            : {},
-      };
+      return error instanceof FailedPreconditionError
+        ? {
+            preconditionFailure: {
+              violations: [
+                { type: error.type, subject: error.subject, description: error.description },
+              ],
+            },
+          }
+        : {};
     case 'aborted':
-      return {
-        code: status.ABORTED,
-        message,
-        details:
-          error instanceof AbortedError
-            ? {
-                errorInfo: {
-                  reason: error.reason,
-                  domain: ERROR_DOMAIN,
-                  metadata: { resource: error.resourceName },
-                },
-              }
-            : {},
-      };
+      return error instanceof AbortedError
+        ? {
+            errorInfo: {
+              reason: error.reason,
+              domain: ERROR_DOMAIN,
+              metadata: { resource: error.resourceName },
+            },
+          }
+        : {};
     case 'resource-exhausted':
-      return {
-        code: status.RESOURCE_EXHAUSTED,
-        message,
-        details:
-          error instanceof ResourceExhaustedError
-            ? {
-                quotaFailure: {
-                  violations: [{ subject: error.subject, description: error.description }],
-                },
-              }
-            : {},
-      };
+      return error instanceof ResourceExhaustedError
+        ? {
+            quotaFailure: {
+              violations: [{ subject: error.subject, description: error.description }],
+            },
+          }
+        : {};
     case 'permission-denied':
-      return { code: status.PERMISSION_DENIED, message, details: {} };
     case 'unauthenticated':
-      return { code: status.UNAUTHENTICATED, message, details: {} };
     case 'unavailable':
-      return { code: status.UNAVAILABLE, message, details: {} };
+      return {};
+    default: {
+      const exhaustive: never = error.kind;
+      return exhaustive;
+    }
   }
 }
 
@@ -140,10 +137,10 @@ function loomErrorStatus(error: LoomError): GrpcStatus {
  * Normally the application turns event store refusals into LoomErrors with resource names; these
  * are the answers when one gets through. The stream names inside stay inside.
  */
-function eventStoreErrorStatus(error: EventStoreError): GrpcStatus {
+function eventStoreRefusal(error: EventStoreError): Refusal {
   if (error instanceof WrongExpectedRevisionError) {
     return {
-      code: status.ABORTED,
+      kind: 'aborted',
       message: 'the resource was changed concurrently: read it again and retry',
       details: { errorInfo: { reason: 'CONCURRENT_CHANGE', domain: ERROR_DOMAIN, metadata: {} } },
     };
@@ -151,7 +148,7 @@ function eventStoreErrorStatus(error: EventStoreError): GrpcStatus {
   if (error instanceof EventIdConflictError) {
     const description = 'was already used for a different request';
     return {
-      code: status.INVALID_ARGUMENT,
+      kind: 'invalid-argument',
       message: `request_id: ${description}`,
       details: {
         badRequest: { fieldViolations: [{ field: 'request_id', description, reason: '' }] },
@@ -159,15 +156,18 @@ function eventStoreErrorStatus(error: EventStoreError): GrpcStatus {
     };
   }
   // The remaining ones refuse bad input: malformed or oversized events, bad names or revisions.
-  return { code: status.INVALID_ARGUMENT, message: error.message, details: {} };
+  return { kind: 'invalid-argument', message: error.message, details: {} };
 }
 
-function rpcExceptionStatus(exception: RpcException): GrpcStatus | undefined {
+/**
+ * Loom raises no RpcException; one from a library is read back into its kind, so that the code
+ * sent is still grpcStatusCodeOf's. A code outside Loom's kinds (UNIMPLEMENTED, ...) is a bug.
+ */
+function rpcExceptionRefusal(exception: RpcException): Refusal | undefined {
   const error = exception.getError();
   if (typeof error !== 'object' || !('code' in error) || !('message' in error)) return undefined;
   const { code, message } = error;
-  if (typeof code !== 'number' || !(code in status) || typeof message !== 'string') {
-    return undefined;
-  }
-  return { code, message, details: {} };
+  if (typeof code !== 'number' || typeof message !== 'string') return undefined;
+  const kind = errorKindOfGrpcStatusCode(code);
+  return kind === undefined ? undefined : { kind, message, details: {} };
 }
