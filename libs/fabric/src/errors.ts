@@ -14,7 +14,6 @@ export abstract class FabricError extends Error {
 export type TopologyProblemCode =
   | 'unreadable'
   | 'bad-syntax'
-  | 'unsupported-format'
   | 'bad-type'
   | 'missing-field'
   | 'unknown-field'

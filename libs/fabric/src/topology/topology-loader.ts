@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { parse } from 'yaml';
 import { InvalidTopologyError, type TopologyProblem } from '../errors';
 import { defaultTopology } from './default-topology';
 import type { FabricTopology } from './topology';
@@ -9,24 +10,10 @@ function fail(source: string, problem: TopologyProblem): never {
   throw new InvalidTopologyError([problem], source);
 }
 
-/**
- * YAML is read with the `yaml` package when it is installed. It is not a dependency of Loom
- * today, so the import is by a computed name: the lib builds and JSON works without it.
- */
-async function parseYaml(text: string, source: string): Promise<unknown> {
-  const packageName = 'yaml';
-  let yaml: { parse(text: string): unknown };
+/** YAML through the `yaml` package (a dependency since loomctl prints YAML too). */
+function parseYaml(text: string, source: string): unknown {
   try {
-    yaml = (await import(packageName)) as { parse(text: string): unknown };
-  } catch {
-    return fail(source, {
-      path: '',
-      code: 'unsupported-format',
-      message: 'YAML topologies need the `yaml` package, which is not installed: use a .json file',
-    });
-  }
-  try {
-    return yaml.parse(text);
+    return parse(text);
   } catch (error) {
     return fail(source, {
       path: '',
@@ -36,7 +23,7 @@ async function parseYaml(text: string, source: string): Promise<unknown> {
   }
 }
 
-/** Reads and validates a topology file: `.json`, or `.yaml`/`.yml` when YAML support is installed. */
+/** Reads and validates a topology file: `.json`, `.yaml` or `.yml`. */
 export async function loadTopologyFile(path: string): Promise<FabricTopology> {
   let text: string;
   try {
@@ -51,7 +38,7 @@ export async function loadTopologyFile(path: string): Promise<FabricTopology> {
   const extension = extname(path).toLowerCase();
   let document: unknown;
   if (extension === '.yaml' || extension === '.yml') {
-    document = await parseYaml(text, path);
+    document = parseYaml(text, path);
   } else {
     try {
       document = JSON.parse(text);
