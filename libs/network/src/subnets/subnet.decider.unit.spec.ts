@@ -1,7 +1,13 @@
-import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
+import {
+  AbortedError,
+  AlreadyExistsError,
+  FailedPreconditionError,
+  NotFoundError,
+  ResourceExhaustedError,
+} from '@loom/errors';
 import { specify } from '../testing/decider-specification';
 import { subnetDecider } from './subnet.decider';
-import type { SubnetCreated } from './subnet.events';
+import type { SubnetCreated, SubnetDeleted } from './subnet.events';
 
 const target = { tenantId: 'acme', vpcId: 'blue', subnetId: 'web' };
 const created: SubnetCreated = {
@@ -17,6 +23,11 @@ const created: SubnetCreated = {
 };
 const allocate = (portId: string, ip?: string, macAddress?: string) =>
   ({ ...target, type: 'AllocateAddress', portId, ip, macAddress, owner: `op-${portId}` }) as const;
+const deleted: SubnetDeleted = {
+  type: 'SubnetDeleted',
+  data: { ...target, cidr: '10.0.1.0/29', l2Vni: 100000, createdBy: 'op-1' },
+};
+const name = 'tenants/acme/vpcs/blue/subnets/web';
 const given = specify(subnetDecider);
 
 describe('subnet decider', () => {
@@ -78,5 +89,85 @@ describe('subnet decider', () => {
     given([created, port])
       .when({ ...target, type: 'DeleteSubnet' })
       .thenThrows(FailedPreconditionError, /still has 1 port/);
+  });
+  it('creates a subnet once; a retry by the same operation decides nothing, another creator is refused', () => {
+    const create = { type: 'CreateSubnet', ...created.data } as const;
+    given([]).when(create).then([created]);
+    given([created]).when(create).then([]);
+    given([created])
+      .when({ ...create, createdBy: 'op-2' })
+      .thenThrows(AlreadyExistsError, { resourceName: name });
+    given([created, deleted])
+      .when({ ...create, createdBy: 'op-2' })
+      .then([{ ...created, data: { ...created.data, createdBy: 'op-2' } }]);
+  });
+
+  it('renames a subnet on a matching or absent etag; the same name decides nothing', () => {
+    const update = (displayName: string, etag?: string) =>
+      ({
+        ...target,
+        type: 'UpdateSubnet',
+        displayName,
+        ...(etag === undefined ? {} : { etag }),
+      }) as const;
+    const renamed = { type: 'SubnetUpdated', data: { displayName: 'Web' } } as const;
+    given([created]).when(update('Web')).then([renamed]);
+    given([created]).when(update('Web', '')).then([renamed]);
+    given([created]).when(update('Web', '"1"')).then([renamed]);
+    given([created]).when(update('', '"1"')).then([]);
+    given([created, renamed])
+      .when(update('Db', '"1"'))
+      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: name });
+    given([created, renamed])
+      .when(update('Db', '"2"'))
+      .then([{ type: 'SubnetUpdated', data: { displayName: 'Db' } }]);
+    given([]).when(update('Web')).thenThrows(NotFoundError, { resourceName: name });
+    given([created, deleted]).when(update('Web')).thenThrows(NotFoundError);
+  });
+
+  it('deletes an empty subnet with what its claims need, once, on a matching etag', () => {
+    const remove = (etag?: string) =>
+      ({ ...target, type: 'DeleteSubnet', ...(etag === undefined ? {} : { etag }) }) as const;
+    given([created]).when(remove()).then([deleted]);
+    given([created]).when(remove('"1"')).then([deleted]);
+    given([created]).when(remove('"3"')).thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
+    given([created, deleted]).when(remove()).thenThrows(NotFoundError, { resourceName: name });
+    given([]).when(remove()).thenThrows(NotFoundError);
+  });
+
+  it('gives a port its address once: a retry by its operation decides nothing, another is refused', () => {
+    const first = {
+      type: 'SubnetAddressAllocated',
+      data: { portId: 'p1', ip: '10.0.1.2', macAddress: '02:86:a0:00:01:02', owner: 'op-p1' },
+    } as const;
+    given([created, first]).when(allocate('p1')).then([]);
+    given([created, first])
+      .when({ ...allocate('p1'), owner: 'op-other' })
+      .thenThrows(AlreadyExistsError, { resourceName: `${name}/ports/p1` });
+    given([created, deleted]).when(allocate('p1')).thenThrows(NotFoundError);
+  });
+
+  it("releases a port's address only for the operation that holds it, then gives it again", () => {
+    const first = {
+      type: 'SubnetAddressAllocated',
+      data: { portId: 'p1', ip: '10.0.1.2', macAddress: '02:86:a0:00:01:02', owner: 'op-p1' },
+    } as const;
+    const release = (owner: string) =>
+      ({ ...target, type: 'ReleaseAddress', portId: 'p1', owner }) as const;
+    const released = { type: 'SubnetAddressReleased', data: first.data } as const;
+    given([created, first]).when(release('op-p1')).then([released]);
+    given([created, first]).when(release('op-other')).then([]);
+    given([created, first, released]).when(release('op-p1')).then([]);
+    given([created, first, released])
+      .when(allocate('p2'))
+      .then([
+        {
+          type: 'SubnetAddressAllocated',
+          data: { portId: 'p2', ip: '10.0.1.2', macAddress: '02:86:a0:00:01:02', owner: 'op-p2' },
+        },
+      ]);
+    given([created, first, released])
+      .when({ ...target, type: 'DeleteSubnet' })
+      .then([deleted]);
   });
 });

@@ -1,4 +1,10 @@
-import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
+import {
+  AbortedError,
+  AlreadyExistsError,
+  FailedPreconditionError,
+  NotFoundError,
+  ResourceExhaustedError,
+} from '@loom/errors';
 import { specify } from '../testing/decider-specification';
 import { tenantDecider } from './tenant.decider';
 import type { TenantCreated } from './tenant.events';
@@ -37,5 +43,71 @@ describe('tenant decider', () => {
     given([created])
       .when({ type: 'DeleteTenant', tenantId: 'acme' })
       .then([{ type: 'TenantDeleted', data: { tenantId: 'acme' } }]);
+  });
+  it('creates a tenant once, and again after it was deleted', () => {
+    const create = { type: 'CreateTenant', tenantId: 'acme', displayName: 'Acme', quota } as const;
+    const deleted = { type: 'TenantDeleted', data: { tenantId: 'acme' } } as const;
+    given([]).when(create).then([created]);
+    given([created]).when(create).thenThrows(AlreadyExistsError, { resourceName: 'tenants/acme' });
+    given([created, deleted]).when(create).then([created]);
+  });
+
+  it('updates name and quota on a matching or absent etag; each update is a new version', () => {
+    const update = (fields: { displayName?: string; etag?: string }) =>
+      ({ type: 'UpdateTenant', tenantId: 'acme', ...fields }) as const;
+    const updated = (displayName: string) =>
+      ({ type: 'TenantUpdated', data: { displayName, quota } }) as const;
+    given([created])
+      .when(update({ displayName: 'Acme Corp' }))
+      .then([updated('Acme Corp')]);
+    given([created])
+      .when(update({ etag: '"1"' }))
+      .then([updated('Acme')]);
+    given([created])
+      .when(update({ displayName: 'Acme Corp', etag: '' }))
+      .then([updated('Acme Corp')]);
+    given([created, updated('Acme Corp')])
+      .when(update({ displayName: 'Acme', etag: '"1"' }))
+      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: 'tenants/acme' });
+    given([created, claimed('op-1'), updated('Acme Corp')])
+      .when({ type: 'DeleteTenant', tenantId: 'acme', etag: '"1"' })
+      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
+    given([created, claimed('op-1')])
+      .when(update({ displayName: 'Acme', etag: '"1"' }))
+      .then([updated('Acme')]);
+  });
+
+  it('refuses every change to a tenant that does not exist or was deleted', () => {
+    const deleted = { type: 'TenantDeleted', data: { tenantId: 'acme' } } as const;
+    for (const history of [[], [created, deleted]]) {
+      given(history)
+        .when({ type: 'UpdateTenant', tenantId: 'acme', displayName: 'x' })
+        .thenThrows(NotFoundError, { resourceName: 'tenants/acme' });
+      given(history).when({ type: 'DeleteTenant', tenantId: 'acme' }).thenThrows(NotFoundError);
+      given(history)
+        .when({ type: 'ClaimQuota', tenantId: 'acme', resource: 'vpcs', owner: 'op-1' })
+        .thenThrows(NotFoundError);
+    }
+  });
+
+  it('releases quota only for an owner that holds it, which frees the unit', () => {
+    const release = (owner: string) =>
+      ({ type: 'ReleaseQuota', tenantId: 'acme', resource: 'vpcs', owner }) as const;
+    const released = {
+      type: 'TenantQuotaReleased',
+      data: { resource: 'vpcs', owner: 'op-1' },
+    } as const;
+    given([created, claimed('op-1')])
+      .when(release('op-1'))
+      .then([released]);
+    given([created, claimed('op-1')])
+      .when(release('op-2'))
+      .then([]);
+    given([created, claimed('op-1'), released])
+      .when(release('op-1'))
+      .then([]);
+    given([created, claimed('op-1'), released])
+      .when({ type: 'ClaimQuota', tenantId: 'acme', resource: 'vpcs', owner: 'op-2' })
+      .then([claimed('op-2')]);
   });
 });

@@ -103,4 +103,78 @@ describe('VPC decider', () => {
       .when({ ...target, type: 'DeleteVpc' })
       .thenThrows(NotFoundError);
   });
+  it('reserves the name for one creator; its release and the create clear the reservation', () => {
+    const reserveName = (createdBy: string) =>
+      ({ ...target, type: 'ReserveVpcName', createdBy }) as const;
+    const releaseName = (createdBy: string) =>
+      ({ ...target, type: 'ReleaseVpcName', createdBy }) as const;
+    const nameReserved = {
+      type: 'VpcNameReserved',
+      data: { ...target, createdBy: 'op-1' },
+    } as const;
+    const nameReleased = { type: 'VpcNameReleased', data: { createdBy: 'op-1' } } as const;
+    given([]).when(reserveName('op-1')).then([nameReserved]);
+    given([nameReserved]).when(reserveName('op-1')).then([]);
+    given([nameReserved])
+      .when(reserveName('op-2'))
+      .thenThrows(AlreadyExistsError, { resourceName: 'tenants/acme/vpcs/blue' });
+    given([created]).when(reserveName('op-2')).thenThrows(AlreadyExistsError);
+    given([created]).when(reserveName('op-1')).then([]);
+    given([nameReserved]).when(releaseName('op-2')).then([]);
+    given([nameReserved]).when(releaseName('op-1')).then([nameReleased]);
+    given([created]).when(releaseName('op-1')).then([]);
+    given([nameReserved, nameReleased])
+      .when(reserveName('op-2'))
+      .then([{ type: 'VpcNameReserved', data: { ...target, createdBy: 'op-2' } }]);
+    const create = { type: 'CreateVpc', ...created.data } as const;
+    given([nameReserved]).when(create).then([created]);
+    given([nameReserved])
+      .when({ ...create, createdBy: 'op-2' })
+      .thenThrows(AlreadyExistsError);
+  });
+
+  it('renames a VPC on a matching or absent etag; the same name decides nothing', () => {
+    const update = (displayName: string, etag?: string) =>
+      ({
+        ...target,
+        type: 'UpdateVpc',
+        displayName,
+        ...(etag === undefined ? {} : { etag }),
+      }) as const;
+    const renamed = { type: 'VpcUpdated', data: { displayName: 'Green' } } as const;
+    given([created]).when(update('Green')).then([renamed]);
+    given([created]).when(update('Green', '')).then([renamed]);
+    given([created]).when(update('Green', '"1"')).then([renamed]);
+    given([created]).when(update('Blue')).then([]);
+    given([created, renamed]).when(update('Blue', '"1"')).thenThrows(AbortedError, {
+      reason: 'ETAG_MISMATCH',
+      resourceName: 'tenants/acme/vpcs/blue',
+    });
+    given([created, renamed])
+      .when({ ...target, type: 'DeleteVpc', etag: '"2"' })
+      .then([{ type: 'VpcDeleted', data: { ...target, l3Vni: 50000, createdBy: 'op-1' } }]);
+    given([created, reserved('web', '10.0.1.0/24')])
+      .when({ ...target, type: 'DeleteVpc', etag: '"1"' })
+      .thenThrows(FailedPreconditionError, { type: 'HAS_SUBNETS' });
+  });
+
+  it('refuses every change to a VPC that does not exist, is only reserved or was deleted', () => {
+    const deleted = {
+      type: 'VpcDeleted',
+      data: { ...target, l3Vni: 50000, createdBy: 'op-1' },
+    } as const;
+    const nameReserved = {
+      type: 'VpcNameReserved',
+      data: { ...target, createdBy: 'op-1' },
+    } as const;
+    for (const history of [[], [nameReserved], [created, deleted]]) {
+      given(history)
+        .when({ ...target, type: 'UpdateVpc', displayName: 'x' })
+        .thenThrows(NotFoundError, { resourceName: 'tenants/acme/vpcs/blue' });
+      given(history).when(reserve('web', '10.0.1.0/24')).thenThrows(NotFoundError);
+      given(history)
+        .when({ ...target, type: 'ReleaseSubnetCidr', subnetId: 'web', owner: 'op-web' })
+        .thenThrows(NotFoundError);
+    }
+  });
 });
