@@ -25,7 +25,10 @@ export interface FrrFabricOptions {
   readonly labDir: string;
 }
 
-/** One submitted operation: the idempotency-key table and the outcome in one, kept in the lab dir. */
+/**
+ * One submitted operation (one attempt under its idempotency key) and its outcome, kept in the
+ * lab dir. The key table points at each key's latest attempt.
+ */
 interface OperationRecord {
   readonly id: OperationId;
   readonly idempotencyKey: string;
@@ -167,7 +170,9 @@ export class FrrFabric implements FabricDriver {
         canonicalJson({ device: earlier.device, operation: earlier.operation }) ===
         canonicalJson({ device, operation });
       if (!same) return Promise.reject(new IdempotencyKeyConflictError(idempotencyKey, earlier.id));
-      return Promise.resolve(earlier.id);
+      // A failed attempt left the device as it was (or in an unknown state that running again
+      // converges): the repeat is a new attempt. Anything else answers with the same operation.
+      if (earlier.outcome.status !== 'failed') return Promise.resolve(earlier.id);
     }
     const record: OperationRecord = {
       id: `op-${this.records.size + 1}`,

@@ -4,14 +4,18 @@ import type { OperationOutcome } from './operation-outcome';
 
 /**
  * The port sagas drive devices through. Like a Netconf job: `submit` hands the operation over
- * and returns at once; the outcome is fetched later with `poll` or `await`.
+ * and returns at once; the outcome is fetched later with `poll` or `await`. What an idempotency
+ * key promises is written once, in libs/fabric/README.md ("The idempotency-key contract"), and
+ * every driver runs describeFabricDriverContract (`@loom/fabric/testing`).
  */
 export interface FabricDriver {
   /**
-   * Submits `operation` to `device`. The same idempotency key always maps to the same operation
-   * id (and so the same outcome), and the operation is applied at most once, whoever resubmits
-   * it; a key reused for a different request is an IdempotencyKeyConflictError. A refused
-   * operation is not a rejection here: it is a failed outcome.
+   * Submits `operation` to `device` under `idempotencyKey`, which names the effect and stays the
+   * same for every attempt. A key whose operation succeeded or still runs answers with that
+   * operation's id, with no second effect; a key whose operation failed runs it again as a new
+   * attempt (a new id); a key reused for a different device or operation is an
+   * IdempotencyKeyConflictError. A refused operation is not a rejection here: it is a failed
+   * outcome.
    */
   submit(device: string, operation: FabricOperation, idempotencyKey: string): Promise<OperationId>;
 

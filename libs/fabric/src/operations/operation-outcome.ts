@@ -1,7 +1,8 @@
 /**
  * Why a device refused an operation (or why Loom cannot know it happened). Sagas decide on the
- * reason: `capacity` means place elsewhere, `unreachable`/`injected` may be retried with a new
- * idempotency key, `reply-lost` means read the device's state to learn what happened.
+ * reason: `capacity` means place elsewhere, `unreachable`/`injected` may be retried, and
+ * `reply-lost` may be retried or the device's state read to learn what happened. A retry repeats
+ * the idempotency key: after a failure the driver runs the operation again (libs/fabric/README.md).
  */
 export type FailureReason =
   /** The device is not in the topology. */

@@ -45,7 +45,8 @@ function matches(spec: FaultSpec, device: string, kind: OperationKind): boolean 
 
 /**
  * Counts a fresh submission against every fault and returns the first fault (in injection order)
- * that hits it. Resubmissions under a known idempotency key never get here.
+ * that hits it. A repeat that answers with an earlier operation never gets here; a new attempt
+ * under the key of a failed operation does.
  */
 export function faultFor(
   faults: readonly FaultRecord[],

@@ -198,8 +198,11 @@ function latencyOf(world: SimulatedWorld, kind: OperationKind): number {
 }
 
 /**
- * Records a submission, or finds the earlier one under the same idempotency key. A device runs
- * its jobs in submission order, so a job is never due before an earlier one to the same device.
+ * Records a submission, or finds the earlier one under the same idempotency key (see the
+ * idempotency contract in libs/fabric/README.md): a key whose operation succeeded or still runs
+ * answers with that operation; a key whose operation failed gets a new attempt under a new id.
+ * A device runs its jobs in submission order, so a job is never due before an earlier one to the
+ * same device.
  */
 export function submit(
   world: SimulatedWorld,
@@ -209,12 +212,12 @@ export function submit(
   now: number,
 ): OperationId {
   const request = canonicalJson({ device, operation });
-  const earlier = world.operations.find((record) => record.idempotencyKey === idempotencyKey);
+  const earlier = world.operations.findLast((record) => record.idempotencyKey === idempotencyKey);
   if (earlier) {
     if (canonicalJson({ device: earlier.device, operation: earlier.operation }) !== request) {
       throw new IdempotencyKeyConflictError(idempotencyKey, earlier.id);
     }
-    return earlier.id;
+    if (earlier.outcome.status !== 'failed') return earlier.id;
   }
   const fault = faultFor(world.faults, device, operation.kind);
   const queuedUntil = world.pending

@@ -14,20 +14,22 @@ export class DeviceOperationError extends Error {
 }
 
 /**
- * Submits one operation and waits for its outcome. The key carries the attempt: an outcome is
- * remembered per key, so a new attempt after a refusal needs a new key; repeating an operation that
- * did take effect is harmless, because every operation converges the device to a state ("ensure"):
- * an identical VRF or binding is left unchanged, a missing one is not removed twice.
+ * Submits one operation and waits for its outcome. The key names the effect and is the same for
+ * every attempt (libs/fabric/README.md, "The idempotency-key contract"): a repeat of an operation
+ * that took effect, or still runs, answers with it without a second effect; a repeat after a
+ * failure runs it again, which is safe because every operation converges the device to a state
+ * ("ensure"): an identical VRF or binding is left unchanged, a missing one is not removed twice.
+ * `_attempt` is not part of the key; it stays in the signature until the callers stop passing it.
  */
 export async function runDeviceOperation(
   driver: FabricDriver,
   device: string,
   operation: FabricOperation,
   idempotencyKey: string,
-  attempt: number,
+  _attempt: number,
   timeoutMs: number,
 ): Promise<{ changed: boolean }> {
-  const id = await driver.submit(device, operation, `${idempotencyKey}#${attempt}`);
+  const id = await driver.submit(device, operation, idempotencyKey);
   const outcome = await driver.await(id, timeoutMs);
   switch (outcome.status) {
     case 'succeeded':
