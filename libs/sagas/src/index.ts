@@ -8,12 +8,15 @@ export {
   type StepContext,
   type StepResults,
 } from './definition/saga-definition';
-export { defineSaga, planSteps } from './definition/define-saga';
+export { defineSaga, planSteps, type SagaDefinitionSpec } from './definition/define-saga';
+export { sagaType, type SagaType } from './definition/saga-type';
+export type { Jsonable, JsonInput } from './definition/jsonable';
 export {
   assertSagaId,
   InvalidSagaDefinitionError,
   InvalidSagaIdError,
   sagaStreamName,
+  sagaStreamPrefix,
 } from './definition/saga-names';
 export { UnknownSagaTypeError } from './definition/saga-registry';
 export type * from './domain/saga.events';
@@ -25,7 +28,12 @@ export { backoffMs, retryAt } from './domain/backoff';
 export { actionIdempotencyKey, compensationIdempotencyKey } from './domain/idempotency-key';
 export { SagaCommandRejectedError } from './domain/saga.errors';
 export { describeSagaError, sagaOutcome, type SagaOutcome } from './domain/saga-outcome';
-export { sagaEventSchemaVersions } from './store/saga-event-codec';
+export {
+  decodeSagaEvent,
+  sagaEventSchemaVersions,
+  UnreadableSagaEventError,
+} from './store/saga-event-codec';
+export { isSagaOf, readSagaStart, type SagaStart } from './store/read-saga-start';
 export { sagaStatuses, type SagaStatus } from './persistence/saga-status';
 export type { ListSagasQuery, SagaSummary } from './persistence/saga-index';
 export { rebuildSagaIndex, type RebuildSagaIndexOptions } from './persistence/rebuild-saga-index';

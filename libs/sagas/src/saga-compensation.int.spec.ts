@@ -1,13 +1,17 @@
 import type { TestDatabase } from '../../../test/support/test-database';
+import { sagaType } from './definition/saga-type';
 import type { SagaEvent } from './domain/saga.events';
-import { FakeDevice } from './testing/fake-device';
+import { FakeDevice, type FaultyInput } from './testing/fake-device';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   fabricSteps,
   openSagaProcess,
   type SagaProcess,
 } from './testing/saga-test-kit';
+
+const impatient = sagaType<FaultyInput>('impatient');
 
 describe('a saga that fails', () => {
   let database: TestDatabase;
@@ -18,7 +22,7 @@ describe('a saga that fails', () => {
     database = await createSagaTestDatabase();
     engine = openSagaProcess(database.url, [
       fabricSaga(device),
-      fabricSaga(device, { timeoutMs: 100, retry: { maxAttempts: 1 } }, 'impatient'),
+      fabricSaga(device, { timeoutMs: 100, retry: { maxAttempts: 1 } }, impatient),
     ]);
     engine.worker({ concurrency: 8 });
   });
@@ -34,7 +38,7 @@ describe('a saga that fails', () => {
   it('at any step: undoes every step that started, newest first, and fails with the error', async () => {
     await Promise.all(
       fabricSteps.map((failAt, index) =>
-        engine.sagas.start('create-vpc', `fail-at-${index}`, `vpc/fail-${index}`, { failAt }),
+        engine.sagas.start(createVpc, `fail-at-${index}`, `vpc/fail-${index}`, { failAt }),
       ),
     );
     for (const [index, failAt] of fabricSteps.entries()) {
@@ -76,7 +80,7 @@ describe('a saga that fails', () => {
   });
 
   it('compensates a step whose action timed out, since it may have taken effect', async () => {
-    await engine.sagas.start('impatient', 'slow-bind', 'vpc/slow', { hangAt: 'bind-vni' });
+    await engine.sagas.start(impatient, 'slow-bind', 'vpc/slow', { hangAt: 'bind-vni' });
     const outcome = await engine.sagas.waitFor('slow-bind', 10_000);
     expect(outcome).toMatchObject({
       status: 'failed',
@@ -94,7 +98,7 @@ describe('a saga that fails', () => {
   });
 
   it('retries a failing compensation with backoff until it succeeds', async () => {
-    await engine.sagas.start('create-vpc', 'flaky-undo', 'vpc/flaky', {
+    await engine.sagas.start(createVpc, 'flaky-undo', 'vpc/flaky', {
       failAt: 'announce-evpn',
       compensationFailTimes: { 'create-vrf': 2 },
     });
@@ -119,11 +123,11 @@ describe('a saga that fails', () => {
   });
 
   it('parks a saga whose compensation is out of retries; it holds its resource until an operator acts', async () => {
-    await engine.sagas.start('create-vpc', 'stuck-undo', 'vpc/stuck', {
+    await engine.sagas.start(createVpc, 'stuck-undo', 'vpc/stuck', {
       failAt: 'bind-vni',
       compensationFailTimes: { 'create-vrf': 1000 },
     });
-    await engine.sagas.start('create-vpc', 'after-stuck', 'vpc/stuck', {});
+    await engine.sagas.start(createVpc, 'after-stuck', 'vpc/stuck', {});
 
     const outcome = await engine.sagas.waitFor('stuck-undo', 10_000);
 

@@ -1,14 +1,18 @@
 import type { TestDatabase } from '../../../test/support/test-database';
+import { sagaType } from './definition/saga-type';
 import { rebuildSagaIndex } from './persistence/rebuild-saga-index';
 import { SagaIdConflictError } from './sagas.errors';
-import { FakeDevice } from './testing/fake-device';
+import { FakeDevice, type FaultyInput } from './testing/fake-device';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   fabricSteps,
   openSagaProcess,
   type SagaProcess,
 } from './testing/saga-test-kit';
+
+const skippy = sagaType<FaultyInput>('skippy');
 
 describe('a saga that succeeds', () => {
   let database: TestDatabase;
@@ -19,7 +23,7 @@ describe('a saga that succeeds', () => {
     database = await createSagaTestDatabase();
     engine = openSagaProcess(database.url, [
       fabricSaga(device),
-      fabricSaga(device, { skipWhen: (input) => input.delayMs === 1 }, 'skippy'),
+      fabricSaga(device, { skipWhen: (input) => input.delayMs === 1 }, skippy),
     ]);
     engine.worker();
   });
@@ -30,7 +34,7 @@ describe('a saga that succeeds', () => {
   });
 
   it('runs its four steps in order, once each, and completes with their results', async () => {
-    const started = await engine.sagas.start('create-vpc', 'vpc-a', 'vpc/a', {});
+    const started = await engine.sagas.start(createVpc, 'vpc-a', 'vpc/a', {});
     expect(started).toMatchObject({ sagaId: 'vpc-a', status: 'waiting', streamRevision: -1 });
 
     const outcome = await engine.sagas.waitFor('vpc-a', 10_000);
@@ -64,12 +68,13 @@ describe('a saga that succeeds', () => {
   });
 
   it('is started once per saga id: a repeat returns it, a different request is refused', async () => {
-    const first = await engine.sagas.start('create-vpc', 'vpc-b', 'vpc/b', { delayMs: 5 });
-    const again = await engine.sagas.start('create-vpc', 'vpc-b', 'vpc/b', { delayMs: 5 });
+    const first = await engine.sagas.start(createVpc, 'vpc-b', 'vpc/b', { delayMs: 5 });
+    const again = await engine.sagas.start(createVpc, 'vpc-b', 'vpc/b', { delayMs: 5 });
     expect(again.sequence).toBe(first.sequence);
-    await expect(
-      engine.sagas.start('create-vpc', 'vpc-b', 'vpc/b', { delayMs: 6 }),
-    ).rejects.toThrow(SagaIdConflictError);
+    await expect(engine.sagas.start(createVpc, 'vpc-b', 'vpc/b', { delayMs: 6 })).rejects.toThrow(
+      SagaIdConflictError,
+    );
+    // By name (the overload for callers that hold only the type's name), of another type.
     await expect(engine.sagas.start('skippy', 'vpc-b', 'vpc/b', { delayMs: 5 })).rejects.toThrow(
       SagaIdConflictError,
     );
@@ -80,7 +85,7 @@ describe('a saga that succeeds', () => {
   });
 
   it("records skipped steps, and a skipped step's result is absent", async () => {
-    await engine.sagas.start('skippy', 'vpc-c', 'vpc/c', { delayMs: 1 });
+    await engine.sagas.start(skippy, 'vpc-c', 'vpc/c', { delayMs: 1 });
     const outcome = await engine.sagas.waitFor('vpc-c', 10_000);
     expect(outcome).toEqual({ status: 'completed', results: {} });
     const history = await engine.sagas.history('vpc-c');

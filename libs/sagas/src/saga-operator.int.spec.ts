@@ -4,6 +4,7 @@ import { SagaNotFoundError, SagaWaitTimeoutError } from './sagas.errors';
 import { FakeDevice } from './testing/fake-device';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   openSagaProcess,
   type SagaProcess,
@@ -40,8 +41,8 @@ describe('operator actions on sagas', () => {
         await gate;
       }
     };
-    await engine.sagas.start('create-vpc', 'vpc-abort', 'vpc/abort', {});
-    await engine.sagas.start('create-vpc', 'vpc-queued', 'vpc/abort', {});
+    await engine.sagas.start(createVpc, 'vpc-abort', 'vpc/abort', {});
+    await engine.sagas.start(createVpc, 'vpc-queued', 'vpc/abort', {});
     await inAction;
 
     await engine.sagas.abort('vpc-abort', { actor: 'alice', reason: 'wrong tenant' });
@@ -79,11 +80,11 @@ describe('operator actions on sagas', () => {
   });
 
   it('resolve a parked saga by hand: it ends failed and frees its resource', async () => {
-    await engine.sagas.start('create-vpc', 'vpc-jam', 'vpc/jam', {
+    await engine.sagas.start(createVpc, 'vpc-jam', 'vpc/jam', {
       failAt: 'create-vrf',
       compensationFailTimes: { 'reserve-vni': 1000 },
     });
-    await engine.sagas.start('create-vpc', 'vpc-next', 'vpc/jam', {});
+    await engine.sagas.start(createVpc, 'vpc-next', 'vpc/jam', {});
     await expect(engine.sagas.waitFor('vpc-jam', 10_000)).resolves.toMatchObject({
       status: 'parked',
     });
@@ -105,7 +106,7 @@ describe('operator actions on sagas', () => {
   it('waiting reports unknown sagas and gives up at its timeout', async () => {
     await expect(engine.sagas.waitFor('no-such-saga', 1000)).rejects.toThrow(SagaNotFoundError);
     device.beforeAction = () => new Promise((resolve) => setTimeout(resolve, 300));
-    await engine.sagas.start('create-vpc', 'vpc-slow', 'vpc/slow', {});
+    await engine.sagas.start(createVpc, 'vpc-slow', 'vpc/slow', {});
     await expect(engine.sagas.waitFor('vpc-slow', 100)).rejects.toThrow(SagaWaitTimeoutError);
     device.beforeAction = undefined;
     await expect(engine.sagas.waitFor('vpc-slow', 10_000)).resolves.toMatchObject({

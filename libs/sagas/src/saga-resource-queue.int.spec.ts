@@ -2,6 +2,7 @@ import type { TestDatabase } from '../../../test/support/test-database';
 import { FakeDevice } from './testing/fake-device';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   openSagaProcess,
   type SagaProcess,
@@ -37,9 +38,9 @@ describe('sagas of one resource', () => {
 
   it('run one after another, in the order they were started; other resources do not wait', async () => {
     first.worker({ concurrency: 4 });
-    await first.sagas.start('create-vpc', 'blue-1', 'vpc/blue', { delayMs: 100 });
-    await first.sagas.start('create-vpc', 'blue-2', 'vpc/blue', {});
-    await first.sagas.start('create-vpc', 'green-1', 'vpc/green', { delayMs: 5 });
+    await first.sagas.start(createVpc, 'blue-1', 'vpc/blue', { delayMs: 100 });
+    await first.sagas.start(createVpc, 'blue-2', 'vpc/blue', {});
+    await first.sagas.start(createVpc, 'green-1', 'vpc/green', { delayMs: 5 });
 
     await first.sagas.waitFor('green-1', 10_000);
     await expect(first.sagas.get('blue-1')).resolves.toMatchObject({ status: 'running' });
@@ -62,7 +63,7 @@ describe('sagas of one resource', () => {
       const key = keys[index % keys.length]!;
       const sagaId = `race-${index}`;
       byKey.get(key)!.push(sagaId);
-      await (index % 2 ? first : second).sagas.start('create-vpc', sagaId, key, { delayMs: 3 });
+      await (index % 2 ? first : second).sagas.start(createVpc, sagaId, key, { delayMs: 3 });
     }
     const outcomes = await Promise.all(
       [...byKey.values()].flat().map((sagaId) => first.sagas.waitFor(sagaId, 30_000)),

@@ -4,6 +4,7 @@ import { FakeDevice } from './testing/fake-device';
 import { freezablePool } from './testing/freezable-pool';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   fabricSteps,
   openSagaProcess,
@@ -62,7 +63,7 @@ describe('a worker that stops dead mid-saga', () => {
       }
     };
     const doomedWorker = doomed.worker({ workerId: 'doomed', leaseMs, renewEveryMs: 150 });
-    await survivor.sagas.start('create-vpc', 'vpc-x', 'vpc/x', {});
+    await survivor.sagas.start(createVpc, 'vpc-x', 'vpc/x', {});
     await inAction;
     frozen.pool!.freeze();
     release();

@@ -2,6 +2,7 @@ import type { TestDatabase } from '../../../test/support/test-database';
 import { FakeDevice } from './testing/fake-device';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   fabricSteps,
   openSagaProcess,
@@ -38,7 +39,7 @@ describe('two workers in two processes', () => {
     const startedAt = performance.now();
     await Promise.all(
       sagaIds.map((sagaId, index) =>
-        (index % 2 ? first : second).sagas.start('create-vpc', sagaId, `vpc/${sagaId}`, {
+        (index % 2 ? first : second).sagas.start(createVpc, sagaId, `vpc/${sagaId}`, {
           delayMs: 2,
         }),
       ),

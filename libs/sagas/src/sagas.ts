@@ -9,6 +9,7 @@ import { planSteps } from './definition/define-saga';
 import type { AnySagaDefinition } from './definition/saga-definition';
 import { assertSagaId } from './definition/saga-names';
 import { SagaRegistry } from './definition/saga-registry';
+import type { SagaType } from './definition/saga-type';
 import type { SagaCommand } from './domain/saga.commands';
 import { sagaDecider } from './domain/saga.decider';
 import type { SagaEvent } from './domain/saga.events';
@@ -76,16 +77,29 @@ export class Sagas {
   }
 
   /**
-   * Requests a saga. Idempotent on the saga id: starting it again with the same type, resource
-   * key and input returns the existing saga; with anything different it is a SagaIdConflictError.
+   * Requests a saga of the given type (its definition, or its `sagaType` handle), with an input
+   * of that type. Idempotent on the saga id: starting it again with the same type, resource key
+   * and input returns the existing saga; with anything different it is a SagaIdConflictError.
    * It runs once no earlier unfinished saga of the same resource key remains.
    */
-  async start(
-    type: string,
+  start<Input>(
+    saga: SagaType<Input>,
     sagaId: string,
     resourceKey: string,
-    input: JsonValue,
+    input: NoInfer<Input>,
+  ): Promise<SagaSummary>;
+  /**
+   * The same by type name, with an untyped input; kept for callers that only hold the name.
+   * Prefer the handle: it checks the input against the saga's type.
+   */
+  start(type: string, sagaId: string, resourceKey: string, input: JsonValue): Promise<SagaSummary>;
+  async start(
+    saga: string | SagaType<unknown>,
+    sagaId: string,
+    resourceKey: string,
+    input: unknown,
   ): Promise<SagaSummary> {
+    const type = typeof saga === 'string' ? saga : saga.type;
     assertSagaId(sagaId);
     this.registry.get(type);
     if (
@@ -100,7 +114,14 @@ export class Sagas {
     if ((JSON.stringify(input) as string | undefined) === undefined) {
       throw new InvalidSagaRequestError('the input must be a JSON value');
     }
-    const { summary, sameRequest } = await this.index.insert({ sagaId, type, resourceKey, input });
+    // The handle's input type is Jsonable (sagaType and defineSaga check it): stored as JSON.
+    const json = input as JsonValue;
+    const { summary, sameRequest } = await this.index.insert({
+      sagaId,
+      type,
+      resourceKey,
+      input: json,
+    });
     if (!sameRequest) throw new SagaIdConflictError(sagaId);
     return summary;
   }

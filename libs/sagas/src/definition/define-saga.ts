@@ -1,3 +1,4 @@
+import type { JsonValue } from '@loom/event-store';
 import type { RetryPolicy, StepPlan } from '../domain/saga.events';
 import {
   defaultCompensationRetryPolicy,
@@ -5,14 +6,28 @@ import {
   defaultStepTimeoutMs,
   type AnySagaDefinition,
   type SagaDefinition,
+  type SagaStep,
 } from './saga-definition';
-import { InvalidSagaDefinitionError, isSagaType, isStepName } from './saga-names';
+import type { JsonInput } from './jsonable';
+import { InvalidSagaDefinitionError, isStepName } from './saga-names';
+import { checkedSagaType, type SagaType } from './saga-type';
 
-/** Checks a definition once, where it is written, instead of when its first saga runs. */
-export function defineSaga<Input>(definition: SagaDefinition<Input>): SagaDefinition<Input> {
-  const { type, steps } = definition;
-  if (!isSagaType(type))
-    throw new InvalidSagaDefinitionError(`invalid saga type ${JSON.stringify(type)}`);
+/** What defineSaga is given: the saga's type (a name, or its `sagaType` handle) and its steps. */
+export interface SagaDefinitionSpec<Input> {
+  readonly type: string | SagaType<Input>;
+  readonly steps: readonly SagaStep<Input>[];
+}
+
+/**
+ * Checks a definition once, where it is written, instead of when its first saga runs. Input must
+ * be JSON (see Jsonable): it is stored, and the steps get it back from the store. The definition
+ * is the saga's typed handle: `sagas.start(definition, sagaId, resourceKey, input)`.
+ */
+export function defineSaga<Input = JsonValue>(
+  spec: SagaDefinitionSpec<Input> & JsonInput<Input>,
+): SagaDefinition<Input> {
+  const type = checkedSagaType(typeof spec.type === 'string' ? spec.type : spec.type.type);
+  const { steps } = spec;
   if (steps.length === 0) throw new InvalidSagaDefinitionError(`saga ${type} has no steps`);
   const names = new Set<string>();
   for (const step of steps) {
@@ -26,6 +41,7 @@ export function defineSaga<Input>(definition: SagaDefinition<Input>): SagaDefini
     }
     names.add(step.name);
   }
+  const definition = { type, steps } as SagaDefinition<Input>;
   planSteps(definition);
   return definition;
 }

@@ -1,5 +1,6 @@
 import type { JsonValue } from '@loom/event-store';
 import type { RetryPolicy } from '../domain/saga.events';
+import type { SagaType } from './saga-type';
 
 export type StepResults = Readonly<Record<string, JsonValue>>;
 
@@ -40,9 +41,8 @@ export interface SagaStep<Input> {
   skipWhen?(input: Input, results: StepResults): boolean;
 }
 
-export interface SagaDefinition<Input = JsonValue> {
-  /** Stored with every saga of this type; workers only claim the types they have definitions for. */
-  readonly type: string;
+/** A saga type and its steps; made with `defineSaga`, which checks it. */
+export interface SagaDefinition<Input = JsonValue> extends SagaType<Input> {
   readonly steps: readonly SagaStep<Input>[];
 }
 

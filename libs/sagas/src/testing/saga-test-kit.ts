@@ -5,12 +5,16 @@ import type { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { defineSaga } from '../definition/define-saga';
 import type { SagaDefinition, SagaStep } from '../definition/saga-definition';
+import { sagaType, type SagaType } from '../definition/saga-type';
 import { sagaMigrations } from '../migrations';
 import { Sagas } from '../sagas';
 import { SagaWorker, type SagaWorkerOptions } from '../worker/saga-worker';
 import type { FakeDevice, FaultyInput } from './fake-device';
 
 export const fabricSteps = ['reserve-vni', 'create-vrf', 'bind-vni', 'announce-evpn'] as const;
+
+/** The saga type most tests start: fabricSaga's default. */
+export const createVpc = sagaType<FaultyInput>('create-vpc');
 
 /** A fresh database with the event store and saga tables. */
 export async function createSagaTestDatabase(): Promise<TestDatabase> {
@@ -23,7 +27,7 @@ export async function createSagaTestDatabase(): Promise<TestDatabase> {
 export function fabricSaga(
   device: FakeDevice,
   overrides: Partial<Omit<SagaStep<FaultyInput>, 'name' | 'action' | 'compensation'>> = {},
-  type = 'create-vpc',
+  type: SagaType<FaultyInput> = createVpc,
 ): SagaDefinition<FaultyInput> {
   return defineSaga<FaultyInput>({
     type,

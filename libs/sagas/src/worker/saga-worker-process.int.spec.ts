@@ -2,6 +2,7 @@ import type { TestDatabase } from '../../../../test/support/test-database';
 import { FakeDevice } from '../testing/fake-device';
 import {
   createSagaTestDatabase,
+  createVpc,
   fabricSaga,
   openSagaProcess,
   silentLogger,
@@ -35,7 +36,7 @@ describe('a saga worker process', () => {
       pollIntervalMs: 20,
       logger: silentLogger,
     });
-    await api.sagas.start('create-vpc', 'vpc-p', 'vpc/p', {});
+    await api.sagas.start(createVpc, 'vpc-p', 'vpc/p', {});
     await expect(api.sagas.waitFor('vpc-p', 10_000)).resolves.toMatchObject({
       status: 'completed',
     });
