@@ -1,4 +1,14 @@
-import { EventCatalog } from '@loom/intents';
+import { isErrorKind } from '@loom/errors';
+import { EventCatalog, type Upcaster } from '@loom/intents';
+
+/**
+ * Failure events of version 1 carried a free `code` string; version 2 carries a typed `kind`. Only
+ * error kinds were ever written as codes, so one that is no kind reads as `internal`.
+ */
+const codeToErrorKind: Upcaster = ({ code, ...data }) => ({
+  ...data,
+  kind: isErrorKind(code) ? code : 'internal',
+});
 
 /** Every event type the network features store, at its current schema version. */
 export const networkEventCatalog = new EventCatalog({
@@ -26,10 +36,10 @@ export const networkEventCatalog = new EventCatalog({
   PortDeleted: { current: 1 },
   OperationStarted: { current: 1 },
   OperationSucceeded: { current: 1 },
-  OperationFailed: { current: 1 },
+  OperationFailed: { current: 2, upcasters: { 1: codeToErrorKind } },
   RequestAccepted: { current: 1 },
   RequestSucceeded: { current: 1 },
-  RequestFailed: { current: 1 },
+  RequestFailed: { current: 2, upcasters: { 1: codeToErrorKind } },
   VniAllocated: { current: 1 },
   VniReleased: { current: 1 },
   LeafVlanBound: { current: 1 },

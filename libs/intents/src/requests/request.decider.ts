@@ -1,5 +1,5 @@
 import type { Decider } from '../decider';
-import { InvalidArgumentError } from '@loom/errors';
+import { InvalidArgumentError, type ErrorKind } from '@loom/errors';
 import type { RequestEvent } from './request.events';
 
 export type RequestState =
@@ -24,7 +24,7 @@ export type RequestCommand =
       readonly staleBefore: string;
     }
   | { readonly type: 'CompleteRequest' }
-  | { readonly type: 'FailRequest'; readonly code: string; readonly message: string };
+  | { readonly type: 'FailRequest'; readonly kind: ErrorKind; readonly message: string };
 
 /**
  * Idempotent requests (AIP-155): the same request_id with the same payload returns the first
@@ -57,7 +57,7 @@ export const requestDecider: Decider<RequestCommand, RequestEvent, RequestState>
           : [];
       case 'FailRequest':
         return state.status === 'Accepted'
-          ? [{ type: 'RequestFailed', data: { code: command.code, message: command.message } }]
+          ? [{ type: 'RequestFailed', data: { kind: command.kind, message: command.message } }]
           : [];
       default: {
         const exhaustive: never = command;

@@ -1,5 +1,5 @@
 import type { Decider } from '@loom/intents';
-import { FailedPreconditionError, NotFoundError } from '@loom/errors';
+import { FailedPreconditionError, NotFoundError, type ErrorKind } from '@loom/errors';
 import { operationName } from '@loom/names';
 import type { OperationEvent, OperationVerb } from './operation.events';
 
@@ -27,7 +27,7 @@ export type OperationCommand =
   | (OperationTarget & { readonly type: 'SucceedOperation' })
   | (OperationTarget & {
       readonly type: 'FailOperation';
-      readonly code: string;
+      readonly kind: ErrorKind;
       readonly message: string;
     });
 
@@ -57,7 +57,7 @@ export const operationDecider: Decider<OperationCommand, OperationEvent, Operati
       : [
           {
             type: 'OperationFailed',
-            data: { target: state.target, code: command.code, message: command.message },
+            data: { target: state.target, kind: command.kind, message: command.message },
           },
         ];
   },

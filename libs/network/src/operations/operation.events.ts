@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@loom/errors';
 import type { DomainEvent } from '@loom/intents';
 
 export type OperationVerb = 'create' | 'delete';
@@ -7,9 +8,10 @@ export type OperationStarted = DomainEvent<
   { tenantId: string; operationId: string; target: string; verb: OperationVerb }
 >;
 export type OperationSucceeded = DomainEvent<'OperationSucceeded', { target: string }>;
+/** Schema version 2: `kind` replaced version 1's free `code` string (see the event catalog). */
 export type OperationFailed = DomainEvent<
   'OperationFailed',
-  { target: string; code: string; message: string }
+  { target: string; kind: ErrorKind; message: string }
 >;
 
 export type OperationEvent = OperationStarted | OperationSucceeded | OperationFailed;

@@ -14,7 +14,7 @@ const operationPatches: PatchStatement<OperationPatch> = {
   toRecord: (name, patch) => ({
     name,
     done: patch.done ?? null,
-    error_code: patch.errorCode ?? null,
+    error_code: patch.errorKind ?? null,
     error_message: patch.errorMessage ?? null,
     end_time: patch.endTime ?? null,
   }),

@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@loom/errors';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ schema: 'read_model', name: 'operations' })
@@ -9,7 +10,8 @@ export class OperationRow {
   @Column('text') target!: string;
   @Column('text') verb!: string;
   @Column('boolean') done!: boolean;
-  @Column('text', { name: 'error_code', nullable: true }) errorCode!: string | null;
+  /** The column kept its name from when it held a free code; it holds an error kind. */
+  @Column('text', { name: 'error_code', nullable: true }) errorKind!: ErrorKind | null;
   @Column('text', { name: 'error_message', nullable: true }) errorMessage!: string | null;
   @Column('timestamptz', { name: 'create_time' }) createTime!: Date;
   @Column('timestamptz', { name: 'end_time', nullable: true }) endTime!: Date | null;

@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@loom/errors';
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
 import { networkEventCatalog } from '../network-event-catalog';
@@ -11,7 +12,7 @@ type Row = Readonly<OperationRow>;
 /** The end of a stored operation: done, with its error if it failed. */
 export interface OperationPatch {
   readonly done?: boolean;
-  readonly errorCode?: string;
+  readonly errorKind?: ErrorKind;
   readonly errorMessage?: string;
   readonly endTime?: Date;
 }
@@ -43,7 +44,7 @@ export function operationRowChange(recorded: RecordedEvent): RowChange<Row, Oper
         target: event.data.target,
         verb: event.data.verb,
         done: false,
-        errorCode: null,
+        errorKind: null,
         errorMessage: null,
         createTime: at,
         endTime: null,
@@ -53,8 +54,8 @@ export function operationRowChange(recorded: RecordedEvent): RowChange<Row, Oper
     case 'OperationSucceeded':
       return { kind: 'patch', name, patch: { done: true, endTime: at } };
     case 'OperationFailed': {
-      const { code, message } = event.data;
-      const patch = { done: true, errorCode: code, errorMessage: message, endTime: at };
+      const { kind, message } = event.data;
+      const patch = { done: true, errorKind: kind, errorMessage: message, endTime: at };
       return { kind: 'patch', name, patch };
     }
     default: {

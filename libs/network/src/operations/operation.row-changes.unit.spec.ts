@@ -34,7 +34,7 @@ describe('operation row changes', () => {
           target,
           verb: 'create',
           done: true,
-          errorCode: null,
+          errorKind: null,
           errorMessage: null,
           createTime: new Date('2026-01-01T00:00:00.000Z'),
           endTime: new Date('2026-01-01T00:00:00.250Z'),
@@ -45,7 +45,7 @@ describe('operation row changes', () => {
   });
 
   it('patches the end of an operation started in an earlier batch, with its error', () => {
-    const failed = { target, code: 'RESOURCE_EXHAUSTED', message: 'no L3 VNI left' };
+    const failed = { target, kind: 'resource-exhausted', message: 'no L3 VNI left' } as const;
     const writes = foldOperationEvents([
       operation({ type: 'OperationFailed', data: failed }, '2026-01-01T00:00:01.000Z'),
     ]);
@@ -54,7 +54,7 @@ describe('operation row changes', () => {
         name,
         patch: {
           done: true,
-          errorCode: 'RESOURCE_EXHAUSTED',
+          errorKind: 'resource-exhausted',
           errorMessage: 'no L3 VNI left',
           endTime: new Date('2026-01-01T00:00:01.000Z'),
         },

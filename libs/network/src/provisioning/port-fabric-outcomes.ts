@@ -9,8 +9,9 @@ import { splitOperationName } from '../operations/operation.service';
 import { leafVlansDecider } from '../pools/leaf-vlans.decider';
 import { portDecider } from '../ports/port.decider';
 import type { AggregateStore } from '@loom/intents';
-import { LoomError } from '@loom/errors';
+import { LoomError, type ErrorKind } from '@loom/errors';
 import { streams } from '../shared/streams';
+import { fabricFailureKind } from './fabric-failure-kind';
 import { deprovisionPortSaga, provisionPortSaga } from './port-fabric.saga-types';
 import type { PortFabricInput } from './provisioning.input';
 
@@ -88,7 +89,7 @@ async function recordOutcome(
           type: 'FailOperation',
           tenantId,
           operationId,
-          code: failure.code,
+          kind: failure.kind,
           message: failure.message,
         }
       : { type: 'SucceedOperation', tenantId, operationId },
@@ -96,10 +97,10 @@ async function recordOutcome(
   );
 }
 
-function failureOf(data: SagaFailedData): { code: string; message: string } {
+function failureOf(data: SagaFailedData): { kind: ErrorKind; message: string } {
   const reason = data.error?.reason ?? 'the fabric work failed';
   const message = `fabric step ${data.error?.step ?? '?'} failed and was undone: ${reason}`;
-  return { code: reason.includes('(capacity)') ? 'resource-exhausted' : 'unavailable', message };
+  return { kind: fabricFailureKind(data.error), message };
 }
 
 function ignoreNotFound(error: unknown): void {

@@ -124,7 +124,7 @@ describe('network projections', () => {
     });
     const failed = live.operations.filter((row) => row['error_code'] !== null);
     expect(failed).toEqual([
-      expect.objectContaining({ done: true, error_code: 'UNAVAILABLE', error_message: 'no reply' }),
+      expect.objectContaining({ done: true, error_code: 'unavailable', error_message: 'no reply' }),
     ]);
     expect(live.operations.every((row) => row['done'] === true)).toBe(true);
     expect(logger.errors()).toEqual([]);
@@ -232,10 +232,12 @@ async function writeNetworkLog(
     `operation-acme/${operation.split('/').at(-1) ?? ''}`,
     [
       {
+        // As stored before failure events carried a typed kind: schema version 1, a `code`.
         type: 'OperationFailed',
+        schemaVersion: 1,
         data: {
           target: 'tenants/acme/vpcs/prod/subnets/web/ports/p2',
-          code: 'UNAVAILABLE',
+          code: 'unavailable',
           message: 'no reply',
         },
       },

@@ -1,9 +1,10 @@
 import type { JsonObject, RecordedEvent } from '@loom/event-store';
 import type { DomainEvent } from '@loom/intents';
+import { networkEventCatalog } from '../network-event-catalog';
 
 /**
  * Events as a projection receives them from the store, without one: each `record` is the next
- * event of the global order and of its stream, at the given time.
+ * event of the global order and of its stream, at the given time, at its current schema version.
  */
 export class RecordedLog {
   private position = 0n;
@@ -19,7 +20,7 @@ export class RecordedLog {
       revision,
       position: this.position,
       type: event.type,
-      schemaVersion: 1,
+      schemaVersion: networkEventCatalog.versionOf(event.type),
       data: event.data as JsonObject,
       metadata: { occurredAt },
       recordedAt: new Date(occurredAt),

@@ -9,6 +9,7 @@ import {
   type Tenant,
   type Vpc,
 } from '@loom/api-contract';
+import { grpcStatusCodeOf } from '@loom/errors';
 import type {
   OperationRow,
   OperationSnapshot,
@@ -80,19 +81,6 @@ export function toPort(row: PortRow): Port {
   };
 }
 
-/** gRPC status codes by the error kinds the domain records on a failed operation. */
-const codes: Record<string, number> = {
-  'invalid-argument': 3,
-  'not-found': 5,
-  'already-exists': 6,
-  'permission-denied': 7,
-  'resource-exhausted': 8,
-  'failed-precondition': 9,
-  aborted: 10,
-  unavailable: 14,
-  internal: 13,
-};
-
 export function toOperation(row: OperationRow): Operation {
   return {
     name: row.name,
@@ -100,9 +88,13 @@ export function toOperation(row: OperationRow): Operation {
     verb: row.verb,
     done: row.done,
     error:
-      row.errorCode === null
+      row.errorKind === null
         ? null
-        : { code: codes[row.errorCode] ?? 2, message: row.errorMessage ?? '', details: [] },
+        : {
+            code: grpcStatusCodeOf(row.errorKind),
+            message: row.errorMessage ?? '',
+            details: [],
+          },
     createTime: toTimestamp(row.createTime),
     endTime: row.endTime ? toTimestamp(row.endTime) : null,
   };
