@@ -4,7 +4,19 @@ import type { SagaCommand } from './saga.commands';
 import { SagaCommandRejectedError } from './saga.errors';
 import type { SagaEvent } from './saga.events';
 import { compensatedSteps } from './saga.evolve';
-import { stepResults, type SagaState, type StartedSagaState, type StepState } from './saga.state';
+import {
+  compensating,
+  requireCurrentStep,
+  requireInFlight,
+  requireNextAttempt,
+  requireStatus,
+  requireStep,
+  running,
+  undoable,
+  workRemains,
+  wrongAttempt,
+} from './saga.preconditions';
+import { stepResults, type SagaState } from './saga.state';
 import { compensationTarget, currentStep, inFlightAction } from './saga-cursor';
 
 /**
@@ -151,101 +163,4 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
       return exhaustive;
     }
   }
-}
-
-type AttemptState =
-  | { readonly status: 'Pending' | 'Registered' | 'Skipped' | 'NotRegistered' }
-  | { readonly status: 'InFlight' | 'Succeeded' | 'Compensated'; readonly attempt: number }
-  | { readonly status: 'Failed'; readonly attempt: number; readonly retryAt: string | null };
-
-/** Attempt 1 of something not yet tried, or the attempt after a failure whose retry time came. */
-function requireNextAttempt(
-  step: string,
-  current: AttemptState,
-  attempt: number,
-  at: string,
-): void {
-  if (current.status === 'Pending' || current.status === 'Registered') {
-    if (attempt !== 1) throw wrongAttempt(step, `has no attempt yet, not ${attempt - 1}`);
-    return;
-  }
-  if (current.status !== 'Failed' || current.retryAt === null) {
-    throw wrongAttempt(step, `cannot start another attempt (${current.status.toLowerCase()})`);
-  }
-  if (attempt !== current.attempt + 1) {
-    throw wrongAttempt(step, `is due for attempt ${current.attempt + 1}, not ${attempt}`);
-  }
-  if (Date.parse(at) < Date.parse(current.retryAt)) {
-    throw new SagaCommandRejectedError(
-      'TOO_EARLY',
-      `step ${step} may retry at ${current.retryAt}, not ${at}`,
-    );
-  }
-}
-
-function requireInFlight(step: string, current: AttemptState, attempt: number): void {
-  if (current.status !== 'InFlight' || current.attempt !== attempt) {
-    throw wrongAttempt(step, `has no attempt ${attempt} in flight`);
-  }
-}
-
-function requireStep(saga: StartedSagaState, name: string): StepState {
-  const step = saga.steps.find((candidate) => candidate.plan.name === name);
-  if (!step) throw new SagaCommandRejectedError('UNKNOWN_STEP', `the saga has no step ${name}`);
-  return step;
-}
-
-function requireCurrentStep(saga: StartedSagaState, name: string): StepState {
-  const step = requireStep(saga, name);
-  if (currentStep(saga) !== step) {
-    throw new SagaCommandRejectedError(
-      'NOT_CURRENT_STEP',
-      `step ${name} is not the step to run next`,
-    );
-  }
-  return step;
-}
-
-function running(state: StartedSagaState, command: string) {
-  return undoable<'Running'>(state, command, ['Running']);
-}
-
-function compensating(state: StartedSagaState, command: string) {
-  return undoable<'Compensating'>(state, command, ['Compensating']);
-}
-
-function undoable<Status extends StartedSagaState['status']>(
-  state: StartedSagaState,
-  command: string,
-  allowed: readonly Status[],
-): Extract<StartedSagaState, { status: Status }> {
-  if (!(allowed as readonly string[]).includes(state.status)) {
-    throw new SagaCommandRejectedError(
-      'WRONG_STATUS',
-      `${command}: saga ${state.facts.sagaId} is ${state.status.toLowerCase()}`,
-    );
-  }
-  return state as Extract<StartedSagaState, { status: Status }>;
-}
-
-function requireStatus(
-  state: StartedSagaState,
-  command: string,
-  status: StartedSagaState['status'],
-  rule: string,
-): void {
-  if (state.status !== status) {
-    throw new SagaCommandRejectedError(
-      'WRONG_STATUS',
-      `${command}: saga ${state.facts.sagaId} is ${state.status.toLowerCase()}; ${rule}`,
-    );
-  }
-}
-
-function wrongAttempt(step: string, detail: string): SagaCommandRejectedError {
-  return new SagaCommandRejectedError('WRONG_ATTEMPT', `step ${step} ${detail}`);
-}
-
-function workRemains(detail: string): SagaCommandRejectedError {
-  return new SagaCommandRejectedError('WORK_REMAINS', detail);
 }
