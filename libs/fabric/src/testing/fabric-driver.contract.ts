@@ -386,11 +386,12 @@ export function describeFabricDriverContract(
           expect(await run(vrf)).toEqual(succeeded(true));
           expect(await run({ kind: 'configureBgpEvpn', vrf: 'red' })).toEqual(succeeded(true));
           const snapshot = () => opened().deviceSnapshot?.(contractLeaf);
-          const before = { state: await state(), device: await snapshot() };
           const key = freshKey('contract');
           const removeCause = await opened().failPartWay(contractLeaf, bind);
           const failed = await (async () => {
             try {
+              // Taken with the cause in place: it may be something on the device (FRR).
+              const before = { state: await state(), device: await snapshot() };
               const id = await driver().submit(contractLeaf, bind, key);
               expect(await driver().await(id, timeoutMs)).toMatchObject({
                 status: 'failed',
