@@ -1,6 +1,12 @@
 import type { Decider } from '@loom/intents';
-import { AbortedError, AlreadyExistsError, NotFoundError } from '@loom/errors';
+import { NotFoundError } from '@loom/errors';
 import { portName } from '@loom/names';
+import {
+  changesDisplayName,
+  checkEtag,
+  isRetriedCreate,
+  withUpdate,
+} from '../shared/resource-lifecycle';
 import type { PortBinding, PortEvent, PortKind } from './port.events';
 
 export type PortStatus = 'PENDING' | 'ACTIVE' | 'ERROR';
@@ -23,8 +29,6 @@ export type PortState =
       readonly portStatus: PortStatus;
       readonly version: number;
     };
-
-type ActivePort = Extract<PortState, { status: 'Active' }>;
 
 interface PortTarget {
   readonly tenantId: string;
@@ -52,26 +56,20 @@ export type PortCommand =
   | (PortTarget & { readonly type: 'FailPort'; readonly reason: string })
   | (PortTarget & { readonly type: 'DeletePort'; readonly etag?: string });
 
-export const portEtag = (port: ActivePort): string => `"${port.version}"`;
-
 export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
   initialState: () => ({ status: 'Absent' }),
 
   decide(command, state) {
     const name = portName(command.tenantId, command.vpcId, command.subnetId, command.portId);
     if (command.type === 'CreatePort') {
-      if (state.status === 'Active') {
-        if (state.createdBy === command.createdBy) return [];
-        throw new AlreadyExistsError(name);
-      }
+      if (isRetriedCreate(state, command.createdBy, name)) return [];
       const { type: _type, ...data } = command;
       return [{ type: 'PortCreated', data }];
     }
     if (state.status !== 'Active') throw new NotFoundError(name);
     switch (command.type) {
       case 'UpdatePort':
-        checkEtag(state, command.etag, name);
-        if (command.displayName === state.displayName) return [];
+        if (!changesDisplayName(state, command, name, 'port')) return [];
         return [{ type: 'PortUpdated', data: { displayName: command.displayName } }];
       case 'ActivatePort':
         return state.portStatus === 'ACTIVE' ? [] : [{ type: 'PortActivated', data: {} }];
@@ -80,7 +78,7 @@ export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
           ? []
           : [{ type: 'PortFailed', data: { reason: command.reason } }];
       case 'DeletePort': {
-        checkEtag(state, command.etag, name);
+        checkEtag(state, command.etag, name, 'port');
         const { tenantId, vpcId, subnetId, portId, binding, createdBy } = state;
         return [
           { type: 'PortDeleted', data: { tenantId, vpcId, subnetId, portId, binding, createdBy } },
@@ -100,9 +98,7 @@ export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
       case 'PortDeleted':
         return { status: 'Deleted' };
       case 'PortUpdated':
-        return state.status === 'Active'
-          ? { ...state, ...event.data, version: state.version + 1 }
-          : state;
+        return state.status === 'Active' ? withUpdate(state, event.data) : state;
       case 'PortActivated':
         return state.status === 'Active' ? { ...state, portStatus: 'ACTIVE' } : state;
       case 'PortFailed':
@@ -114,13 +110,3 @@ export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
     }
   },
 };
-
-function checkEtag(port: ActivePort, etag: string | undefined, name: string): void {
-  if (etag !== undefined && etag !== '' && etag !== portEtag(port)) {
-    throw new AbortedError(
-      'ETAG_MISMATCH',
-      name,
-      'the port changed since it was read: read it again',
-    );
-  }
-}

@@ -16,18 +16,8 @@ const create = {
   binding,
   createdBy: 'op-1',
 } as const;
-const created: PortCreated = {
-  type: 'PortCreated',
-  data: {
-    ...target,
-    displayName: 'VM 1',
-    kind: 'BARE_METAL',
-    fixedIp: '10.0.1.2',
-    macAddress: '02:00:00:00:00:01',
-    binding,
-    createdBy: 'op-1',
-  },
-};
+const { type: _type, ...createdData } = create;
+const created: PortCreated = { type: 'PortCreated', data: createdData };
 const deleted: PortDeleted = {
   type: 'PortDeleted',
   data: { ...target, binding, createdBy: 'op-1' },

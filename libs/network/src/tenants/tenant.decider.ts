@@ -1,5 +1,4 @@
 import {
-  AbortedError,
   AlreadyExistsError,
   FailedPreconditionError,
   NotFoundError,
@@ -8,6 +7,7 @@ import {
 import type { Decider } from '@loom/intents';
 import { Set as ImmutableSet } from 'immutable';
 import { tenantName } from '@loom/names';
+import { checkEtag, withUpdate } from '../shared/resource-lifecycle';
 import { quotaResources, type Quota, type QuotaResource, type TenantEvent } from './tenant.events';
 
 export type TenantState =
@@ -62,8 +62,6 @@ const noClaims = (): ActiveTenant['claims'] => ({
   floatingIps: ImmutableSet<string>(),
 });
 
-export const tenantEtag = (state: ActiveTenant): string => `"${state.version}"`;
-
 export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
   initialState: () => ({ status: 'Absent' }),
 
@@ -76,7 +74,7 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
     const tenant = requireActive(state, command.tenantId);
     switch (command.type) {
       case 'UpdateTenant': {
-        checkEtag(tenant, command.etag);
+        checkEtag(tenant, command.etag, tenantName(tenant.tenantId), 'tenant');
         const displayName = command.displayName ?? tenant.displayName;
         const quota = command.quota ?? tenant.quota;
         const overUsed = quotaResources.filter(
@@ -92,7 +90,7 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
         return [{ type: 'TenantUpdated', data: { displayName, quota } }];
       }
       case 'DeleteTenant': {
-        checkEtag(tenant, command.etag);
+        checkEtag(tenant, command.etag, tenantName(tenant.tenantId), 'tenant');
         if (tenant.claims.vpcs.size > 0) {
           throw new FailedPreconditionError(
             tenantName(tenant.tenantId),
@@ -140,9 +138,7 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
       case 'TenantDeleted':
         return { status: 'Deleted', tenantId: event.data.tenantId };
       case 'TenantUpdated':
-        return state.status === 'Active'
-          ? { ...state, ...event.data, version: state.version + 1 }
-          : state;
+        return state.status === 'Active' ? withUpdate(state, event.data) : state;
       case 'TenantQuotaClaimed':
       case 'TenantQuotaReleased': {
         if (state.status !== 'Active') return state;
@@ -164,14 +160,4 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
 function requireActive(state: TenantState, tenantId: string): ActiveTenant {
   if (state.status !== 'Active') throw new NotFoundError(tenantName(tenantId));
   return state;
-}
-
-function checkEtag(tenant: ActiveTenant, etag: string | undefined): void {
-  if (etag !== undefined && etag !== '' && etag !== tenantEtag(tenant)) {
-    throw new AbortedError(
-      'ETAG_MISMATCH',
-      tenantName(tenant.tenantId),
-      'the tenant changed since it was read: read it again',
-    );
-  }
 }

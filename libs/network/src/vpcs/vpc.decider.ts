@@ -1,12 +1,8 @@
 import type { Decider } from '@loom/intents';
-import {
-  AbortedError,
-  AlreadyExistsError,
-  FailedPreconditionError,
-  NotFoundError,
-} from '@loom/errors';
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '@loom/errors';
 import { containsCidr, formatCidr, overlaps, parseCidr, type Cidr } from '../shared/ipv4';
 import { subnetName, vpcName } from '@loom/names';
+import { changesDisplayName, checkEtag, withUpdate } from '../shared/resource-lifecycle';
 import type { VpcEvent, VpcRouting } from './vpc.events';
 
 export type VpcState =
@@ -66,8 +62,6 @@ export type VpcCommand =
       readonly owner: string;
     });
 
-export const vpcEtag = (vpc: ActiveVpc): string => `"${vpc.version}"`;
-
 export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
   initialState: () => ({ status: 'Absent' }),
 
@@ -105,11 +99,10 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
     if (state.status !== 'Active') throw new NotFoundError(name);
     switch (command.type) {
       case 'UpdateVpc':
-        checkEtag(state, command.etag, name);
-        if (command.displayName === state.displayName) return [];
+        if (!changesDisplayName(state, command, name, 'VPC')) return [];
         return [{ type: 'VpcUpdated', data: { displayName: command.displayName } }];
       case 'DeleteVpc':
-        checkEtag(state, command.etag, name);
+        checkEtag(state, command.etag, name, 'VPC');
         if (state.subnets.size > 0) {
           throw new FailedPreconditionError(
             name,
@@ -153,9 +146,7 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
       case 'VpcDeleted':
         return { status: 'Deleted' };
       case 'VpcUpdated':
-        return state.status === 'Active'
-          ? { ...state, ...event.data, version: state.version + 1 }
-          : state;
+        return state.status === 'Active' ? withUpdate(state, event.data) : state;
       case 'VpcSubnetCidrReserved':
       case 'VpcSubnetCidrReleased': {
         if (state.status !== 'Active') return state;
@@ -209,14 +200,4 @@ function asCidr(text: string): Cidr {
   const cidr = parseCidr(text);
   if ('error' in cidr) throw new Error(`invalid CIDR in VPC state: ${text}`);
   return cidr;
-}
-
-function checkEtag(vpc: ActiveVpc, etag: string | undefined, name: string): void {
-  if (etag !== undefined && etag !== '' && etag !== vpcEtag(vpc)) {
-    throw new AbortedError(
-      'ETAG_MISMATCH',
-      name,
-      'the VPC changed since it was read: read it again',
-    );
-  }
 }
