@@ -4,12 +4,14 @@ import {
   type EventStore,
   type JsonObject,
 } from '@loom/event-store';
-import type { Decider, DomainEvent } from './decider';
 import { AbortedError } from '@loom/errors';
+import type { Decider, DomainEvent } from './decider';
 import type { EventCatalog } from './event-catalog';
-import { GroupCommit, type StreamState } from './group-commit';
-import { runStreamByStream, type IntentTransaction } from './intent-transaction';
+import { GroupCommit } from './group-commit/group-commit';
+import type { StreamState } from './group-commit/stream-states';
+import type { IntentTransaction } from './intent-transaction';
 import { KeyedQueue } from './keyed-queue';
+import { runStreamByStream } from './stream-by-stream';
 
 /** `revision`: of the last event folded into `state`; -1 for an empty stream. */
 type Cached<State> = StreamState<State>;
@@ -65,12 +67,7 @@ export class AggregateStore {
    * decides through the transaction; it may run more than once.
    */
   transact<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
-    return this.groupCommit ? this.groupCommit.run(work) : this.streamByStream(work);
-  }
-
-  /** An intent appended stream by stream, with undo steps, whatever the store can do. */
-  streamByStream<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
-    return runStreamByStream(this, work);
+    return this.groupCommit ? this.groupCommit.run(work) : runStreamByStream(this, work);
   }
 
   async load<Command, Event extends DomainEvent, State>(

@@ -1,15 +1,19 @@
 // The intent runtime: deciders over event streams, committed atomically (group commit over a
-// multi-stream append), once per request_id. Every resource's intents go through it.
+// multi-stream append), once per request_id, with the fabric work they start. Every resource's
+// intents go through IntentRuntime.submit.
 export { fold, type Decider, type DomainEvent } from './decider';
 export { EventCatalog, type EventSchema, type Upcaster } from './event-catalog';
 export { AggregateStore, type Executed } from './aggregate-store';
-export type { Decided, IntentTransaction, StreamCommands } from './intent-transaction';
+export type { Decided, IntentTransaction } from './intent-transaction';
 export { eventMetadata, type RequestContext } from './request-context';
-export {
-  RequestService,
-  type IdempotentRequest,
-  type RequestOutcome,
-} from './requests/request.service';
-export { requestDecider, type RequestCommand, type RequestState } from './requests/request.decider';
-export type { RequestEvent } from './requests/request.events';
+export { IntentRuntime, type FabricWork, type Intent, type IntentOutcome } from './intent-runtime';
+export type { IntentRequest } from './requests/idempotent-request';
 export { requestStream } from './requests/request-stream';
+export type { RequestEvent } from './requests/request.events';
+export type { FabricWorkEvent, FabricWorkRequested } from './fabric-work/fabric-work.events';
+export {
+  startFabricWorkDispatcher,
+  type FabricWorkDispatcherOptions,
+  type FabricWorkRequest,
+  type SagaStarter,
+} from './fabric-work/fabric-work-dispatcher';

@@ -25,39 +25,13 @@ export interface IntentTransaction {
     metadata: EventMetadataInput,
     undo?: Command,
   ): Promise<Decided<Event, State>>;
-}
-
-export interface StreamCommands {
-  execute<Command, Event extends DomainEvent, State>(
+  /**
+   * A stream's state as the intent sees it, read from the log unless the commit has it already.
+   * The commit does not check a stream it only read: read what cannot change once set (a VPC's
+   * routing), and decide on what must still hold when the intent commits.
+   */
+  read<Command, Event extends DomainEvent, State>(
     stream: string,
     decider: Decider<Command, Event, State>,
-    command: Command,
-    metadata: EventMetadataInput,
-  ): Promise<Decided<Event, State>>;
-}
-
-/**
- * An intent appended stream by stream: each decision is appended at once, and when the intent
- * fails, the undo commands of what it did run newest first. Registered before its command runs,
- * because a command whose append failed half-way (a time-out) may still have taken effect.
- */
-export async function runStreamByStream<T>(
-  streams: StreamCommands,
-  work: (transaction: IntentTransaction) => Promise<T>,
-): Promise<T> {
-  const undoSteps: (() => Promise<unknown>)[] = [];
-  const transaction: IntentTransaction = {
-    execute(stream, decider, command, metadata, undo) {
-      if (undo !== undefined) {
-        undoSteps.push(() => streams.execute(stream, decider, undo, metadata));
-      }
-      return streams.execute(stream, decider, command, metadata);
-    },
-  };
-  try {
-    return await work(transaction);
-  } catch (error) {
-    for (const step of undoSteps.reverse()) await step();
-    throw error;
-  }
+  ): Promise<State>;
 }
