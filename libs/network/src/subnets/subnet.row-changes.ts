@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
-import { networkEventCatalog } from '../network-event-catalog';
+import { readResourceEvent, renamedRow } from '../read-models/resource-event';
 import { resourcePatching, type ResourcePatch } from '../shared/resource-patch';
 import { subnetName, vpcName } from '@loom/names';
 import type { SubnetEvent } from './subnet.events';
@@ -13,15 +13,8 @@ export type SubnetPatch = ResourcePatch;
 
 /** What one event of a subnet's stream does to its row; address claims leave it alone. */
 export function subnetRowChange(recorded: RecordedEvent): RowChange<Row, SubnetPatch> | undefined {
-  const event = networkEventCatalog.upcast(
-    recorded.type,
-    recorded.schemaVersion,
-    recorded.data,
-  ) as SubnetEvent;
-  const at = new Date(recorded.metadata.occurredAt);
-  const [tenantId = '', vpcId = '', subnetId = ''] = recorded.stream
-    .slice('subnet-'.length)
-    .split('/');
+  const { event, at, ids } = readResourceEvent<SubnetEvent>(recorded, 'subnet-');
+  const [tenantId = '', vpcId = '', subnetId = ''] = ids;
   const name = subnetName(tenantId, vpcId, subnetId);
   switch (event.type) {
     case 'SubnetCreated': {
@@ -41,10 +34,8 @@ export function subnetRowChange(recorded: RecordedEvent): RowChange<Row, SubnetP
       };
       return { kind: 'create', name, row };
     }
-    case 'SubnetUpdated': {
-      const patch = { displayName: event.data.displayName, versionBumps: 1, updateTime: at };
-      return { kind: 'patch', name, patch };
-    }
+    case 'SubnetUpdated':
+      return renamedRow(name, event.data.displayName, at);
     case 'SubnetDeleted':
       return { kind: 'delete', name };
     case 'SubnetAddressAllocated':

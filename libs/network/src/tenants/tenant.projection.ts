@@ -1,12 +1,7 @@
-import { writeRows, type PatchStatement, type Projection } from '@loom/projections';
-import {
-  resourcePatchColumns,
-  resourcePatchRecord,
-  resourcePatchSet,
-} from '../read-models/resource-patch-sql';
+import { resourceProjection } from '../read-models/resource-projection';
 import { quotaResources } from './tenant.events';
 import { TenantRow } from './tenant.read-model';
-import { foldTenantEvents, type TenantPatch } from './tenant.row-changes';
+import { foldTenantEvents } from './tenant.row-changes';
 
 /** Usage is the stored usage plus the batch's claims less its releases, per resource. */
 const usagePlusDelta = `jsonb_build_object(${quotaResources
@@ -16,23 +11,18 @@ const usagePlusDelta = `jsonb_build_object(${quotaResources
   )
   .join(', ')})`;
 
-const tenantPatches: PatchStatement<TenantPatch> = {
-  sql: `UPDATE read_model.tenants AS t SET ${resourcePatchSet},
-      quota = COALESCE(p.quota, t.quota),
-      usage = ${usagePlusDelta}
-    FROM jsonb_to_recordset($1::jsonb) AS p(${resourcePatchColumns}, quota jsonb, usage_delta jsonb)
-    WHERE t.name = p.name`,
-  toRecord: (name, patch) => ({
-    ...resourcePatchRecord(name, patch),
-    quota: patch.quota ?? null,
-    usage_delta: patch.usageDelta,
-  }),
-};
-
-export const tenantProjection: Projection = {
-  name: 'tenants',
+export const tenantProjection = resourceProjection({
+  table: 'tenants',
+  entity: TenantRow,
   filter: { streamPrefixes: ['tenant-'] },
-  entities: [TenantRow],
-  applyBatch: (events, manager) =>
-    writeRows(manager, TenantRow, foldTenantEvents(events), tenantPatches),
-};
+  fold: foldTenantEvents,
+  ownPatchColumns: {
+    set: `quota = COALESCE(p.quota, t.quota),
+      usage = ${usagePlusDelta}`,
+    columns: 'quota jsonb, usage_delta jsonb',
+    toRecord: (patch) => ({
+      quota: patch.quota ?? null,
+      usage_delta: patch.usageDelta,
+    }),
+  },
+});

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
-import { networkEventCatalog } from '../network-event-catalog';
+import { readResourceEvent } from '../read-models/resource-event';
 import {
   applyResourcePatch,
   combineResourcePatches,
@@ -42,13 +42,8 @@ export const tenantPatching = {
 
 /** What one event of a tenant's stream does to its row. */
 export function tenantRowChange(recorded: RecordedEvent): RowChange<Row, TenantPatch> {
-  const event = networkEventCatalog.upcast(
-    recorded.type,
-    recorded.schemaVersion,
-    recorded.data,
-  ) as TenantEvent;
-  const at = new Date(recorded.metadata.occurredAt);
-  const name = tenantName(recorded.stream.slice('tenant-'.length));
+  const { event, at, ids } = readResourceEvent<TenantEvent>(recorded, 'tenant-');
+  const name = tenantName(ids[0] ?? '');
   switch (event.type) {
     case 'TenantCreated': {
       const { tenantId, displayName, quota } = event.data;

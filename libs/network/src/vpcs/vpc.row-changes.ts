@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@loom/event-store';
 import { foldRowChanges, type RowChange, type TableWrites } from '@loom/projections';
-import { networkEventCatalog } from '../network-event-catalog';
+import { readResourceEvent, renamedRow } from '../read-models/resource-event';
 import { resourcePatching, type ResourcePatch } from '../shared/resource-patch';
 import { tenantName, vpcName } from '@loom/names';
 import type { VpcEvent } from './vpc.events';
@@ -13,13 +13,8 @@ export type VpcPatch = ResourcePatch;
 
 /** What one event of a VPC's stream does to its row; the stream's claims leave it alone. */
 export function vpcRowChange(recorded: RecordedEvent): RowChange<Row, VpcPatch> | undefined {
-  const event = networkEventCatalog.upcast(
-    recorded.type,
-    recorded.schemaVersion,
-    recorded.data,
-  ) as VpcEvent;
-  const at = new Date(recorded.metadata.occurredAt);
-  const [tenantId = '', vpcId = ''] = recorded.stream.slice('vpc-'.length).split('/');
+  const { event, at, ids } = readResourceEvent<VpcEvent>(recorded, 'vpc-');
+  const [tenantId = '', vpcId = ''] = ids;
   const name = vpcName(tenantId, vpcId);
   switch (event.type) {
     case 'VpcCreated': {
@@ -38,10 +33,8 @@ export function vpcRowChange(recorded: RecordedEvent): RowChange<Row, VpcPatch> 
       };
       return { kind: 'create', name, row };
     }
-    case 'VpcUpdated': {
-      const patch = { displayName: event.data.displayName, versionBumps: 1, updateTime: at };
-      return { kind: 'patch', name, patch };
-    }
+    case 'VpcUpdated':
+      return renamedRow(name, event.data.displayName, at);
     case 'VpcDeleted':
       return { kind: 'delete', name };
     case 'VpcNameReserved':
