@@ -1,4 +1,6 @@
 import type { JsonValue } from '@loom/event-store';
+import type { SagaNextCommand } from '../domain/next-command';
+import type { SagaCommand } from '../domain/saga.commands';
 
 export type AttemptOutcome =
   | { readonly kind: 'succeeded'; readonly result: JsonValue }
@@ -59,4 +61,36 @@ export function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message || error.name : String(error);
   // Reasons are recorded in events and shown on the dashboard; a stack-sized one is cut.
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+/** The command that records an attempt's outcome. */
+export function outcomeCommand(
+  of: 'action' | 'compensation',
+  step: string,
+  attempt: number,
+  outcome: Exclude<AttemptOutcome, { kind: 'abandoned' }>,
+  at: string,
+): SagaCommand {
+  if (outcome.kind === 'succeeded') {
+    return of === 'action'
+      ? { type: 'RecordStepSuccess', step, attempt, result: outcome.result, at }
+      : { type: 'RecordCompensationSuccess', step, attempt, at };
+  }
+  const { cause, reason } = outcome;
+  return of === 'action'
+    ? { type: 'RecordStepFailure', step, attempt, cause, reason, at }
+    : { type: 'RecordCompensationFailure', step, attempt, cause, reason, at };
+}
+
+/** The command that records an attempt started and never recorded: its worker stopped. */
+export function interruptionCommand(
+  next: Extract<SagaNextCommand, { type: 'RecordInterruption' }>,
+  at: string,
+): SagaCommand {
+  const reason = 'the worker running this attempt stopped before recording its outcome';
+  const { step, attempt } = next;
+  const cause = 'interrupted';
+  return next.of === 'action'
+    ? { type: 'RecordStepFailure', step, attempt, cause, reason, at }
+    : { type: 'RecordCompensationFailure', step, attempt, cause, reason, at };
 }
