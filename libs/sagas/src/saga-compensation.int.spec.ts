@@ -119,6 +119,9 @@ describe('a saga that fails', () => {
       'SagaCompensationStarted 3',
       'SagaStepCompensated 3',
     ]);
+    // Every attempt carried its step's one key: the device saw each key once per attempt.
+    expect(device.calls.get('flaky-undo:announce-evpn')).toBe(2);
+    expect(device.calls.get('flaky-undo:create-vrf:compensate')).toBe(3);
     expect([...device.configured].filter((key) => key.startsWith('flaky-undo:'))).toEqual([]);
   });
 
