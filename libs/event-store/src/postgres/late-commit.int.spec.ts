@@ -1,26 +1,16 @@
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { useTestEventStore } from '../../../../test/support/test-event-store';
 import { newEvents, take, uniquePrefix } from '../testing/contract-helpers';
 import { appendStatement } from './append-statements';
-import { PostgresEventStore } from './postgres-event-store';
 
 /**
  * The trap of PostgreSQL event stores: a transaction that took its position first but commits
  * last. A reader that moved past the later position must not skip the earlier one.
  */
 describe('PostgreSQL global order with a late commit', () => {
-  let database: TestDatabase;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    store = new PostgresEventStore({ pool: database.pool, pollIntervalMs: 10 });
-  });
-  afterAll(async () => {
-    await store.close();
-    await database.drop();
-  });
+  const postgres = useTestEventStore({ pollIntervalMs: 10 });
 
   it('holds back later commits until the earlier transaction ends, then delivers both in order', async () => {
+    const { database, store } = postgres;
     const prefix = uniquePrefix('late');
     const subscription = store.subscribeToAll({
       from: 'start',
@@ -66,34 +56,25 @@ describe('PostgreSQL global order with a late commit', () => {
  * ...). Ordering must stay numeric across that boundary: it once sorted the text form.
  */
 describe('PostgreSQL order across a change in the number of digits of positions', () => {
-  let database: TestDatabase;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    store = new PostgresEventStore({ pool: database.pool, pollIntervalMs: 10 });
-  });
-  afterAll(async () => {
-    await store.close();
-    await database.drop();
-  });
+  const postgres = useTestEventStore({ pollIntervalMs: 10 });
 
   async function burnTransactionIdsUntilMoreDigits(): Promise<void> {
     const digits = async (): Promise<number> => {
-      const { rows } = await database.pool.query<{ position: string }>(
+      const { rows } = await postgres.database.pool.query<{ position: string }>(
         `SELECT (pg_current_xact_id()::text::bigint << 16)::text AS position`,
       );
       return rows[0]!.position.length;
     };
     const start = await digits();
     while ((await digits()) === start) {
-      await database.pool.query(
+      await postgres.database.pool.query(
         `DO $$ BEGIN FOR i IN 1..200 LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$`,
       );
     }
   }
 
   it('keeps readStream, readAll and subscriptions in numeric order', async () => {
+    const { store } = postgres;
     const prefix = uniquePrefix('digits');
     const stream = `${prefix}s`;
     const subscription = store.subscribeToAll({

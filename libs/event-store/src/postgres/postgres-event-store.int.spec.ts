@@ -1,17 +1,13 @@
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { openTestEventStore, type TestEventStore } from '../../../../test/support/test-event-store';
 import { describeEventStoreContract } from '../testing/event-store.contract';
-import { PostgresEventStore } from './postgres-event-store';
 
-let database: TestDatabase;
+let postgres: TestEventStore;
 
 describeEventStoreContract({
   backend: 'PostgreSQL',
   createStore: async () => {
-    database = await createTestDatabase();
-    return new PostgresEventStore({ pool: database.pool, pollIntervalMs: 25 });
+    postgres = await openTestEventStore({ pollIntervalMs: 25 });
+    return postgres.store;
   },
-  disposeStore: async (store) => {
-    await store.close();
-    await database.drop();
-  },
+  disposeStore: () => postgres.close(),
 });
