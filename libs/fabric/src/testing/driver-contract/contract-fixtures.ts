@@ -1,9 +1,14 @@
-import type { FabricDriver } from '../operations/fabric-driver';
-import type { BindL2Vni, CreateVrf, FabricOperation } from '../operations/fabric-operation';
-import type { OperationOutcome } from '../operations/operation-outcome';
-import type { DeviceState, L2VniState, VrfState } from '../state/fabric-state';
-import { defaultCapacity, type FabricDevice, type FabricTopology } from '../topology/topology';
-import { freshKey } from './fabric-fixtures';
+import type { FabricDriver } from '../../operations/fabric-driver';
+import type {
+  BindL2Vni,
+  CreateVrf,
+  FabricOperation,
+  UnbindL2Vni,
+} from '../../operations/fabric-operation';
+import type { OperationOutcome } from '../../operations/operation-outcome';
+import type { DeviceState, L2VniState, VrfState } from '../../state/fabric-state';
+import { defaultCapacity, type FabricDevice, type FabricTopology } from '../../topology/topology';
+import { freshKey } from '../fabric-fixtures';
 
 function leaf(name: string, loopback: string, asn: number): FabricDevice {
   return {
@@ -53,16 +58,8 @@ export function vrfOperation(vrf: string, l3Vni: number): CreateVrf {
   };
 }
 
-export function bindOperation(l2Vni: number, vrf: string, vlan: number, iface: string): BindL2Vni {
-  return {
-    kind: 'bindL2Vni',
-    l2Vni,
-    vrf,
-    vlan,
-    interface: iface,
-    anycastGateway: `10.${vlan % 250}.0.1/24`,
-    gatewayMac: '00:00:5e:00:01:01',
-  };
+export function unbindOf(bind: BindL2Vni): UnbindL2Vni {
+  return { kind: 'unbindL2Vni', l2Vni: bind.l2Vni, vlan: bind.vlan, interface: bind.interface };
 }
 
 /** The VRF `operation` makes, as readState shows it. */
