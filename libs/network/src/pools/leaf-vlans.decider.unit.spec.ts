@@ -1,7 +1,7 @@
 import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
 import { fold } from '@loom/intents';
 import fc from 'fast-check';
-import { specify } from '../testing/decider-specification';
+import { specify } from '@loom/intents/testing';
 import {
   leafVlansDecider,
   tenantVlanRange,

@@ -1,7 +1,7 @@
 import { ResourceExhaustedError } from '@loom/errors';
 import { fold } from '@loom/intents';
 import fc from 'fast-check';
-import { specify } from '../testing/decider-specification';
+import { specify } from '@loom/intents/testing';
 import { vniOf, vniPoolDecider, type VniPoolCommand, type VniRange } from './vni-pool.decider';
 import type { VniPoolEvent } from './vni-pool.events';
 

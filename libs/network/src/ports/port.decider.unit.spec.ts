@@ -1,5 +1,5 @@
 import { AbortedError, AlreadyExistsError, NotFoundError } from '@loom/errors';
-import { specify } from '../testing/decider-specification';
+import { specify } from '@loom/intents/testing';
 import { portDecider } from './port.decider';
 import type { PortCreated, PortDeleted, PortEvent } from './port.events';
 

@@ -5,7 +5,7 @@ import {
   NotFoundError,
   ResourceExhaustedError,
 } from '@loom/errors';
-import { specify } from '../testing/decider-specification';
+import { specify } from '@loom/intents/testing';
 import { subnetDecider } from './subnet.decider';
 import type { SubnetCreated, SubnetDeleted } from './subnet.events';
 

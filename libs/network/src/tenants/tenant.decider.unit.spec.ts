@@ -5,7 +5,7 @@ import {
   NotFoundError,
   ResourceExhaustedError,
 } from '@loom/errors';
-import { specify } from '../testing/decider-specification';
+import { specify } from '@loom/intents/testing';
 import { tenantDecider } from './tenant.decider';
 import type { TenantCreated } from './tenant.events';
 

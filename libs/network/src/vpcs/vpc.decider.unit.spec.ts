@@ -4,7 +4,7 @@ import {
   FailedPreconditionError,
   NotFoundError,
 } from '@loom/errors';
-import { specify } from '../testing/decider-specification';
+import { specify } from '@loom/intents/testing';
 import { vpcDecider } from './vpc.decider';
 import type { VpcCreated } from './vpc.events';
 import { vpcRouting } from './vpc-routing';
