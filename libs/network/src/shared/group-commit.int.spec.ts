@@ -1,5 +1,6 @@
-import { PostgresEventStore, type EventStore, type StreamAppend } from '@loom/event-store';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import type { EventStore, PostgresEventStore, StreamAppend } from '@loom/event-store';
+import type { TestDatabase } from '../../../../test/support/test-database';
+import { openTestEventStore, type TestEventStore } from '../../../../test/support/test-event-store';
 import { networkEventCatalog } from '../network-event-catalog';
 import { vniOf, vniPoolDecider } from '../pools/vni-pool.decider';
 import { tenantDecider } from '../tenants/tenant.decider';
@@ -30,6 +31,7 @@ function claimBoth(aggregates: AggregateStore, tenantId: string, owner: string) 
 }
 
 describe('intents committed together (GroupCommit)', () => {
+  let postgres: TestEventStore;
   let database: TestDatabase;
   let store: PostgresEventStore;
   let appendsCalled = 0;
@@ -37,8 +39,8 @@ describe('intents committed together (GroupCommit)', () => {
   let counted: EventStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    store = new PostgresEventStore({ pool: database.pool });
+    postgres = await openTestEventStore();
+    ({ database, store } = postgres);
     counted = {
       append: (stream, events, expected) => store.append(stream, events, expected),
       appendToStreams: (appends: readonly StreamAppend[]) => {
@@ -53,8 +55,7 @@ describe('intents committed together (GroupCommit)', () => {
     };
   });
   afterAll(async () => {
-    await store.close();
-    await database.drop();
+    await postgres.close();
   });
 
   async function createTenant(aggregates: AggregateStore, tenantId: string): Promise<void> {
