@@ -1,6 +1,5 @@
-import { loadOrCreateSigningKey } from '@loom/access/keys/signing-key';
-import { mintToken } from '@loom/access/tokens/token-minter';
-import type { Role } from '@loom/access/principal';
+import type { Role } from '@loom/access';
+import { loadTokenSigning } from './cli/lazy-modules';
 
 export interface TokenMintOptions {
   readonly role: Role;
@@ -15,6 +14,7 @@ export interface TokenMintOptions {
  * takes at start, so the engine on that data directory accepts the token.
  */
 export async function mintTokenWithDataDir(options: TokenMintOptions): Promise<string> {
+  const { loadOrCreateSigningKey, mintToken } = loadTokenSigning();
   const key = await loadOrCreateSigningKey(options.dataDir);
   return mintToken(key, {
     role: options.role,

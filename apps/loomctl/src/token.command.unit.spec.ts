@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadVerificationKey } from '@loom/access/keys/verification-key';
-import { TokenVerifier } from '@loom/access/tokens/token-verifier';
+import { loadVerificationKey, TokenVerifier } from '@loom/access';
 import { tokenCommand } from './token.command';
 
 describe('loomctl token mint', () => {
