@@ -17,9 +17,9 @@ import {
   writeManifest,
   type LabManifest,
   type LabRouter,
+  type VrfBackend,
 } from './lab-layout';
 import { inNamespace, ip, run, waitFor } from './run-command';
-import type { VrfBackend } from './tenant-vrfs';
 
 export interface LabDeviceStatus {
   readonly name: string;

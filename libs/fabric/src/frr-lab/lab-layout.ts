@@ -2,7 +2,21 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readFileIfExists, writeFileAtomically } from '../simulated/atomic-file';
 import { carriesTenants, type FabricTopology } from '../topology/topology';
-import type { VrfBackend } from './tenant-vrfs';
+
+/**
+ * Where a leaf keeps a tenant VRF's overlay in the kernel: the L3 VNI's bridge and VXLAN device,
+ * each L2 VNI's bridge (with the anycast gateway) and VXLAN device, and the access ports.
+ *
+ * - `namespace`: the VRF is a network namespace of its own, which zebra (started with `-n`,
+ *   `--vrfwnetns`) takes for a VRF. The VXLAN devices are made in the leaf's namespace, where the
+ *   underlay and the VTEP address are, and then moved into the VRF's: the kernel keeps their UDP
+ *   sockets where they were made. zebra and bgpd run in a mount namespace of their own whose
+ *   `/run/netns` holds only the leaf's VRFs, so a leaf never takes another leaf's (or a VM's)
+ *   namespace for one of its VRFs. This is the lab's mode: this machine's kernel has no VRF device.
+ * - `kernel`: a Linux VRF device (`ip link add NAME type vrf table N`) in the leaf's namespace, the
+ *   bridges enslaved to it, as on switches that run Linux and FRR (SONiC- or Cumulus-style).
+ */
+export type VrfBackend = 'namespace' | 'kernel';
 
 /** One end of a point-to-point underlay link (a /31) between a leaf and a spine. */
 export interface LabLink {

@@ -1,25 +1,11 @@
 import { pidOf } from './frr-daemons';
-import type { LabDevice, LabManifest } from './lab-layout';
+import type { LabDevice, LabManifest, VrfBackend } from './lab-layout';
 import { run } from './run-command';
-
-/**
- * Where a leaf keeps a tenant VRF's overlay in the kernel: the L3 VNI's bridge and VXLAN device,
- * each L2 VNI's bridge (with the anycast gateway) and VXLAN device, and the access ports.
- *
- * - `namespace`: the VRF is a network namespace of its own, which zebra (started with `-n`,
- *   `--vrfwnetns`) takes for a VRF. The VXLAN devices are made in the leaf's namespace, where the
- *   underlay and the VTEP address are, and then moved into the VRF's: the kernel keeps their UDP
- *   sockets where they were made. zebra and bgpd run in a mount namespace of their own whose
- *   `/run/netns` holds only the leaf's VRFs, so a leaf never takes another leaf's (or a VM's)
- *   namespace for one of its VRFs. This is the lab's mode: this machine's kernel has no VRF device.
- * - `kernel`: a Linux VRF device (`ip link add NAME type vrf table N`) in the leaf's namespace, the
- *   bridges enslaved to it, as on switches that run Linux and FRR (SONiC- or Cumulus-style).
- */
-export type VrfBackend = 'namespace' | 'kernel';
 
 /** Runs `ip` with `args` in a given place and resolves with its stdout. */
 export type IpRunner = (args: readonly string[]) => Promise<string>;
 
+/** A leaf's tenant VRFs, kept in the kernel the way its manifest says (see VrfBackend). */
 export interface TenantVrfs {
   readonly backend: VrfBackend;
   /** `ip` where `vrf`'s overlay lives. */
