@@ -1,12 +1,10 @@
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '@grpc/proto-loader';
-// Deep imports: the package index also loads the NestJS service decorators, which loomctl's
-// start-up does not need. The generated types are erased at run time.
-import { loadLoomPackageDefinition } from '@loom/api-contract/proto-loading';
-import type {
-  FabricDrift,
-  RepairFabricDriftResponse,
-} from '@loom/api-contract/generated/loom/v1/fabric';
+import {
+  loadLoomPackageDefinition,
+  type FabricDrift,
+  type RepairFabricDriftResponse,
+} from '@loom/api-contract';
 
 export interface FabricClient {
   getFabricDrift(): Promise<FabricDrift>;

@@ -1,4 +1,4 @@
-import type { FabricDrift } from '@loom/api-contract/generated/loom/v1/fabric';
+import type { FabricDrift } from '@loom/api-contract';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 function table(rows: readonly (readonly string[])[]): string[] {

@@ -1,8 +1,4 @@
-import {
-  DriftKind,
-  type DriftItem,
-  type FabricDrift,
-} from '@loom/api-contract/generated/loom/v1/fabric';
+import { DriftKind, type DriftItem, type FabricDrift } from '@loom/api-contract';
 import { driftExitCode, formatFabricDrift } from './fabric-drift-table';
 
 const item = (overrides: Partial<DriftItem>): DriftItem => ({

@@ -1,9 +1,13 @@
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { fabricLabDown, fabricLabStatus, fabricLabUp } from '@loom/fabric/frr-lab';
-import { defaultTopology } from '@loom/fabric/topology/default-topology';
-import { loadTopologyFile } from '@loom/fabric/topology/topology-loader';
-import type { FabricCommandIo } from './fabric.command';
+import {
+  defaultTopology,
+  fabricLabDown,
+  fabricLabStatus,
+  fabricLabUp,
+  loadTopologyFile,
+} from '@loom/fabric';
+import type { FabricCommandIo } from './fabric-command-io';
 
 interface LabFlags {
   readonly labDir?: string;

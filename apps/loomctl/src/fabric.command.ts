@@ -1,16 +1,10 @@
 import { Command } from 'commander';
 import { fabricLabCommand } from './fabric-lab.command';
-import { createFabricClient, type FabricClient } from './fabric-client';
+import type * as FabricClientModule from './fabric-client';
+import type { FabricClient } from './fabric-client';
+import type { FabricCommandIo } from './fabric-command-io';
 import { driftExitCode, formatFabricDrift } from './fabric-drift-table';
 import { mintTokenWithDataDir } from './token-mint';
-
-export interface FabricCommandIo {
-  /** A line of output (stdout). */
-  print(line: string): void;
-  /** A line for the person, not for a script reading stdout (stderr). */
-  warn(line: string): void;
-  setExitCode(code: number): void;
-}
 
 interface ConnectionFlags {
   readonly address: string;
@@ -39,13 +33,25 @@ async function tokenFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, io: Fabr
   });
 }
 
+/**
+ * fabric-client.ts on first use: it loads @loom/api-contract, whose index also loads NestJS and
+ * rxjs, which commands that never call the engine (`--help`, `fabric lab`) do not need.
+ */
+function loadFabricClient(): typeof FabricClientModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./fabric-client') as typeof FabricClientModule;
+}
+
 async function withClient<T>(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv,
   io: FabricCommandIo,
   work: (client: FabricClient) => Promise<T>,
 ): Promise<T> {
-  const client = createFabricClient(flags.address, await tokenFor(flags, env, io));
+  const client = loadFabricClient().createFabricClient(
+    flags.address,
+    await tokenFor(flags, env, io),
+  );
   try {
     return await work(client);
   } finally {
