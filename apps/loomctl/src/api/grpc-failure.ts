@@ -26,7 +26,8 @@ export function failureOfCall(error: unknown, server: string): CliError {
   return new CliError(
     [
       `${grpcStatusName(code)}: ${message}`,
-      ...detailLines(decoded),
+      // The engine's messages often list the bad fields already: each is said once.
+      ...detailLines(decoded).filter((line) => !message.includes(line.trim())),
       ...hintLines(grpcStatusName(code), server),
     ].join('\n'),
     exitCodeOfGrpcStatus(code),
@@ -78,8 +79,6 @@ function hintLines(status: string, server: string): string[] {
       return [`  is the engine running at ${server}? (set it with --server or LOOM_SERVER)`];
     case 'UNAUTHENTICATED':
       return ['  get a token with `loomctl login` or `loomctl token mint --save`'];
-    case 'ABORTED':
-      return ['  the resource changed meanwhile: read it again, then retry'];
     default:
       return [];
   }
