@@ -3,9 +3,34 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** A library is used through its index.ts, or its documented `/testing` subpath: never deeper. */
+const deepImports = {
+  group: ['@loom/*/*', '!@loom/*/testing', '@loom/*/testing/*'],
+  message:
+    "Import a library through its index.ts (or '@loom/<lib>/testing'), not a path inside it.",
+};
+
+/**
+ * One function chooses the gRPC status of an error: grpcStatusCodeOf in libs/errors. Elsewhere an
+ * error carries a kind (a LoomError) and the edge maps it.
+ */
+const statusChoices = [
+  {
+    name: '@grpc/grpc-js',
+    importNames: ['status'],
+    message: 'Raise a LoomError (or map an ErrorKind with grpcStatusCodeOf from @loom/errors).',
+  },
+  {
+    name: '@nestjs/microservices',
+    importNames: ['RpcException'],
+    message: 'Raise a LoomError: its kind chooses the gRPC status (grpcStatusCodeOf).',
+  },
+];
+
 /** Domain code is pure decide/evolve logic: no framework, database driver or Node built-in. */
 const domainRestrictions = {
   patterns: [
+    deepImports,
     {
       group: [
         '@nestjs/*',
@@ -67,7 +92,31 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+      // Every member of a union is handled; a `default` branch counts as handling the rest, as in
+      // a decider's "every other command" (vpc.decider.ts, saga-outcome.ts).
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
     },
+  },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: statusChoices, patterns: [deepImports] }],
+    },
+  },
+  {
+    // Tests assert on status codes; the error taxonomy and the exception filter are where codes
+    // are chosen and an RpcException from a library is read back into a kind.
+    files: [
+      '**/*.spec.ts',
+      'test/**/*.ts',
+      '**/testing/**/*.ts',
+      'libs/errors/src/**/*.ts',
+      'apps/engine/src/api/errors/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepImports] }] },
   },
   {
     // Everything in the network lib is domain code except its application services and adapters.
