@@ -7,8 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { topologyPlacement } from '../../apps/engine/src/fabric/fabric-placement';
-import type { JsonValue } from '../../libs/event-store/src/envelope';
+import { startFabricWorkDispatcher } from '../../libs/intents/src';
 import { eventStoreMigrations } from '../../libs/event-store/src/postgres/migrations';
 import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store';
 import {
@@ -226,7 +225,8 @@ async function measurePoint(context: BenchContext, point: Point): Promise<PointR
 /**
  * A tenant with 4 VPCs of 2 subnets each and one port per leaf interface, spread over the
  * subnets and the 4 leaves, created through the network services wired to the fabric as the
- * engine wires them (fabric-runtime.ts): each create queues a provision-port saga.
+ * engine wires them (fabric-work.module.ts): each create records a provision-port saga, which the
+ * fabric work dispatcher queues.
  */
 async function createPorts(
   store: PostgresEventStore,
@@ -234,18 +234,15 @@ async function createPorts(
   driver: SimulatedFabric,
   onSagas: (sagas: Sagas) => void,
 ): Promise<{ sagas: number; perSecond: number }> {
-  const services = createNetworkServices(store, defaultNetworkSettings, (aggregates) => {
-    const started = new Sagas({ pool, store, definitions: engineDefinitions(driver, aggregates) });
-    onSagas(started);
-    return {
-      placement: topologyPlacement(defaultTopology),
-      work: {
-        start: async (type, sagaId, resourceKey, input) => {
-          await started.start(type, sagaId, resourceKey, input as JsonValue);
-        },
-      },
-    };
+  const services = createNetworkServices(store, defaultNetworkSettings, {
+    topology: defaultTopology,
   });
+  const sagas = new Sagas({
+    pool,
+    store,
+    definitions: engineDefinitions(driver, services.aggregates),
+  });
+  onSagas(sagas);
   const context = { actor: 'bench@loom.example', correlationId: randomUUID() };
   const tenantId = 'bench';
   await services.tenants.create(
@@ -272,6 +269,7 @@ async function createPorts(
     if (!leaf || !subnet || !switchInterface) throw new Error(`no placement for port ${index}`);
     return { index, leaf: leaf.name, switchInterface, ...subnet };
   });
+  const dispatcher = startFabricWorkDispatcher({ store, sagas });
   const start = performance.now();
   let next = 0;
   await Promise.all(
@@ -300,11 +298,17 @@ async function createPorts(
       }
     }),
   );
+  // Created when their sagas are queued, as the engine's dispatcher queues them.
+  let queued = 0;
+  for (const deadline = Date.now() + runDeadlineMs; queued < portCount && Date.now() < deadline;) {
+    const { rows } = await pool.query<{ count: string }>(
+      `SELECT count(*)::text AS count FROM sagas.instances WHERE type = 'provision-port' AND status = 'waiting'`,
+    );
+    queued = Number(rows[0]?.count ?? 0);
+    if (queued < portCount) await sleep(5);
+  }
   const seconds = (performance.now() - start) / 1_000;
-  const { rows } = await pool.query<{ count: string }>(
-    `SELECT count(*)::text AS count FROM sagas.instances WHERE type = 'provision-port' AND status = 'waiting'`,
-  );
-  const queued = Number(rows[0]?.count ?? 0);
+  await dispatcher.stop();
   if (queued !== portCount)
     throw new Error(`${queued} provision-port sagas queued, not ${portCount}`);
   return { sagas: queued, perSecond: portCount / seconds };

@@ -6,9 +6,14 @@ import { ConfigModule } from './config/config.module';
 import type { EngineConfig } from './config/engine.config';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
+import { FabricWorkModule } from './fabric/fabric-work.module';
+import { FabricModule } from './fabric/fabric.module';
 import { NetworkModule } from './network/network.module';
 
-/** The all-in-one Loom process: the gRPC API and, later, saga workers and dashboard join here. */
+/**
+ * The all-in-one Loom process, wired top to bottom: the store, the fabric (topology and driver),
+ * the network services, the fabric work (sagas, their worker and dispatcher), the gRPC transport.
+ */
 @Module({})
 export class EngineModule {
   static forRoot(config: EngineConfig, logger: Logger): DynamicModule {
@@ -18,7 +23,9 @@ export class EngineModule {
         ConfigModule.forRoot(config, logger),
         DatabaseModule,
         EventStoreModule,
+        FabricModule,
         NetworkModule,
+        FabricWorkModule,
         ApiModule,
         ResourcesModule,
       ],

@@ -23,7 +23,7 @@ export { OperationRow } from './operations/operation.read-model';
 export { portFabricSagas, type PortFabricSagaDependencies } from './provisioning/port-fabric.sagas';
 export { deprovisionPortSaga, provisionPortSaga } from './provisioning/port-fabric.saga-types';
 export { startPortFabricOutcomes } from './provisioning/port-fabric-outcomes';
-export type { FabricPlacement, FabricWorkStarter } from './provisioning/fabric-placement';
+export { checkPlacement, leafResourceKey } from './provisioning/fabric-placement';
 export type { PortFabric } from './ports/port.service';
 export type { PortFabricInput } from './provisioning/provisioning.input';
 export { AggregateStore } from '@loom/intents';

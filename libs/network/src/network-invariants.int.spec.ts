@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type EventStore } from '@loom/event-store';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import type { EventStore } from '@loom/event-store';
+import type { TestDatabase } from '../../../test/support/test-database';
+import { openTestEventStore, type TestEventStore } from '../../../test/support/test-event-store';
 import { createNetworkServices, type NetworkServices } from './network-services';
 import type { RequestedOperation } from './operations/operation.service';
 import {
@@ -39,14 +40,16 @@ const appending: [string, (store: EventStore) => EventStore][] = [
  * of writing an intent's streams.
  */
 describe.each(appending)('network invariants under concurrency, %s', (_, storeOf) => {
+  let postgres: TestEventStore;
   let database: TestDatabase;
   let store: EventStore;
   let replicas: [NetworkServices, NetworkServices];
   const replica = (index: number): NetworkServices => replicas[index % 2]!;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    store = storeOf(new PostgresEventStore({ pool: database.pool }));
+    postgres = await openTestEventStore();
+    database = postgres.database;
+    store = storeOf(postgres.store);
     const settings = {
       l3VniRange: { first: 50_000, last: 50_009 },
       l2VniRange: { first: 100_000, last: 100_049 },
@@ -55,8 +58,7 @@ describe.each(appending)('network invariants under concurrency, %s', (_, storeOf
     replicas = [createNetworkServices(store, settings), createNetworkServices(store, settings)];
   });
   afterAll(async () => {
-    await store.close();
-    await database.drop();
+    await postgres.close();
   });
 
   async function countEvents(type: string, streamPrefix: string): Promise<number> {
@@ -117,7 +119,7 @@ describe.each(appending)('network invariants under concurrency, %s', (_, storeOf
     // Free the VNIs of the previous test's VPCs so this race is about the name only.
     for (let index = 0; index < 50; index += 1) {
       await replica(0)
-        .vpcs.delete('vni-race', `vpc-${index}`, undefined, undefined, context)
+        .vpcs.delete({ name: { tenant: 'vni-race', vpc: `vpc-${index}` } }, context)
         .catch(() => undefined);
     }
     const results = await Promise.allSettled(
@@ -290,7 +292,7 @@ describe.each(appending)('network invariants under concurrency, %s', (_, storeOf
     // All ports of one subnet share one VLAN per leaf.
     expect(new Set(rows.filter((row) => row.leaf === 'leaf0').map((row) => row.vlan)).size).toBe(1);
     await expect(
-      replica(0).subnets.delete(tenantId, 'v', 's', undefined, undefined, context),
+      replica(0).subnets.delete({ name: { tenant: tenantId, vpc: 'v', subnet: 's' } }, context),
     ).rejects.toBeInstanceOf(FailedPreconditionError);
   });
 
@@ -355,7 +357,10 @@ describe.each(appending)('network invariants under concurrency, %s', (_, storeOf
           context,
         ),
       );
-      const deletion = replica(round).vpcs.delete(tenantId, vpcId, undefined, undefined, context);
+      const deletion = replica(round).vpcs.delete(
+        { name: { tenant: tenantId, vpc: vpcId } },
+        context,
+      );
       const [deleted, ...created] = await Promise.allSettled<Promise<RequestedOperation>[]>([
         deletion,
         ...creates,

@@ -1,39 +1,41 @@
 import type { EventStore } from '@loom/event-store';
+import { AggregateStore, IntentRuntime } from '@loom/intents';
 import { networkEventCatalog } from './network-event-catalog';
 import { OperationService } from './operations/operation.service';
 import { PortService, type PortFabric } from './ports/port.service';
-import { RequestService } from '@loom/intents';
-import { AggregateStore } from '@loom/intents';
 import type { NetworkSettings } from './shared/network-settings';
+import { OperationIntents } from './shared/operation-intents';
 import { SubnetService } from './subnets/subnet.service';
 import { TenantService } from './tenants/tenant.service';
 import { VpcService } from './vpcs/vpc.service';
 
 export interface NetworkServices {
+  /** The streams' states: what the fabric's sagas, drift and outcomes read the intent from. */
   readonly aggregates: AggregateStore;
   readonly tenants: TenantService;
   readonly vpcs: VpcService;
   readonly subnets: SubnetService;
   readonly ports: PortService;
-  readonly operations: OperationService;
 }
 
-/** Wires the network features over one event store; one set per engine process. */
+/**
+ * Wires the network features over one event store; one set per engine process. With a fabric,
+ * bound ports' creates and deletes record fabric work, which the fabric work dispatcher turns
+ * into sagas; without one (tests of the intent alone) a bound port is active at once.
+ */
 export function createNetworkServices(
   store: EventStore,
   settings: NetworkSettings,
-  /** The fabric behind ports; built with the aggregate store its sagas read the intent from. */
-  fabric?: (aggregates: AggregateStore) => PortFabric,
+  fabric?: PortFabric,
 ): NetworkServices {
   const aggregates = new AggregateStore(store, networkEventCatalog);
-  const requests = new RequestService(aggregates);
-  const operations = new OperationService(aggregates);
+  const runtime = new IntentRuntime(aggregates);
+  const intents = new OperationIntents(runtime, new OperationService());
   return {
     aggregates,
-    operations,
-    tenants: new TenantService(aggregates, requests),
-    vpcs: new VpcService(aggregates, requests, operations, settings),
-    subnets: new SubnetService(aggregates, requests, operations, settings),
-    ports: new PortService(aggregates, requests, operations, fabric?.(aggregates)),
+    tenants: new TenantService(runtime),
+    vpcs: new VpcService(intents, runtime, settings),
+    subnets: new SubnetService(intents, runtime, settings),
+    ports: new PortService(intents, runtime, fabric),
   };
 }

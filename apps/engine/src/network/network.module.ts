@@ -6,43 +6,46 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { EventStore, RunningSubscription } from '@loom/event-store';
+import type { EventStore } from '@loom/event-store';
+import type { FabricTopology } from '@loom/fabric';
 import type { Logger } from '@loom/logging';
-import { NetworkQueries, networkProjections, startPortFabricOutcomes } from '@loom/network';
+import { createNetworkServices, NetworkQueries, networkProjections } from '@loom/network';
 import {
   createReadModelDataSource,
   PostgresEventLogProbe,
   ProjectionRunner,
   projectionEntities,
 } from '@loom/projections';
-import { SagaWorker } from '@loom/sagas';
 import { LOGGER } from '../config/config.module';
-import type { EngineConfig } from '../config/engine.config';
+import { parseVniRange, type EngineConfig } from '../config/engine.config';
 import { DatabaseConnection } from '../database/database-connection';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { openFabricRuntime, type FabricRuntime } from '../fabric/fabric-runtime';
-import { FABRIC_RUNTIME, NETWORK_SERVICES, PROJECTION_RUNNER } from './network.tokens';
+import { FABRIC_TOPOLOGY } from '../fabric/fabric.tokens';
+import { NETWORK_SERVICES, PROJECTION_RUNNER } from './network.tokens';
 
 const READ_MODELS = Symbol('READ_MODELS');
 const readYourWritesTimeoutMs = 10_000;
 
 /**
- * The tenant network features: the services that turn intents into events, the sagas that carry
- * them to the fabric, the projections that keep the read models, and the queries that read them.
+ * The tenant network features: the services that turn intents into events (and record the fabric
+ * work they start), the projections that keep the read models, and the queries that read them.
  */
 @Global()
 @Module({
   providers: [
     {
-      provide: FABRIC_RUNTIME,
-      inject: ['EngineConfig', EVENT_STORE, DatabaseConnection],
-      useFactory: (config: EngineConfig, store: EventStore, database: DatabaseConnection) =>
-        openFabricRuntime(config, store, database.pool),
-    },
-    {
       provide: NETWORK_SERVICES,
-      inject: [FABRIC_RUNTIME],
-      useFactory: (runtime: FabricRuntime) => runtime.services,
+      inject: ['EngineConfig', EVENT_STORE, FABRIC_TOPOLOGY],
+      useFactory: (config: EngineConfig, store: EventStore, topology: FabricTopology) =>
+        createNetworkServices(
+          store,
+          {
+            l3VniRange: parseVniRange(config.LOOM_L3_VNI_RANGE),
+            l2VniRange: parseVniRange(config.LOOM_L2_VNI_RANGE),
+            asn: config.LOOM_FABRIC_ASN,
+          },
+          { topology },
+        ),
     },
     {
       provide: READ_MODELS,
@@ -88,45 +91,20 @@ const readYourWritesTimeoutMs = 10_000;
         ),
     },
   ],
-  exports: [NETWORK_SERVICES, PROJECTION_RUNNER, FABRIC_RUNTIME, NetworkQueries],
+  exports: [NETWORK_SERVICES, PROJECTION_RUNNER, NetworkQueries],
 })
 export class NetworkModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private worker: SagaWorker | undefined;
-  private outcomes: RunningSubscription | undefined;
-
   constructor(
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
-    @Inject(FABRIC_RUNTIME) private readonly fabric: FabricRuntime,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DatabaseConnection) private readonly database: DatabaseConnection,
-    @Inject('EngineConfig') private readonly config: EngineConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
     this.runner.start();
-    this.outcomes = startPortFabricOutcomes(this.store, this.fabric.services.aggregates);
-    this.outcomes.done.catch((error: unknown) => {
-      this.logger.error({ err: error }, 'port fabric outcomes stopped');
-    });
-    if (this.config.LOOM_SAGA_WORKERS > 0) {
-      this.worker = new SagaWorker({
-        pool: this.database.pool,
-        store: this.store,
-        definitions: this.fabric.definitions,
-        leaseMs: this.config.LOOM_SAGA_LEASE_MS,
-        logger: this.logger.child({ component: 'saga-worker' }),
-      });
-      this.worker.start();
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.stop();
-    await this.outcomes?.stop();
     await this.runner.stop();
-    this.fabric.sagas.close();
     await this.readModels.destroy();
   }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AggregateStore } from '@loom/intents';
 import type { IntentTransaction } from '@loom/intents';
 import { eventMetadata, type RequestContext } from '@loom/intents';
 import { streams } from '../shared/streams';
@@ -41,31 +40,34 @@ export interface RequestedOperation {
 
 /** Records the long-running work of intents: work without fabric work completes at once. */
 export class OperationService {
-  constructor(private readonly aggregates: AggregateStore) {}
-
+  /**
+   * Starts an operation within the intent's transaction; the fabric work the intent requested
+   * finishes it. Returns it as recorded, or undefined when an earlier attempt had started it.
+   */
   async start(
+    transaction: IntentTransaction,
     operation: string,
     target: string,
     verb: OperationVerb,
     context: RequestContext,
-  ): Promise<void> {
+  ): Promise<OperationSnapshot | undefined> {
     const { tenantId, operationId } = splitOperationName(operation);
-    await this.aggregates.execute(
+    const occurredAt = new Date().toISOString();
+    const started = await transaction.execute(
       streams.operation(tenantId, operationId),
       operationDecider,
       { type: 'StartOperation', tenantId, operationId, target, verb },
-      eventMetadata(context, tenantId),
+      { ...eventMetadata(context, tenantId), occurredAt },
     );
-  }
-
-  async succeed(operation: string, context: RequestContext): Promise<void> {
-    const { tenantId, operationId } = splitOperationName(operation);
-    await this.aggregates.execute(
-      streams.operation(tenantId, operationId),
-      operationDecider,
-      { type: 'SucceedOperation', tenantId, operationId },
-      eventMetadata(context, tenantId),
-    );
+    if (started.events.length === 0) return undefined;
+    return {
+      name: operation,
+      target,
+      verb,
+      done: false,
+      createTime: occurredAt,
+      endTime: undefined,
+    };
   }
 
   /**
@@ -79,31 +81,16 @@ export class OperationService {
     verb: OperationVerb,
     context: RequestContext,
   ): Promise<OperationSnapshot | undefined> {
+    const started = await this.start(transaction, operation, target, verb, context);
     const { tenantId, operationId } = splitOperationName(operation);
-    const stream = streams.operation(tenantId, operationId);
     // Stated rather than left to the store, so that the reply can say when it happened.
-    const occurredAt = new Date().toISOString();
-    const metadata = { ...eventMetadata(context, tenantId), occurredAt };
-    const started = await transaction.execute(
-      stream,
-      operationDecider,
-      { type: 'StartOperation', tenantId, operationId, target, verb },
-      metadata,
-    );
+    const occurredAt = started?.createTime ?? new Date().toISOString();
     await transaction.execute(
-      stream,
+      streams.operation(tenantId, operationId),
       operationDecider,
       { type: 'SucceedOperation', tenantId, operationId },
-      metadata,
+      { ...eventMetadata(context, tenantId), occurredAt },
     );
-    if (started.events.length === 0) return undefined;
-    return {
-      name: operation,
-      target,
-      verb,
-      done: true,
-      createTime: occurredAt,
-      endTime: occurredAt,
-    };
+    return started && { ...started, done: true, endTime: occurredAt };
   }
 }

@@ -1,28 +1,22 @@
-import {
-  newOperationId,
-  operationIdOf,
-  type OperationService,
-} from '../operations/operation.service';
-import { leafVlansDecider, vlanOfPort } from '../pools/leaf-vlans.decider';
-import type { RequestService } from '@loom/intents';
-import { allocationOf, subnetDecider } from '../subnets/subnet.decider';
-import type { AggregateStore } from '@loom/intents';
-import { IntentClaims, releaseTenantQuota } from '../shared/intent-claims';
 import { InvalidArgumentError, NotFoundError } from '@loom/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
-import { eventMetadata, type RequestContext } from '@loom/intents';
-import { operationName, portName, subnetName, vpcName } from '@loom/names';
-import { vpcDecider } from '../vpcs/vpc.decider';
-import {
-  leafResourceKey,
-  type FabricPlacement,
-  type FabricWorkStarter,
-} from '../provisioning/fabric-placement';
+import type { FabricTopology } from '@loom/fabric';
+import { eventMetadata, type IntentRuntime, type RequestContext } from '@loom/intents';
+import { checkDisplayName, checkResourceId, portName, type PortName } from '@loom/names';
+import type { RequestedOperation } from '../operations/operation.service';
+import { checkPlacement } from '../provisioning/fabric-placement';
+import { portFabricWork } from '../provisioning/port-fabric-work';
 import { deprovisionPortSaga, provisionPortSaga } from '../provisioning/port-fabric.saga-types';
-import type { PortFabricInput } from '../provisioning/provisioning.input';
+import type { OperationIntents } from '../shared/operation-intents';
+import {
+  checkDeletion,
+  checkDisplayNameUpdate,
+  etagOf,
+  type DisplayNameUpdate,
+  type ResourceDeletion,
+} from '../shared/resource-changes';
 import { streams } from '../shared/streams';
+import { claimPort, releasePort } from './port-claims';
 import { portDecider } from './port.decider';
-import type { PortBinding } from './port.events';
 import {
   checkBinding,
   checkFixedIp,
@@ -44,23 +38,36 @@ export interface CreatePortInput {
   readonly requestId: string | undefined;
 }
 
+export interface PortUpdate extends DisplayNameUpdate {
+  readonly name: PortName;
+}
+
+export interface PortDeletion extends ResourceDeletion {
+  readonly name: PortName;
+}
+
+/** The fabric behind ports: its topology says where a port may be bound. */
+export interface PortFabric {
+  readonly topology: FabricTopology;
+}
+
 /**
- * Port intents. Creating one claims tenant quota, its fixed IP and MAC in the subnet (which
- * refuses duplicates and reserved addresses) and, when bound, a VLAN on its leaf switch.
+ * Port intents. Creating one claims tenant quota, its fixed IP and MAC in the subnet and, when
+ * bound, a VLAN on its leaf switch (see claimPort); a bound port's create and delete start its
+ * fabric work on the leaf, recorded in the same commit as the claims (see OperationIntents).
  */
 export class PortService {
   constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly requests: RequestService,
-    private readonly operations: OperationService,
+    private readonly intents: OperationIntents,
+    private readonly runtime: IntentRuntime,
     /** Without a fabric (tests of the intent alone) a bound port is active at once. */
     private readonly fabric: PortFabric | undefined,
   ) {}
 
-  async create(input: CreatePortInput, context: RequestContext): Promise<string> {
+  async create(input: CreatePortInput, context: RequestContext): Promise<RequestedOperation> {
     const kind = checkPortKind(input.kind);
     const mac = checkMac(input.macAddress);
-    const bindingInput = input.binding?.leafSwitch ? input.binding : undefined;
+    const binding = input.binding?.leafSwitch ? input.binding : undefined;
     const violations = [
       ...checkResourceId('port_id', input.portId),
       ...checkDisplayName('port.display_name', input.displayName),
@@ -68,21 +75,21 @@ export class PortService {
       ...checkFixedIp(input.fixedIp),
       ...mac.violations,
       ...checkBinding(input.binding),
-      ...(bindingInput && this.fabric
-        ? this.fabric.placement.check(bindingInput.leafSwitch, bindingInput.interface)
+      ...(binding && this.fabric
+        ? checkPlacement(this.fabric.topology, binding.leafSwitch, binding.interface)
         : []),
     ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const { tenantId, vpcId, subnetId, portId } = input;
-    const subnetStream = streams.subnet(tenantId, vpcId, subnetId);
     const name = portName(tenantId, vpcId, subnetId, portId);
+    const stream = streams.port(tenantId, vpcId, subnetId, portId);
     const metadata = eventMetadata(context, tenantId, input.requestId);
-    return this.requests.run(
+    return this.intents.submit(
       {
         tenantId,
         requestId: input.requestId,
         method: 'CreatePort',
-        fingerprint: JSON.stringify([
+        payload: [
           vpcId,
           subnetId,
           portId,
@@ -91,135 +98,63 @@ export class PortService {
           input.fixedIp,
           input.macAddress,
           input.binding ?? null,
-        ]),
-        result: operationName(tenantId, newOperationId()),
+        ],
+        target: name,
+        verb: 'create',
       },
       context,
-      async (operation) => {
-        // Stream by stream: the saga it starts is no part of a transaction of the event store.
-        await this.aggregates.streamByStream(async (transaction) => {
-          const { state: subnet } = await this.aggregates.load(subnetStream, subnetDecider);
-          if (subnet.status !== 'Active')
-            throw new NotFoundError(subnetName(tenantId, vpcId, subnetId));
-          const allocated = await transaction.execute(
-            subnetStream,
-            subnetDecider,
-            {
-              type: 'AllocateAddress',
-              tenantId,
-              vpcId,
-              subnetId,
-              portId,
-              ip: input.fixedIp === '' ? undefined : input.fixedIp,
-              macAddress: mac.mac,
-              owner: operation,
-            },
-            metadata,
-            { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner: operation },
-          );
-          await new IntentClaims(transaction, operation, metadata).tenantQuota(tenantId, 'ports');
-          const address = allocationOf(allocated.state, portId);
-          if (address === undefined) throw new Error(`no address recorded for ${name}`);
-          let binding: PortBinding | null = null;
-          if (bindingInput) {
-            const leaf = bindingInput.leafSwitch;
-            const vlans = await transaction.execute(
-              streams.leafVlans(leaf),
-              leafVlansDecider,
-              {
-                type: 'BindPortVlan',
-                leaf,
-                subnet: subnetName(tenantId, vpcId, subnetId),
-                l2Vni: subnet.l2Vni,
-                port: name,
-                interface: bindingInput.interface,
-                vlan: bindingInput.vlan === 0 ? undefined : bindingInput.vlan,
-                owner: operation,
-              },
-              metadata,
-              { type: 'UnbindPortVlan', leaf, port: name, owner: operation },
-            );
-            const vlan = vlanOfPort(vlans.state, name);
-            if (vlan === undefined) throw new Error(`no VLAN recorded for ${name}`);
-            binding = {
-              host: bindingInput.host,
-              leafSwitch: leaf,
-              interface: bindingInput.interface,
-              vlan,
-            };
-          }
-          await transaction.execute(
-            streams.port(tenantId, vpcId, subnetId, portId),
-            portDecider,
-            {
-              type: 'CreatePort',
-              tenantId,
-              vpcId,
-              subnetId,
-              portId,
-              displayName: input.displayName,
-              kind: kind.kind,
-              fixedIp: address.ip,
-              macAddress: address.macAddress,
-              binding,
-              createdBy: operation,
-            },
-            metadata,
-          );
-        });
-        await this.operations.start(operation, name, 'create', context);
-        const { state: port } = await this.aggregates.load(
-          streams.port(tenantId, vpcId, subnetId, portId),
-          portDecider,
-        );
-        const binding = port.status === 'Active' ? port.binding : null;
-        if (binding && this.fabric) {
-          // The operation completes when the saga does (see port-fabric-outcomes).
-          const fabricInput = await this.fabricInput(
-            operation,
-            name,
+      async (intent) => {
+        const claimed = await claimPort(
+          intent,
+          {
             tenantId,
             vpcId,
             subnetId,
+            portId,
+            fixedIp: input.fixedIp,
+            macAddress: mac.mac,
             binding,
-          );
-          await this.fabric.work.start(
-            provisionPortSaga,
-            operationIdOf(operation),
-            leafResourceKey(binding.leafSwitch),
-            fabricInput,
-          );
+          },
+          metadata,
+        );
+        const target = { tenantId, vpcId, subnetId, portId };
+        await intent.execute(
+          stream,
+          portDecider,
+          {
+            type: 'CreatePort',
+            ...target,
+            displayName: input.displayName,
+            kind: kind.kind,
+            fixedIp: claimed.ip,
+            macAddress: claimed.macAddress,
+            binding: claimed.binding,
+            createdBy: intent.operation,
+          },
+          metadata,
+        );
+        if (!claimed.binding) return;
+        if (!this.fabric) {
+          await intent.execute(stream, portDecider, { type: 'ActivatePort', ...target }, metadata);
           return;
         }
-        if (binding) {
-          await this.aggregates.execute(
-            streams.port(tenantId, vpcId, subnetId, portId),
-            portDecider,
-            { type: 'ActivatePort', tenantId, vpcId, subnetId, portId },
-            metadata,
-          );
-        }
-        await this.operations.succeed(operation, context);
+        // The operation is done when the saga is (see port-fabric-outcomes).
+        intent.startFabricWork(
+          await portFabricWork(intent, provisionPortSaga, {
+            name,
+            subnet: claimed.subnet,
+            binding: claimed.binding,
+          }),
+        );
       },
     );
   }
 
-  async update(
-    tenantId: string,
-    vpcId: string,
-    subnetId: string,
-    portId: string,
-    displayName: string | undefined,
-    etag: string | undefined,
-    context: RequestContext,
-  ): Promise<void> {
-    const violations = [
-      ...checkEtag('port.etag', etag),
-      ...(displayName === undefined ? [] : checkDisplayName('port.display_name', displayName)),
-    ];
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
+  async update(update: PortUpdate, context: RequestContext): Promise<void> {
+    const displayName = checkDisplayNameUpdate('port', update);
     if (displayName === undefined) return;
-    await this.aggregates.execute(
+    const { tenant: tenantId, vpc: vpcId, subnet: subnetId, port: portId } = update.name;
+    await this.runtime.execute(
       streams.port(tenantId, vpcId, subnetId, portId),
       portDecider,
       {
@@ -229,120 +164,44 @@ export class PortService {
         subnetId,
         portId,
         displayName,
-        ...(etag ? { etag } : {}),
+        ...etagOf(update.etag),
       },
       eventMetadata(context, tenantId),
     );
   }
 
-  async delete(
-    tenantId: string,
-    vpcId: string,
-    subnetId: string,
-    portId: string,
-    etag: string | undefined,
-    requestId: string | undefined,
-    context: RequestContext,
-  ): Promise<string> {
-    const violations = checkEtag('etag', etag);
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
+  async delete(deletion: PortDeletion, context: RequestContext): Promise<RequestedOperation> {
+    checkDeletion(deletion);
+    const { tenant: tenantId, vpc: vpcId, subnet: subnetId, port: portId } = deletion.name;
     const name = portName(tenantId, vpcId, subnetId, portId);
-    const metadata = eventMetadata(context, tenantId, requestId);
-    return this.requests.run(
+    const metadata = eventMetadata(context, tenantId, deletion.requestId);
+    return this.intents.submit(
       {
         tenantId,
-        requestId,
+        requestId: deletion.requestId,
         method: 'DeletePort',
-        fingerprint: JSON.stringify([vpcId, subnetId, portId, etag ?? '']),
-        result: operationName(tenantId, newOperationId()),
+        payload: [vpcId, subnetId, portId, deletion.etag ?? ''],
+        target: name,
+        verb: 'delete',
       },
       context,
-      async (operation) => {
-        const { state: port } = await this.aggregates.load(
+      async (intent) => {
+        const deleted = await intent.execute(
           streams.port(tenantId, vpcId, subnetId, portId),
           portDecider,
-        );
-        const binding = port.status === 'Active' ? port.binding : null;
-        // Gathered before the intent lets go of the port: the saga needs the subnet's and VPC's data.
-        const fabricInput =
-          binding && this.fabric
-            ? await this.fabricInput(operation, name, tenantId, vpcId, subnetId, binding)
-            : undefined;
-        const deleted = await this.aggregates.execute(
-          streams.port(tenantId, vpcId, subnetId, portId),
-          portDecider,
-          { type: 'DeletePort', tenantId, vpcId, subnetId, portId, ...(etag ? { etag } : {}) },
+          { type: 'DeletePort', tenantId, vpcId, subnetId, portId, ...etagOf(deletion.etag) },
           metadata,
         );
         const event = deleted.events[0];
-        if (event?.type === 'PortDeleted') {
-          const owner = event.data.createdBy;
-          const leaf = event.data.binding?.leafSwitch;
-          if (leaf !== undefined) {
-            await this.aggregates.execute(
-              streams.leafVlans(leaf),
-              leafVlansDecider,
-              { type: 'UnbindPortVlan', leaf, port: name, owner },
-              metadata,
-            );
-          }
-          await this.aggregates.execute(
-            streams.subnet(tenantId, vpcId, subnetId),
-            subnetDecider,
-            { type: 'ReleaseAddress', tenantId, vpcId, subnetId, portId, owner },
-            metadata,
-          );
-          await releaseTenantQuota(this.aggregates, tenantId, 'ports', owner, metadata);
-        }
-        if (fabricInput && binding && this.fabric) {
-          await this.operations.start(operation, name, 'delete', context);
-          await this.fabric.work.start(
-            deprovisionPortSaga,
-            operationIdOf(operation),
-            leafResourceKey(binding.leafSwitch),
-            fabricInput,
-          );
-          return;
-        }
-        await this.aggregates.streamByStream((transaction) =>
-          this.operations.completeAtOnce(transaction, operation, name, 'delete', context),
+        if (event?.type !== 'PortDeleted') throw new NotFoundError(name);
+        const subnet = await releasePort(intent, event.data, metadata);
+        const { binding } = event.data;
+        if (!binding || !this.fabric) return;
+        // Decided after the intent let go of the port: "still needed" on the leaf excludes it.
+        intent.startFabricWork(
+          await portFabricWork(intent, deprovisionPortSaga, { name, subnet, binding }),
         );
       },
     );
   }
-
-  private async fabricInput(
-    operation: string,
-    port: string,
-    tenantId: string,
-    vpcId: string,
-    subnetId: string,
-    binding: PortBinding,
-  ): Promise<PortFabricInput> {
-    const { state: subnet } = await this.aggregates.load(
-      streams.subnet(tenantId, vpcId, subnetId),
-      subnetDecider,
-    );
-    const { state: vpc } = await this.aggregates.load(streams.vpc(tenantId, vpcId), vpcDecider);
-    if (subnet.status !== 'Active') throw new NotFoundError(subnetName(tenantId, vpcId, subnetId));
-    if (vpc.status !== 'Active') throw new NotFoundError(vpcName(tenantId, vpcId));
-    return {
-      operation,
-      leaf: binding.leafSwitch,
-      port,
-      vpc: { name: vpcName(tenantId, vpcId), routing: vpc.routing },
-      subnet: {
-        name: subnetName(tenantId, vpcId, subnetId),
-        l2Vni: subnet.l2Vni,
-        anycastGateway: `${subnet.gatewayIp}/${subnet.cidr.split('/')[1] ?? ''}`,
-      },
-      binding: { interface: binding.interface, vlan: binding.vlan },
-    };
-  }
-}
-
-/** What a port needs of the fabric: where it may be bound, and a way to start sagas. */
-export interface PortFabric {
-  readonly placement: FabricPlacement;
-  readonly work: FabricWorkStarter;
 }

@@ -7,8 +7,7 @@ import {
   type DeviceState,
   type FabricOperation,
 } from '@loom/fabric';
-import { operationArbitrary } from '@loom/fabric/testing/fabric-arbitraries';
-import { bindL2Vni, createVrf, smallTopology } from '@loom/fabric/testing/fabric-fixtures';
+import { bindL2Vni, createVrf, operationArbitrary, smallTopology } from '@loom/fabric/testing';
 import { convergencePlan } from './convergence-plan';
 
 const leaf = findDevice(smallTopology, 'leaf1')!;

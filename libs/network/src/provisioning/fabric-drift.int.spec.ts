@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type JsonValue } from '@loom/event-store';
+import { PostgresEventStore } from '@loom/event-store';
 import {
   carriesTenants,
   defaultTopology,
@@ -28,7 +28,8 @@ const tenantDevices = defaultTopology.devices
 
 /**
  * The intended fabric built from the event-sourced intent, and drift repaired by real repair
- * sagas. Ports' own sagas never run here (their starter does nothing), so every port's
+ * sagas. Ports' own sagas never run here (their fabric work is recorded, but no dispatcher starts
+ * it), so every port's
  * configuration is drift until a repair converges the leaf.
  */
 describe('intended fabric, drift and repair', () => {
@@ -48,10 +49,8 @@ describe('intended fabric, drift and repair', () => {
       l2VniRange: { first: 100_000, last: 100_099 },
       asn: 65_000,
     };
-    network = createNetworkServices(store, settings, () => ({
-      placement: { check: () => [] },
-      work: { start: () => Promise.resolve() },
-    }));
+    // With a fabric, so bound ports record their sagas; no dispatcher starts them here.
+    network = createNetworkServices(store, settings, { topology: defaultTopology });
     fabric = new SimulatedFabric();
     const definitions = [
       fabricRepairSaga({ driver: fabric, aggregates: network.aggregates, deviceTimeoutMs: 2000 }),
@@ -70,11 +69,7 @@ describe('intended fabric, drift and repair', () => {
       driver: fabric,
       aggregates: network.aggregates,
       devices: tenantDevices,
-      work: {
-        start: async (type, sagaId, resourceKey, input) => {
-          await sagas.start(type, sagaId, resourceKey, input as JsonValue);
-        },
-      },
+      sagas,
     });
     await network.tenants.create(
       {
@@ -137,7 +132,10 @@ describe('intended fabric, drift and repair', () => {
       context,
     );
   const deletePort = (subnetId: string, portId: string) =>
-    network.ports.delete('acme', 'blue', subnetId, portId, undefined, undefined, context);
+    network.ports.delete(
+      { name: { tenant: 'acme', vpc: 'blue', subnet: subnetId, port: portId } },
+      context,
+    );
 
   async function identities() {
     const { state: vpc } = await network.aggregates.load(streams.vpc('acme', 'blue'), vpcDecider);
@@ -253,7 +251,7 @@ describe('intended fabric, drift and repair', () => {
     }
     const summary = await sagas.get(sagaIds[0]!);
     expect(summary).toMatchObject({
-      type: repairLeafSaga,
+      type: repairLeafSaga.type,
       resourceKey: 'leaf/leaf1',
       input: { leaf: 'leaf1', requestedBy: 'ops:oncall' },
     });

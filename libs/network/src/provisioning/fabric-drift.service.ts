@@ -8,7 +8,8 @@ import {
   type FabricDriver,
 } from '@loom/fabric';
 import type { AggregateStore } from '@loom/intents';
-import { leafResourceKey, type FabricWorkStarter } from './fabric-placement';
+import type { Sagas } from '@loom/sagas';
+import { leafResourceKey } from './fabric-placement';
 import { repairLeafSaga, type RepairLeafInput } from './fabric-repair.saga';
 import { intendedFabricState } from './intended-fabric';
 
@@ -17,7 +18,8 @@ export interface FabricDriftDependencies {
   readonly aggregates: AggregateStore;
   /** The devices that carry tenant configuration (leaves, border leaves), from the topology. */
   readonly devices: readonly string[];
-  readonly work: FabricWorkStarter;
+  /** Where repairs start: the engine's sagas, run by its workers like port sagas. */
+  readonly sagas: Pick<Sagas, 'start'>;
 }
 
 export interface FabricDriftReport {
@@ -81,7 +83,7 @@ export class FabricDriftService {
     for (const leaf of devices) {
       const sagaId = `repair-${leaf}-${randomUUID()}`;
       const input: RepairLeafInput = { leaf, requestedBy: actor };
-      await this.dependencies.work.start(repairLeafSaga, sagaId, leafResourceKey(leaf), input);
+      await this.dependencies.sagas.start(repairLeafSaga, sagaId, leafResourceKey(leaf), input);
       sagaIds.push(sagaId);
     }
     return { sagaIds, unreachable };

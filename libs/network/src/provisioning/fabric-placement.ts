@@ -1,19 +1,33 @@
 import type { FieldViolation } from '@loom/errors';
+import { carriesTenants, findDevice, type FabricTopology } from '@loom/fabric';
 
-/** Which switches and interfaces exist: what a port's binding may name (from the topology). */
-export interface FabricPlacement {
-  /** Violations for a leaf that does not carry tenants or an interface it does not have. */
-  check(leaf: string, switchInterface: string): FieldViolation[];
-}
-
-/** Starts the fabric work of an intent as a saga; idempotent on the saga id. */
-export interface FabricWorkStarter {
-  start(
-    type: string,
-    sagaId: string,
-    resourceKey: string,
-    input: Readonly<Record<string, unknown>>,
-  ): Promise<void>;
+/**
+ * Violations for a port binding on a switch that does not carry tenants (only leaves and border
+ * leaves do), or on an interface the switch does not have.
+ */
+export function checkPlacement(
+  topology: FabricTopology,
+  leaf: string,
+  switchInterface: string,
+): FieldViolation[] {
+  const device = findDevice(topology, leaf);
+  if (!device || !carriesTenants(device.role)) {
+    return [
+      {
+        field: 'port.binding.leaf_switch',
+        description: `${leaf} is not a leaf switch of the fabric`,
+      },
+    ];
+  }
+  if (!device.interfaces.includes(switchInterface)) {
+    return [
+      {
+        field: 'port.binding.interface',
+        description: `${leaf} has no interface ${switchInterface}`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** Sagas on one leaf run one after another: their "is this still needed there" checks hold. */

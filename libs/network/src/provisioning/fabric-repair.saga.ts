@@ -1,20 +1,19 @@
 import type { JsonValue } from '@loom/event-store';
 import type { DeviceState, FabricDriver } from '@loom/fabric';
-import { defineSaga, type AnySagaDefinition, type StepContext } from '@loom/sagas';
+import { defineSaga, sagaType, type AnySagaDefinition, type StepContext } from '@loom/sagas';
 import type { AggregateStore } from '@loom/intents';
 import { convergencePlan } from './convergence-plan';
 import { runDeviceOperation } from './device-operations';
 import { intendedDeviceState } from './intended-fabric';
 
-/** Saga type of a drift repair on one leaf; started by FabricDriftService.repair. */
-export const repairLeafSaga = 'repair-leaf';
-
 export interface RepairLeafInput {
-  readonly [key: string]: unknown;
   readonly leaf: string;
   /** Who asked for the repair (`role:subject`): recorded with the saga's input. */
   readonly requestedBy: string;
 }
+
+/** Saga type of a drift repair on one leaf; started by FabricDriftService.repair. */
+export const repairLeafSaga = sagaType<RepairLeafInput>('repair-leaf');
 
 export interface RepairLeafSagaDependencies {
   readonly driver: FabricDriver;
@@ -79,7 +78,7 @@ export function fabricRepairSaga(dependencies: RepairLeafSagaDependencies): AnyS
     }
   };
   return defineSaga<RepairLeafInput>({
-    type: repairLeafSaga,
+    type: repairLeafSaga.type,
     steps: [
       {
         name: 'snapshot',

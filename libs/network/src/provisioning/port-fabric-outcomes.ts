@@ -4,25 +4,23 @@ import {
   type RecordedEvent,
   type RunningSubscription,
 } from '@loom/event-store';
+import { LoomError, type ErrorKind } from '@loom/errors';
+import type { AggregateStore } from '@loom/intents';
+import { parseOperationName, parsePortName } from '@loom/names';
+import {
+  decodeSagaEvent,
+  isSagaOf,
+  readSagaStart,
+  sagaStreamPrefix,
+  type SagaStart,
+} from '@loom/sagas';
 import { operationDecider } from '../operations/operation.decider';
-import { splitOperationName } from '../operations/operation.service';
 import { leafVlansDecider } from '../pools/leaf-vlans.decider';
 import { portDecider } from '../ports/port.decider';
-import type { AggregateStore } from '@loom/intents';
-import { LoomError, type ErrorKind } from '@loom/errors';
 import { streams } from '../shared/streams';
 import { fabricFailureKind } from './fabric-failure-kind';
 import { deprovisionPortSaga, provisionPortSaga } from './port-fabric.saga-types';
 import type { PortFabricInput } from './provisioning.input';
-
-interface SagaStartedData {
-  readonly sagaType: string;
-  readonly input: PortFabricInput;
-}
-
-interface SagaFailedData {
-  readonly error?: { readonly reason?: string; readonly step?: string };
-}
 
 const actor = 'loom:port-fabric-outcomes';
 
@@ -37,42 +35,40 @@ export function startPortFabricOutcomes(
 ): RunningSubscription {
   return startCheckpointedSubscription(store, {
     name: 'port-fabric-outcomes',
-    filter: { streamPrefixes: ['saga-'], eventTypes: ['SagaCompleted', 'SagaFailed'] },
+    filter: { streamPrefixes: [sagaStreamPrefix], eventTypes: ['SagaCompleted', 'SagaFailed'] },
     handle: async (event) => {
-      const [started] = await store.readStream(event.stream, { maxCount: 1 });
-      const data = started?.data as SagaStartedData | undefined;
-      if (data?.sagaType !== provisionPortSaga && data?.sagaType !== deprovisionPortSaga) return;
-      await recordOutcome(aggregates, data, event);
+      const start = await readSagaStart(store, event.stream);
+      if (start === undefined) return;
+      if (isSagaOf(start, provisionPortSaga) || isSagaOf(start, deprovisionPortSaga)) {
+        await recordOutcome(aggregates, start, event);
+      }
     },
   });
 }
 
 async function recordOutcome(
   aggregates: AggregateStore,
-  saga: SagaStartedData,
+  saga: SagaStart<PortFabricInput>,
   event: RecordedEvent,
 ): Promise<void> {
-  const { tenantId, operationId } = splitOperationName(saga.input.operation);
-  const [, , , vpcId = '', , subnetId = '', , portId = ''] = saga.input.port.split('/');
+  const { input } = saga;
+  const { tenant: tenantId, operation: operationId } = parseOperationName(input.operation);
+  const { vpc: vpcId, subnet: subnetId, port: portId } = parsePortName(input.port);
   const metadata = { tenant: tenantId, actor, causationId: event.id };
   const port = { tenantId, vpcId, subnetId, portId };
-  const failure = event.type === 'SagaFailed' ? failureOf(event.data) : undefined;
-  if (saga.sagaType === provisionPortSaga && failure) {
+  const failure = failureOf(event);
+  const provisioning = saga.sagaType === provisionPortSaga.type;
+  if (provisioning && failure) {
     // The saga undid the port's configuration: the leaf's intent no longer counts the port, so
     // later sagas on the leaf do not keep shared configuration for it.
     await aggregates.execute(
-      streams.leafVlans(saga.input.leaf),
+      streams.leafVlans(input.leaf),
       leafVlansDecider,
-      {
-        type: 'UnbindPortVlan',
-        leaf: saga.input.leaf,
-        port: saga.input.port,
-        owner: saga.input.operation,
-      },
+      { type: 'UnbindPortVlan', leaf: input.leaf, port: input.port, owner: input.operation },
       metadata,
     );
   }
-  if (saga.sagaType === provisionPortSaga) {
+  if (provisioning) {
     const command = failure
       ? ({ ...port, type: 'FailPort', reason: failure.message } as const)
       : ({ ...port, type: 'ActivatePort' } as const);
@@ -97,10 +93,14 @@ async function recordOutcome(
   );
 }
 
-function failureOf(data: SagaFailedData): { kind: ErrorKind; message: string } {
-  const reason = data.error?.reason ?? 'the fabric work failed';
-  const message = `fabric step ${data.error?.step ?? '?'} failed and was undone: ${reason}`;
-  return { kind: fabricFailureKind(data.error), message };
+/** The failure a SagaFailed records, as the port and its operation show it; none for SagaCompleted. */
+function failureOf(recorded: RecordedEvent): { kind: ErrorKind; message: string } | undefined {
+  const event = decodeSagaEvent(recorded);
+  if (event.type !== 'SagaFailed') return undefined;
+  const { error } = event.data;
+  const step = error.kind === 'step-failed' ? error.step : '?';
+  const message = `fabric step ${step} failed and was undone: ${error.reason}`;
+  return { kind: fabricFailureKind(error), message };
 }
 
 function ignoreNotFound(error: unknown): void {

@@ -1,3 +1,6 @@
+import { sagaType } from '@loom/sagas';
+import type { PortFabricInput } from './provisioning.input';
+
 /** Saga types of a port's fabric work (definitions in port-fabric.sagas.ts). */
-export const provisionPortSaga = 'provision-port';
-export const deprovisionPortSaga = 'deprovision-port';
+export const provisionPortSaga = sagaType<PortFabricInput>('provision-port');
+export const deprovisionPortSaga = sagaType<PortFabricInput>('deprovision-port');

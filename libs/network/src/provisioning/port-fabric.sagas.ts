@@ -94,7 +94,7 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
   };
 
   const provision = defineSaga<PortFabricInput>({
-    type: provisionPortSaga,
+    type: provisionPortSaga.type,
     steps: [
       {
         name: 'create-vrf',
@@ -118,7 +118,7 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
   });
   // Deprovisioning runs after the intent let the port go, so "still needed" already excludes it.
   const deprovision = defineSaga<PortFabricInput>({
-    type: deprovisionPortSaga,
+    type: deprovisionPortSaga.type,
     steps: [
       {
         name: 'unbind-port',

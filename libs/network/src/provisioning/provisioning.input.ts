@@ -2,7 +2,6 @@ import type { VpcRouting } from '../vpcs/vpc.events';
 
 /** Everything a port's fabric work needs, fixed when the saga starts (sagas replay from it). */
 export interface PortFabricInput {
-  readonly [key: string]: unknown;
   readonly operation: string;
   readonly leaf: string;
   readonly port: string;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore } from '@loom/event-store';
-import { runMigrations } from '@loom/postgres';
+import type { PostgresEventStore } from '@loom/event-store';
 import {
   createReadModelDataSource,
   PostgresEventLogProbe,
@@ -10,7 +9,8 @@ import {
 } from '@loom/projections';
 import { RecordingLogger } from '@loom/projections/testing/recording-logger';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import type { TestDatabase } from '../../../../test/support/test-database';
+import { openTestEventStore, type TestEventStore } from '../../../../test/support/test-event-store';
 import { createNetworkServices, type NetworkServices } from '../network-services';
 import type { PortCreated } from '../ports/port.events';
 import type { RequestContext } from '@loom/intents';
@@ -28,6 +28,7 @@ type Rows = Record<(typeof tables)[number], Record<string, unknown>[]>;
  * (most of a resource's life in one batch), they must all leave the same rows.
  */
 describe('network projections', () => {
+  let postgres: TestEventStore;
   let database: TestDatabase;
   let store: PostgresEventStore;
   let services: NetworkServices;
@@ -62,9 +63,11 @@ describe('network projections', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await runMigrations(database.url, [...projectionMigrations, ...networkReadModelMigrations]);
-    store = new PostgresEventStore({ pool: database.pool, pollIntervalMs: 20 });
+    postgres = await openTestEventStore({
+      migrations: [...projectionMigrations, ...networkReadModelMigrations],
+      pollIntervalMs: 20,
+    });
+    ({ database, store } = postgres);
     services = createNetworkServices(store, {
       l3VniRange: { first: 50_000, last: 50_099 },
       l2VniRange: { first: 100_000, last: 100_999 },
@@ -86,9 +89,8 @@ describe('network projections', () => {
     live = await readRows();
   });
   afterAll(async () => {
-    await store.close();
     await dataSource.destroy();
-    await database.drop();
+    await postgres.close();
   });
 
   it('leave each resource as the services left it', () => {
@@ -159,7 +161,7 @@ async function writeNetworkLog(
     { tenantId: 'brief', displayName: 'Gone soon', quota, requestId: undefined },
     context,
   );
-  await services.tenants.delete('brief', undefined, context);
+  await services.tenants.delete({ name: { tenant: 'brief' } }, context);
   for (const [index, vpcId] of ['prod', 'dev', 'old'].entries()) {
     await services.vpcs.create(
       {
@@ -212,13 +214,15 @@ async function writeNetworkLog(
       context,
     );
   }
-  await services.tenants.update(tenantId, { displayName: 'Acme Corp' }, undefined, context);
-  await services.vpcs.update(tenantId, 'prod', 'Production', undefined, context);
-  await services.subnets.update(tenantId, 'prod', 'web', 'Web tier', undefined, context);
-  await services.ports.update(tenantId, 'prod', 'web', 'p0', 'web 0', undefined, context);
-  await services.ports.delete(tenantId, 'prod', 'web', 'p1', undefined, undefined, context);
-  await services.subnets.delete(tenantId, 'dev', 'tmp', undefined, undefined, context);
-  await services.vpcs.delete(tenantId, 'old', undefined, undefined, context);
+  const tenant = tenantId;
+  await services.tenants.update({ name: { tenant }, displayName: 'Acme Corp' }, context);
+  await services.vpcs.update({ name: { tenant, vpc: 'prod' }, displayName: 'Production' }, context);
+  const web = { tenant, vpc: 'prod', subnet: 'web' };
+  await services.subnets.update({ name: web, displayName: 'Web tier' }, context);
+  await services.ports.update({ name: { ...web, port: 'p0' }, displayName: 'web 0' }, context);
+  await services.ports.delete({ name: { ...web, port: 'p1' } }, context);
+  await services.subnets.delete({ name: { tenant, vpc: 'dev', subnet: 'tmp' } }, context);
+  await services.vpcs.delete({ name: { tenant, vpc: 'old' } }, context);
   // What port-fabric-outcomes writes when a port's saga fails.
   await store.append(
     'port-acme/prod/web/p2',

@@ -2,7 +2,7 @@ import type { EventMetadataInput } from '@loom/event-store';
 import { vniOf, vniPoolDecider, type VniRange } from '../pools/vni-pool.decider';
 import { tenantDecider } from '../tenants/tenant.decider';
 import type { QuotaResource } from '../tenants/tenant.events';
-import type { StreamCommands, IntentTransaction } from '@loom/intents';
+import type { IntentTransaction } from '@loom/intents';
 import { streams } from './streams';
 
 type VniPool = { readonly stream: string; readonly name: string; readonly range: VniRange };
@@ -29,6 +29,16 @@ export class IntentClaims {
     );
   }
 
+  /** What VPCs and subnets take: a unit of the tenant's quota, then a VNI of the pool. */
+  async tenantQuotaAndVni(
+    tenantId: string,
+    resource: QuotaResource,
+    pool: VniPool,
+  ): Promise<number> {
+    await this.tenantQuota(tenantId, resource);
+    return this.vni(pool);
+  }
+
   async vni(pool: VniPool): Promise<number> {
     const allocated = await this.transaction.execute(
       pool.stream,
@@ -44,13 +54,13 @@ export class IntentClaims {
 }
 
 export async function releaseTenantQuota(
-  aggregates: StreamCommands,
+  transaction: IntentTransaction,
   tenantId: string,
   resource: QuotaResource,
   owner: string,
   metadata: EventMetadataInput,
 ): Promise<void> {
-  await aggregates.execute(
+  await transaction.execute(
     streams.tenant(tenantId),
     tenantDecider,
     { type: 'ReleaseQuota', tenantId, resource, owner },
@@ -59,10 +69,10 @@ export async function releaseTenantQuota(
 }
 
 export async function releaseVni(
-  aggregates: StreamCommands,
+  transaction: IntentTransaction,
   poolStream: string,
   owner: string,
   metadata: EventMetadataInput,
 ): Promise<void> {
-  await aggregates.execute(poolStream, vniPoolDecider, { type: 'ReleaseVni', owner }, metadata);
+  await transaction.execute(poolStream, vniPoolDecider, { type: 'ReleaseVni', owner }, metadata);
 }

@@ -1,18 +1,19 @@
-import {
-  newOperationId,
-  type OperationService,
-  type RequestedOperation,
-} from '../operations/operation.service';
-import type { RequestService } from '@loom/intents';
-import { vpcDecider } from '../vpcs/vpc.decider';
-import type { AggregateStore } from '@loom/intents';
-import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import { InvalidArgumentError } from '@loom/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
+import { eventMetadata, type IntentRuntime, type RequestContext } from '@loom/intents';
+import { checkDisplayName, checkResourceId, subnetName, type SubnetName } from '@loom/names';
+import type { RequestedOperation } from '../operations/operation.service';
+import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import type { NetworkSettings } from '../shared/network-settings';
-import { eventMetadata, type RequestContext } from '@loom/intents';
-import { operationName, subnetName } from '@loom/names';
+import type { OperationIntents } from '../shared/operation-intents';
+import {
+  checkDeletion,
+  checkDisplayNameUpdate,
+  etagOf,
+  type DisplayNameUpdate,
+  type ResourceDeletion,
+} from '../shared/resource-changes';
 import { streams } from '../shared/streams';
+import { vpcDecider } from '../vpcs/vpc.decider';
 import { subnetDecider } from './subnet.decider';
 import { checkSubnetAddressing } from './subnet.validation';
 
@@ -26,16 +27,23 @@ export interface CreateSubnetInput {
   readonly requestId: string | undefined;
 }
 
+export interface SubnetUpdate extends DisplayNameUpdate {
+  readonly name: SubnetName;
+}
+
+export interface SubnetDeletion extends ResourceDeletion {
+  readonly name: SubnetName;
+}
+
 /**
  * Subnet intents. Creating one claims the block inside the VPC (the VPC's stream refuses overlaps
  * and blocks outside the VPC), tenant quota and an L2 VNI, then records the subnet and its
- * operation, all in one transaction (see AggregateStore.transact).
+ * operation, all in one commit (see OperationIntents).
  */
 export class SubnetService {
   constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly requests: RequestService,
-    private readonly operations: OperationService,
+    private readonly intents: OperationIntents,
+    private readonly runtime: IntentRuntime,
     private readonly settings: NetworkSettings,
   ) {}
 
@@ -49,38 +57,31 @@ export class SubnetService {
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const { tenantId, vpcId, subnetId } = input;
     const metadata = eventMetadata(context, tenantId, input.requestId);
-    const outcome = await this.requests.transact(
+    return this.intents.submit(
       {
         tenantId,
         requestId: input.requestId,
         method: 'CreateSubnet',
-        fingerprint: JSON.stringify([
-          vpcId,
-          subnetId,
-          input.displayName,
-          input.cidr,
-          input.gatewayIp,
-        ]),
-        result: operationName(tenantId, newOperationId()),
+        payload: [vpcId, subnetId, input.displayName, input.cidr, input.gatewayIp],
+        target: subnetName(tenantId, vpcId, subnetId),
+        verb: 'create',
       },
       context,
-      async (operation, transaction) => {
-        const cidrClaim = { tenantId, vpcId, subnetId, owner: operation };
-        await transaction.execute(
+      async (intent) => {
+        const cidrClaim = { tenantId, vpcId, subnetId, owner: intent.operation };
+        await intent.execute(
           streams.vpc(tenantId, vpcId),
           vpcDecider,
           { type: 'ReserveSubnetCidr', ...cidrClaim, cidr: input.cidr },
           metadata,
           { type: 'ReleaseSubnetCidr', ...cidrClaim },
         );
-        const claims = new IntentClaims(transaction, operation, metadata);
-        await claims.tenantQuota(tenantId, 'subnets');
-        const l2Vni = await claims.vni({
-          stream: streams.l2VniPool,
-          name: 'pools/l2-vni',
-          range: this.settings.l2VniRange,
-        });
-        await transaction.execute(
+        const l2Vni = await new IntentClaims(intent, intent.operation, metadata).tenantQuotaAndVni(
+          tenantId,
+          'subnets',
+          { stream: streams.l2VniPool, name: 'pools/l2-vni', range: this.settings.l2VniRange },
+        );
+        await intent.execute(
           streams.subnet(tenantId, vpcId, subnetId),
           subnetDecider,
           {
@@ -92,92 +93,59 @@ export class SubnetService {
             cidr: input.cidr,
             gatewayIp: addressing.gatewayIp,
             l2Vni,
-            createdBy: operation,
+            createdBy: intent.operation,
           },
           metadata,
         );
-        return this.operations.completeAtOnce(
-          transaction,
-          operation,
-          subnetName(tenantId, vpcId, subnetId),
-          'create',
-          context,
-        );
       },
     );
-    return { name: outcome.result, recorded: outcome.value };
   }
 
-  async update(
-    tenantId: string,
-    vpcId: string,
-    subnetId: string,
-    displayName: string | undefined,
-    etag: string | undefined,
-    context: RequestContext,
-  ): Promise<void> {
-    const violations = [
-      ...checkEtag('subnet.etag', etag),
-      ...(displayName === undefined ? [] : checkDisplayName('subnet.display_name', displayName)),
-    ];
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
+  async update(update: SubnetUpdate, context: RequestContext): Promise<void> {
+    const displayName = checkDisplayNameUpdate('subnet', update);
     if (displayName === undefined) return;
-    await this.aggregates.execute(
+    const { tenant: tenantId, vpc: vpcId, subnet: subnetId } = update.name;
+    await this.runtime.execute(
       streams.subnet(tenantId, vpcId, subnetId),
       subnetDecider,
-      { type: 'UpdateSubnet', tenantId, vpcId, subnetId, displayName, ...(etag ? { etag } : {}) },
+      { type: 'UpdateSubnet', tenantId, vpcId, subnetId, displayName, ...etagOf(update.etag) },
       eventMetadata(context, tenantId),
     );
   }
 
-  async delete(
-    tenantId: string,
-    vpcId: string,
-    subnetId: string,
-    etag: string | undefined,
-    requestId: string | undefined,
-    context: RequestContext,
-  ): Promise<RequestedOperation> {
-    const violations = checkEtag('etag', etag);
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
-    const metadata = eventMetadata(context, tenantId, requestId);
-    const outcome = await this.requests.transact(
+  async delete(deletion: SubnetDeletion, context: RequestContext): Promise<RequestedOperation> {
+    checkDeletion(deletion);
+    const { tenant: tenantId, vpc: vpcId, subnet: subnetId } = deletion.name;
+    const metadata = eventMetadata(context, tenantId, deletion.requestId);
+    return this.intents.submit(
       {
         tenantId,
-        requestId,
+        requestId: deletion.requestId,
         method: 'DeleteSubnet',
-        fingerprint: JSON.stringify([vpcId, subnetId, etag ?? '']),
-        result: operationName(tenantId, newOperationId()),
+        payload: [vpcId, subnetId, deletion.etag ?? ''],
+        target: subnetName(tenantId, vpcId, subnetId),
+        verb: 'delete',
       },
       context,
-      async (operation, transaction) => {
-        const deleted = await transaction.execute(
+      async (intent) => {
+        const deleted = await intent.execute(
           streams.subnet(tenantId, vpcId, subnetId),
           subnetDecider,
-          { type: 'DeleteSubnet', tenantId, vpcId, subnetId, ...(etag ? { etag } : {}) },
+          { type: 'DeleteSubnet', tenantId, vpcId, subnetId, ...etagOf(deletion.etag) },
           metadata,
         );
         const event = deleted.events[0];
-        if (event?.type === 'SubnetDeleted') {
-          const owner = event.data.createdBy;
-          await transaction.execute(
-            streams.vpc(tenantId, vpcId),
-            vpcDecider,
-            { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner },
-            metadata,
-          );
-          await releaseVni(transaction, streams.l2VniPool, owner, metadata);
-          await releaseTenantQuota(transaction, tenantId, 'subnets', owner, metadata);
-        }
-        return this.operations.completeAtOnce(
-          transaction,
-          operation,
-          subnetName(tenantId, vpcId, subnetId),
-          'delete',
-          context,
+        if (event?.type !== 'SubnetDeleted') return;
+        const owner = event.data.createdBy;
+        await intent.execute(
+          streams.vpc(tenantId, vpcId),
+          vpcDecider,
+          { type: 'ReleaseSubnetCidr', tenantId, vpcId, subnetId, owner },
+          metadata,
         );
+        await releaseVni(intent, streams.l2VniPool, owner, metadata);
+        await releaseTenantQuota(intent, tenantId, 'subnets', owner, metadata);
       },
     );
-    return { name: outcome.result, recorded: outcome.value };
   }
 }

@@ -1,10 +1,14 @@
-import type { AggregateStore } from '@loom/intents';
 import { InvalidArgumentError } from '@loom/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
-import { eventMetadata, type RequestContext } from '@loom/intents';
-import { tenantName } from '@loom/names';
+import { eventMetadata, type IntentRuntime, type RequestContext } from '@loom/intents';
+import {
+  checkDisplayName,
+  checkEtag,
+  checkResourceId,
+  tenantName,
+  type TenantName,
+} from '@loom/names';
+import { checkDeletion, etagOf } from '../shared/resource-changes';
 import { streams } from '../shared/streams';
-import type { RequestService } from '@loom/intents';
 import { tenantDecider } from './tenant.decider';
 import type { Quota } from './tenant.events';
 import { checkQuota, checkTenantFields } from './tenant.validation';
@@ -16,17 +20,22 @@ export interface CreateTenantInput {
   readonly requestId: string | undefined;
 }
 
-export interface TenantChanges {
-  readonly displayName?: string;
-  readonly quota?: Quota;
+export interface TenantUpdate {
+  readonly name: TenantName;
+  /** Undefined when the update mask does not name it; the same for the quota. */
+  readonly displayName?: string | undefined;
+  readonly quota?: Quota | undefined;
+  readonly etag?: string | undefined;
+}
+
+export interface TenantDeletion {
+  readonly name: TenantName;
+  readonly etag?: string | undefined;
 }
 
 /** Tenant intents: each checked, decided by the tenant decider and appended to its stream. */
 export class TenantService {
-  constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly requests: RequestService,
-  ) {}
+  constructor(private readonly runtime: IntentRuntime) {}
 
   async create(input: CreateTenantInput, context: RequestContext): Promise<string> {
     const violations = [
@@ -34,62 +43,58 @@ export class TenantService {
       ...checkTenantFields(input.displayName, input.quota),
     ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
-    const name = tenantName(input.tenantId);
-    const outcome = await this.requests.transact(
+    const { tenantId, displayName, quota } = input;
+    const outcome = await this.runtime.submit(
       {
-        tenantId: input.tenantId,
+        tenantId,
         requestId: input.requestId,
         method: 'CreateTenant',
-        fingerprint: JSON.stringify([input.displayName, input.quota]),
-        result: name,
+        fingerprint: JSON.stringify([displayName, quota]),
+        result: tenantName(tenantId),
       },
       context,
-      async (_, transaction) => {
-        await transaction.execute(
-          streams.tenant(input.tenantId),
+      async (intent) => {
+        await intent.execute(
+          streams.tenant(tenantId),
           tenantDecider,
-          {
-            type: 'CreateTenant',
-            tenantId: input.tenantId,
-            displayName: input.displayName,
-            quota: input.quota,
-          },
-          eventMetadata(context, input.tenantId, input.requestId),
+          { type: 'CreateTenant', tenantId, displayName, quota },
+          eventMetadata(context, tenantId, input.requestId),
         );
       },
     );
     return outcome.result;
   }
 
-  async update(
-    tenantId: string,
-    changes: TenantChanges,
-    etag: string | undefined,
-    context: RequestContext,
-  ): Promise<void> {
+  async update(update: TenantUpdate, context: RequestContext): Promise<void> {
+    const { displayName, quota, etag } = update;
     const violations = [
       ...checkEtag('tenant.etag', etag),
-      ...(changes.displayName === undefined
-        ? []
-        : checkDisplayName('tenant.display_name', changes.displayName)),
-      ...(changes.quota === undefined ? [] : checkQuota('tenant.quota', changes.quota)),
+      ...(displayName === undefined ? [] : checkDisplayName('tenant.display_name', displayName)),
+      ...(quota === undefined ? [] : checkQuota('tenant.quota', quota)),
     ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
-    await this.aggregates.execute(
+    const tenantId = update.name.tenant;
+    await this.runtime.execute(
       streams.tenant(tenantId),
       tenantDecider,
-      { type: 'UpdateTenant', tenantId, ...changes, ...(etag ? { etag } : {}) },
+      {
+        type: 'UpdateTenant',
+        tenantId,
+        ...(displayName === undefined ? {} : { displayName }),
+        ...(quota === undefined ? {} : { quota }),
+        ...etagOf(etag),
+      },
       eventMetadata(context, tenantId),
     );
   }
 
-  async delete(tenantId: string, etag: string | undefined, context: RequestContext): Promise<void> {
-    const violations = checkEtag('etag', etag);
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
-    await this.aggregates.execute(
+  async delete(deletion: TenantDeletion, context: RequestContext): Promise<void> {
+    checkDeletion(deletion);
+    const tenantId = deletion.name.tenant;
+    await this.runtime.execute(
       streams.tenant(tenantId),
       tenantDecider,
-      { type: 'DeleteTenant', tenantId, ...(etag ? { etag } : {}) },
+      { type: 'DeleteTenant', tenantId, ...etagOf(deletion.etag) },
       eventMetadata(context, tenantId),
     );
   }

@@ -1,16 +1,17 @@
-import {
-  newOperationId,
-  type OperationService,
-  type RequestedOperation,
-} from '../operations/operation.service';
-import type { RequestService } from '@loom/intents';
-import type { AggregateStore } from '@loom/intents';
-import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import { InvalidArgumentError } from '@loom/errors';
-import { checkDisplayName, checkEtag, checkResourceId } from '@loom/names';
+import { eventMetadata, type IntentRuntime, type RequestContext } from '@loom/intents';
+import { checkDisplayName, checkResourceId, vpcName, type VpcName } from '@loom/names';
+import type { RequestedOperation } from '../operations/operation.service';
+import { IntentClaims, releaseTenantQuota, releaseVni } from '../shared/intent-claims';
 import type { NetworkSettings } from '../shared/network-settings';
-import { eventMetadata, type RequestContext } from '@loom/intents';
-import { operationName, vpcName } from '@loom/names';
+import type { OperationIntents } from '../shared/operation-intents';
+import {
+  checkDeletion,
+  checkDisplayNameUpdate,
+  etagOf,
+  type DisplayNameUpdate,
+  type ResourceDeletion,
+} from '../shared/resource-changes';
 import { streams } from '../shared/streams';
 import { vpcDecider } from './vpc.decider';
 import { vpcRouting } from './vpc-routing';
@@ -24,16 +25,23 @@ export interface CreateVpcInput {
   readonly requestId: string | undefined;
 }
 
+export interface VpcUpdate extends DisplayNameUpdate {
+  readonly name: VpcName;
+}
+
+export interface VpcDeletion extends ResourceDeletion {
+  readonly name: VpcName;
+}
+
 /**
  * VPC intents. Creating one reserves its name, claims a unit of the tenant's quota and an L3 VNI,
- * then records the VPC and its operation, all in one transaction (see AggregateStore.transact);
- * each claim is owned by the creating operation, so a retry finds its own claims.
+ * then records the VPC and its operation, all in one commit (see OperationIntents); each claim is
+ * owned by the creating operation, so a retry finds its own claims.
  */
 export class VpcService {
   constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly requests: RequestService,
-    private readonly operations: OperationService,
+    private readonly intents: OperationIntents,
+    private readonly runtime: IntentRuntime,
     private readonly settings: NetworkSettings,
   ) {}
 
@@ -45,34 +53,33 @@ export class VpcService {
     ];
     if (violations.length > 0) throw new InvalidArgumentError(violations);
     const { tenantId, vpcId } = input;
-    const target = vpcName(tenantId, vpcId);
     const metadata = eventMetadata(context, tenantId, input.requestId);
     const vpcStream = streams.vpc(tenantId, vpcId);
-    const outcome = await this.requests.transact(
+    return this.intents.submit(
       {
         tenantId,
         requestId: input.requestId,
         method: 'CreateVpc',
-        fingerprint: JSON.stringify([vpcId, input.displayName, input.cidrBlocks]),
-        result: operationName(tenantId, newOperationId()),
+        payload: [vpcId, input.displayName, input.cidrBlocks],
+        target: vpcName(tenantId, vpcId),
+        verb: 'create',
       },
       context,
-      async (operation, transaction) => {
-        await transaction.execute(
+      async (intent) => {
+        const { operation } = intent;
+        await intent.execute(
           vpcStream,
           vpcDecider,
           { type: 'ReserveVpcName', tenantId, vpcId, createdBy: operation },
           metadata,
           { type: 'ReleaseVpcName', tenantId, vpcId, createdBy: operation },
         );
-        const claims = new IntentClaims(transaction, operation, metadata);
-        await claims.tenantQuota(tenantId, 'vpcs');
-        const l3Vni = await claims.vni({
-          stream: streams.l3VniPool,
-          name: 'pools/l3-vni',
-          range: this.settings.l3VniRange,
-        });
-        await transaction.execute(
+        const l3Vni = await new IntentClaims(intent, operation, metadata).tenantQuotaAndVni(
+          tenantId,
+          'vpcs',
+          { stream: streams.l3VniPool, name: 'pools/l3-vni', range: this.settings.l3VniRange },
+        );
+        await intent.execute(
           vpcStream,
           vpcDecider,
           {
@@ -86,69 +93,49 @@ export class VpcService {
           },
           metadata,
         );
-        return this.operations.completeAtOnce(transaction, operation, target, 'create', context);
       },
     );
-    return { name: outcome.result, recorded: outcome.value };
   }
 
-  async update(
-    tenantId: string,
-    vpcId: string,
-    displayName: string | undefined,
-    etag: string | undefined,
-    context: RequestContext,
-  ): Promise<void> {
-    const violations = [
-      ...checkEtag('vpc.etag', etag),
-      ...(displayName === undefined ? [] : checkDisplayName('vpc.display_name', displayName)),
-    ];
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
+  async update(update: VpcUpdate, context: RequestContext): Promise<void> {
+    const displayName = checkDisplayNameUpdate('vpc', update);
     if (displayName === undefined) return;
-    await this.aggregates.execute(
+    const { tenant: tenantId, vpc: vpcId } = update.name;
+    await this.runtime.execute(
       streams.vpc(tenantId, vpcId),
       vpcDecider,
-      { type: 'UpdateVpc', tenantId, vpcId, displayName, ...(etag ? { etag } : {}) },
+      { type: 'UpdateVpc', tenantId, vpcId, displayName, ...etagOf(update.etag) },
       eventMetadata(context, tenantId),
     );
   }
 
-  async delete(
-    tenantId: string,
-    vpcId: string,
-    etag: string | undefined,
-    requestId: string | undefined,
-    context: RequestContext,
-  ): Promise<RequestedOperation> {
-    const violations = checkEtag('etag', etag);
-    if (violations.length > 0) throw new InvalidArgumentError(violations);
-    const target = vpcName(tenantId, vpcId);
-    const metadata = eventMetadata(context, tenantId, requestId);
-    const outcome = await this.requests.transact(
+  async delete(deletion: VpcDeletion, context: RequestContext): Promise<RequestedOperation> {
+    checkDeletion(deletion);
+    const { tenant: tenantId, vpc: vpcId } = deletion.name;
+    const metadata = eventMetadata(context, tenantId, deletion.requestId);
+    return this.intents.submit(
       {
         tenantId,
-        requestId,
+        requestId: deletion.requestId,
         method: 'DeleteVpc',
-        fingerprint: JSON.stringify([vpcId, etag ?? '']),
-        result: operationName(tenantId, newOperationId()),
+        payload: [vpcId, deletion.etag ?? ''],
+        target: vpcName(tenantId, vpcId),
+        verb: 'delete',
       },
       context,
-      async (operation, transaction) => {
-        const deleted = await transaction.execute(
+      async (intent) => {
+        const deleted = await intent.execute(
           streams.vpc(tenantId, vpcId),
           vpcDecider,
-          { type: 'DeleteVpc', tenantId, vpcId, ...(etag ? { etag } : {}) },
+          { type: 'DeleteVpc', tenantId, vpcId, ...etagOf(deletion.etag) },
           metadata,
         );
         const event = deleted.events[0];
-        if (event?.type === 'VpcDeleted') {
-          const owner = event.data.createdBy;
-          await releaseVni(transaction, streams.l3VniPool, owner, metadata);
-          await releaseTenantQuota(transaction, tenantId, 'vpcs', owner, metadata);
-        }
-        return this.operations.completeAtOnce(transaction, operation, target, 'delete', context);
+        if (event?.type !== 'VpcDeleted') return;
+        const owner = event.data.createdBy;
+        await releaseVni(intent, streams.l3VniPool, owner, metadata);
+        await releaseTenantQuota(intent, tenantId, 'vpcs', owner, metadata);
       },
     );
-    return { name: outcome.result, recorded: outcome.value };
   }
 }

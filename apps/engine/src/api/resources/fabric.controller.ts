@@ -9,9 +9,7 @@ import {
   type RepairFabricDriftRequest,
   type RepairFabricDriftResponse,
 } from '@loom/api-contract';
-import { PermissionDeniedError } from '@loom/network';
-import type { FabricRuntime } from '../../fabric/fabric-runtime';
-import { FABRIC_RUNTIME } from '../../network/network.tokens';
+import { FabricDriftService, PermissionDeniedError } from '@loom/network';
 import { toFabricDrift } from './fabric-mapping';
 
 /**
@@ -37,11 +35,11 @@ function authorizeFabric(metadata: Metadata | undefined, action: 'read' | 'repai
 @Controller()
 @FabricServiceControllerMethods()
 export class FabricController implements FabricServiceController {
-  constructor(@Inject(FABRIC_RUNTIME) private readonly fabric: FabricRuntime) {}
+  constructor(@Inject(FabricDriftService) private readonly drift: FabricDriftService) {}
 
   async getFabricDrift(_request: GetFabricDriftRequest, metadata?: Metadata): Promise<FabricDrift> {
     authorizeFabric(metadata, 'read');
-    return toFabricDrift(await this.fabric.drift.report());
+    return toFabricDrift(await this.drift.report());
   }
 
   async repairFabricDrift(
@@ -49,7 +47,7 @@ export class FabricController implements FabricServiceController {
     metadata?: Metadata,
   ): Promise<RepairFabricDriftResponse> {
     const principal = authorizeFabric(metadata, 'repair');
-    const { sagaIds, unreachable } = await this.fabric.drift.repair(
+    const { sagaIds, unreachable } = await this.drift.repair(
       `${principal.role}:${principal.subject}`,
     );
     return { sagaIds: [...sagaIds], unreachableDevices: [...unreachable] };

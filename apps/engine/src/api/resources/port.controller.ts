@@ -12,12 +12,12 @@ import {
   type PortServiceController,
   type UpdatePortRequest,
 } from '@loom/api-contract';
-import { parsePortName, parseSubnetName } from '@loom/names';
-import { NetworkQueries, NotFoundError, portName, type NetworkServices } from '@loom/network';
+import { formatPortName, parsePortName, parseSubnetName } from '@loom/names';
+import { NetworkQueries, NotFoundError, type NetworkServices } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';
 import { authorize, readRequestId } from './call-context';
-import { readOperation } from './read-operation';
+import { answerOperation } from './read-operation';
 import { toPort } from './resource-mapping';
 
 const isName = (value: unknown): value is string => typeof value === 'string';
@@ -57,7 +57,7 @@ export class PortController implements PortServiceController {
       },
       call.request,
     );
-    return readOperation(this.queries, operation);
+    return answerOperation(this.queries, operation);
   }
 
   async getPort(request: GetPortRequest, metadata?: Metadata): Promise<Port> {
@@ -85,37 +85,27 @@ export class PortController implements PortServiceController {
 
   async updatePort(request: UpdatePortRequest, metadata?: Metadata): Promise<Port> {
     const name = request.port?.name ?? '';
-    const { tenant, vpc, subnet, port } = parsePortName(name, 'port.name');
+    const port = parsePortName(name, 'port.name');
     const paths = readUpdateMask(request.updateMask, ['display_name'] as const);
-    const call = authorize(metadata, 'write', tenant, name);
+    const call = authorize(metadata, 'write', port.tenant, name);
     const displayName = paths.includes('display_name')
       ? (request.port?.displayName ?? '')
       : undefined;
     await this.network.ports.update(
-      tenant,
-      vpc,
-      subnet,
-      port,
-      displayName,
-      request.port?.etag,
+      { name: port, displayName, etag: request.port?.etag },
       call.request,
     );
-    return this.read(portName(tenant, vpc, subnet, port));
+    return this.read(formatPortName(port));
   }
 
   async deletePort(request: DeletePortRequest, metadata?: Metadata): Promise<Operation> {
-    const { tenant, vpc, subnet, port } = parsePortName(request.name);
-    const call = authorize(metadata, 'write', tenant, request.name);
+    const port = parsePortName(request.name);
+    const call = authorize(metadata, 'write', port.tenant, request.name);
     const operation = await this.network.ports.delete(
-      tenant,
-      vpc,
-      subnet,
-      port,
-      request.etag,
-      readRequestId(request.requestId),
+      { name: port, etag: request.etag, requestId: readRequestId(request.requestId) },
       call.request,
     );
-    return readOperation(this.queries, operation);
+    return answerOperation(this.queries, operation);
   }
 
   private async read(name: string): Promise<Port> {

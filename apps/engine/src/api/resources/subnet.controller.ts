@@ -12,8 +12,8 @@ import {
   type SubnetServiceController,
   type UpdateSubnetRequest,
 } from '@loom/api-contract';
-import { parseSubnetName, parseVpcName } from '@loom/names';
-import { NetworkQueries, NotFoundError, subnetName, type NetworkServices } from '@loom/network';
+import { formatSubnetName, parseSubnetName, parseVpcName } from '@loom/names';
+import { NetworkQueries, NotFoundError, type NetworkServices } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';
 import { authorize, readRequestId } from './call-context';
@@ -77,32 +77,24 @@ export class SubnetController implements SubnetServiceController {
 
   async updateSubnet(request: UpdateSubnetRequest, metadata?: Metadata): Promise<Subnet> {
     const name = request.subnet?.name ?? '';
-    const { tenant, vpc, subnet } = parseSubnetName(name, 'subnet.name');
+    const subnet = parseSubnetName(name, 'subnet.name');
     const paths = readUpdateMask(request.updateMask, ['display_name'] as const);
-    const call = authorize(metadata, 'write', tenant, name);
+    const call = authorize(metadata, 'write', subnet.tenant, name);
     const displayName = paths.includes('display_name')
       ? (request.subnet?.displayName ?? '')
       : undefined;
     await this.network.subnets.update(
-      tenant,
-      vpc,
-      subnet,
-      displayName,
-      request.subnet?.etag,
+      { name: subnet, displayName, etag: request.subnet?.etag },
       call.request,
     );
-    return this.read(subnetName(tenant, vpc, subnet));
+    return this.read(formatSubnetName(subnet));
   }
 
   async deleteSubnet(request: DeleteSubnetRequest, metadata?: Metadata): Promise<Operation> {
-    const { tenant, vpc, subnet } = parseSubnetName(request.name);
-    const call = authorize(metadata, 'write', tenant, request.name);
+    const subnet = parseSubnetName(request.name);
+    const call = authorize(metadata, 'write', subnet.tenant, request.name);
     const operation = await this.network.subnets.delete(
-      tenant,
-      vpc,
-      subnet,
-      request.etag,
-      readRequestId(request.requestId),
+      { name: subnet, etag: request.etag, requestId: readRequestId(request.requestId) },
       call.request,
     );
     return answerOperation(this.queries, operation);

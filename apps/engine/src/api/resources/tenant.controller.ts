@@ -98,23 +98,23 @@ export class TenantController implements TenantServiceController {
 
   async updateTenant(request: UpdateTenantRequest, metadata?: Metadata): Promise<Tenant> {
     const name = request.tenant?.name ?? '';
-    const { tenant } = parseTenantName(name, 'tenant.name');
+    const tenant = parseTenantName(name, 'tenant.name');
     const paths = readUpdateMask(request.updateMask, ['display_name', 'quota'] as const);
     const call = authorize(
       metadata,
       paths.includes('quota') ? 'admin-write' : 'write',
-      tenant,
+      tenant.tenant,
       name,
     );
     await this.network.tenants.update(
-      tenant,
       {
-        ...(paths.includes('display_name')
-          ? { displayName: request.tenant?.displayName ?? '' }
-          : {}),
-        ...(paths.includes('quota') ? { quota: quotaOf(request.tenant?.quota ?? null) } : {}),
+        name: tenant,
+        displayName: paths.includes('display_name')
+          ? (request.tenant?.displayName ?? '')
+          : undefined,
+        quota: paths.includes('quota') ? quotaOf(request.tenant?.quota ?? null) : undefined,
+        etag: request.tenant?.etag,
       },
-      request.tenant?.etag,
       call.request,
     );
     return this.read(name);
@@ -124,9 +124,9 @@ export class TenantController implements TenantServiceController {
     request: DeleteTenantRequest,
     metadata?: Metadata,
   ): Promise<DeleteTenantResponse> {
-    const { tenant } = parseTenantName(request.name);
-    const call = authorize(metadata, 'admin-write', tenant, request.name);
-    await this.network.tenants.delete(tenant, request.etag, call.request);
+    const tenant = parseTenantName(request.name);
+    const call = authorize(metadata, 'admin-write', tenant.tenant, request.name);
+    await this.network.tenants.delete({ name: tenant, etag: request.etag }, call.request);
     return {};
   }
 

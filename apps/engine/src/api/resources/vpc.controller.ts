@@ -12,8 +12,8 @@ import {
   type Vpc,
   type VpcServiceController,
 } from '@loom/api-contract';
-import { parseTenantName, parseVpcName } from '@loom/names';
-import { NetworkQueries, NotFoundError, vpcName, type NetworkServices } from '@loom/network';
+import { formatVpcName, parseTenantName, parseVpcName } from '@loom/names';
+import { NetworkQueries, NotFoundError, type NetworkServices } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec, readUpdateMask } from '../shared';
 import { authorize, readRequestId } from './call-context';
@@ -72,24 +72,24 @@ export class VpcController implements VpcServiceController {
 
   async updateVpc(request: UpdateVpcRequest, metadata?: Metadata): Promise<Vpc> {
     const name = request.vpc?.name ?? '';
-    const { tenant, vpc } = parseVpcName(name, 'vpc.name');
+    const vpc = parseVpcName(name, 'vpc.name');
     const paths = readUpdateMask(request.updateMask, ['display_name'] as const);
-    const call = authorize(metadata, 'write', tenant, name);
+    const call = authorize(metadata, 'write', vpc.tenant, name);
     const displayName = paths.includes('display_name')
       ? (request.vpc?.displayName ?? '')
       : undefined;
-    await this.network.vpcs.update(tenant, vpc, displayName, request.vpc?.etag, call.request);
-    return this.read(vpcName(tenant, vpc));
+    await this.network.vpcs.update(
+      { name: vpc, displayName, etag: request.vpc?.etag },
+      call.request,
+    );
+    return this.read(formatVpcName(vpc));
   }
 
   async deleteVpc(request: DeleteVpcRequest, metadata?: Metadata): Promise<Operation> {
-    const { tenant, vpc } = parseVpcName(request.name);
-    const call = authorize(metadata, 'write', tenant, request.name);
+    const vpc = parseVpcName(request.name);
+    const call = authorize(metadata, 'write', vpc.tenant, request.name);
     const operation = await this.network.vpcs.delete(
-      tenant,
-      vpc,
-      request.etag,
-      readRequestId(request.requestId),
+      { name: vpc, etag: request.etag, requestId: readRequestId(request.requestId) },
       call.request,
     );
     return answerOperation(this.queries, operation);

@@ -1,0 +1,132 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { EventStore, RunningSubscription } from '@loom/event-store';
+import { carriesTenants, type FabricDriver, type FabricTopology } from '@loom/fabric';
+import { startFabricWorkDispatcher } from '@loom/intents';
+import type { Logger } from '@loom/logging';
+import {
+  fabricRepairSaga,
+  FabricDriftService,
+  portFabricSagas,
+  startPortFabricOutcomes,
+  type NetworkServices,
+} from '@loom/network';
+import { Sagas, SagaWorker, type AnySagaDefinition } from '@loom/sagas';
+import { LOGGER } from '../config/config.module';
+import type { EngineConfig } from '../config/engine.config';
+import { DatabaseConnection } from '../database/database-connection';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { NETWORK_SERVICES } from '../network/network.tokens';
+import { FABRIC_DRIVER, FABRIC_TOPOLOGY, SAGA_DEFINITIONS } from './fabric.tokens';
+
+/** The saga types this engine runs: port provisioning, and drift repairs on the same leaves. */
+function sagaDefinitions(
+  config: EngineConfig,
+  driver: FabricDriver,
+  network: NetworkServices,
+): AnySagaDefinition[] {
+  const dependencies = {
+    driver,
+    aggregates: network.aggregates,
+    deviceTimeoutMs: config.LOOM_DEVICE_TIMEOUT_MS,
+  };
+  return [...portFabricSagas(dependencies), fabricRepairSaga(dependencies)];
+}
+
+/**
+ * The fabric work of intents: the sagas that carry them to the devices, and drift repair. Where
+ * a saga worker runs (LOOM_SAGA_WORKERS=1) the engine also starts the sagas intents recorded (the
+ * fabric work dispatcher) and records how they ended (port fabric outcomes); an API-only replica
+ * (LOOM_SAGA_WORKERS=0) records intents and leaves their fabric work to the replicas that run it.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: SAGA_DEFINITIONS,
+      inject: ['EngineConfig', FABRIC_DRIVER, NETWORK_SERVICES],
+      useFactory: sagaDefinitions,
+    },
+    {
+      provide: Sagas,
+      inject: [DatabaseConnection, EVENT_STORE, SAGA_DEFINITIONS],
+      useFactory: (
+        database: DatabaseConnection,
+        store: EventStore,
+        definitions: readonly AnySagaDefinition[],
+      ) => new Sagas({ pool: database.pool, store, definitions }),
+    },
+    {
+      provide: FabricDriftService,
+      inject: [FABRIC_DRIVER, FABRIC_TOPOLOGY, NETWORK_SERVICES, Sagas],
+      useFactory: (
+        driver: FabricDriver,
+        topology: FabricTopology,
+        network: NetworkServices,
+        sagas: Sagas,
+      ) =>
+        new FabricDriftService({
+          driver,
+          aggregates: network.aggregates,
+          devices: topology.devices
+            .filter((device) => carriesTenants(device.role))
+            .map((device) => device.name),
+          sagas,
+        }),
+    },
+  ],
+  exports: [Sagas, FabricDriftService],
+})
+export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly running: { stop(): Promise<void> }[] = [];
+
+  constructor(
+    @Inject('EngineConfig') private readonly config: EngineConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DatabaseConnection) private readonly database: DatabaseConnection,
+    @Inject(NETWORK_SERVICES) private readonly network: NetworkServices,
+    @Inject(SAGA_DEFINITIONS) private readonly definitions: readonly AnySagaDefinition[],
+    @Inject(Sagas) private readonly sagas: Sagas,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.LOOM_SAGA_WORKERS === 0) return;
+    const dispatcher = startFabricWorkDispatcher({
+      store: this.store,
+      sagas: this.sagas,
+      onError: (error, work) => {
+        this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');
+      },
+    });
+    const worker = new SagaWorker({
+      pool: this.database.pool,
+      store: this.store,
+      definitions: this.definitions,
+      leaseMs: this.config.LOOM_SAGA_LEASE_MS,
+      logger: this.logger.child({ component: 'saga-worker' }),
+    });
+    worker.start();
+    const outcomes = startPortFabricOutcomes(this.store, this.network.aggregates);
+    this.logFailure(dispatcher, 'fabric work dispatcher stopped');
+    this.logFailure(outcomes, 'port fabric outcomes stopped');
+    // Stopped in this order: what the worker ends while it stops is still recorded.
+    this.running.push(dispatcher, worker, outcomes);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const running of this.running) await running.stop();
+    this.sagas.close();
+  }
+
+  private logFailure(subscription: RunningSubscription, message: string): void {
+    subscription.done.catch((error: unknown) => {
+      this.logger.error({ err: error }, message);
+    });
+  }
+}
