@@ -1,6 +1,7 @@
-import { AbortedError, AlreadyExistsError, NotFoundError } from '@loom/errors';
+import { AlreadyExistsError, NotFoundError } from '@loom/errors';
 import { specify } from '@loom/intents/testing';
-import { portDecider } from './port.decider';
+import { describeResourceLifecycle, withEtag } from '../testing/resource-lifecycle.contract';
+import { portDecider, type PortCommand } from './port.decider';
 import type { PortCreated, PortDeleted, PortEvent } from './port.events';
 
 const target = { tenantId: 'acme', vpcId: 'blue', subnetId: 'web', portId: 'vm-1' };
@@ -25,9 +26,31 @@ const deleted: PortDeleted = {
 const renamed = (displayName: string) => ({ type: 'PortUpdated', data: { displayName } }) as const;
 const activated: PortEvent = { type: 'PortActivated', data: {} };
 const failed = (reason: string) => ({ type: 'PortFailed', data: { reason } }) as const;
+const update = (displayName: string, etag?: string): PortCommand => ({
+  ...target,
+  type: 'UpdatePort',
+  displayName,
+  ...withEtag(etag),
+});
+const remove = (etag?: string): PortCommand => ({
+  ...target,
+  type: 'DeletePort',
+  ...withEtag(etag),
+});
 const given = specify(portDecider);
 
 describe('port decider', () => {
+  describeResourceLifecycle({
+    decider: portDecider,
+    name,
+    created,
+    displayName: 'VM 1',
+    update,
+    updated: renamed,
+    remove,
+    deleted,
+  });
+
   describe('CreatePort', () => {
     it('records the port with every field of the command', () => {
       given([]).when(create).then([created]);
@@ -56,54 +79,6 @@ describe('port decider', () => {
     });
   });
 
-  describe('UpdatePort', () => {
-    const update = (displayName: string, etag?: string) =>
-      ({
-        ...target,
-        type: 'UpdatePort',
-        displayName,
-        ...(etag === undefined ? {} : { etag }),
-      }) as const;
-
-    it('renames the port, with no etag, an empty one or the current one', () => {
-      given([created])
-        .when(update('Web'))
-        .then([renamed('Web')]);
-      given([created])
-        .when(update('Web', ''))
-        .then([renamed('Web')]);
-      given([created])
-        .when(update('Web', '"1"'))
-        .then([renamed('Web')]);
-    });
-
-    it('decides nothing when the name is already the one asked for', () => {
-      given([created]).when(update('VM 1', '"1"')).then([]);
-    });
-
-    it('refuses a stale etag: each update is a new version, the fabric verdict is not', () => {
-      given([created])
-        .when(update('Web', '"2"'))
-        .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: name });
-      given([created, renamed('Web')])
-        .when(update('Db', '"1"'))
-        .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
-      given([created, renamed('Web')])
-        .when(update('Db', '"2"'))
-        .then([renamed('Db')]);
-      given([created, activated, failed('link down')])
-        .when(update('Web', '"1"'))
-        .then([renamed('Web')]);
-    });
-
-    it('refuses a port that does not exist or was deleted', () => {
-      given([]).when(update('Web')).thenThrows(NotFoundError, { resourceName: name });
-      given([created, deleted])
-        .when(update('Web'))
-        .thenThrows(NotFoundError, { resourceName: name });
-    });
-  });
-
   describe('the fabric verdict', () => {
     const activate = { ...target, type: 'ActivatePort' } as const;
     const fail = (reason: string) => ({ ...target, type: 'FailPort', reason }) as const;
@@ -128,6 +103,12 @@ describe('port decider', () => {
         .then([]);
     });
 
+    it('takes a rename with the etag it had before its fabric verdict: a verdict is no new version', () => {
+      given([created, activated, failed('link down')])
+        .when(update('Web', '"1"'))
+        .then([renamed('Web')]);
+    });
+
     it('refuses a port that does not exist or was deleted', () => {
       given([]).when(activate).thenThrows(NotFoundError, { resourceName: name });
       given([created, deleted]).when(activate).thenThrows(NotFoundError);
@@ -136,30 +117,9 @@ describe('port decider', () => {
     });
   });
 
-  describe('DeletePort', () => {
-    const remove = (etag?: string) =>
-      ({ ...target, type: 'DeletePort', ...(etag === undefined ? {} : { etag }) }) as const;
-
-    it('deletes the port with what its claims need to be released', () => {
-      given([created]).when(remove()).then([deleted]);
-      given([created]).when(remove('"1"')).then([deleted]);
-      given([created, renamed('Web')])
-        .when(remove('"2"'))
-        .then([deleted]);
-      given([{ ...created, data: { ...created.data, binding: null } }])
-        .when(remove())
-        .then([{ ...deleted, data: { ...deleted.data, binding: null } }]);
-    });
-
-    it('refuses a stale etag', () => {
-      given([created, renamed('Web')])
-        .when(remove('"1"'))
-        .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: name });
-    });
-
-    it('refuses a port that does not exist, or a second delete', () => {
-      given([]).when(remove()).thenThrows(NotFoundError, { resourceName: name });
-      given([created, deleted]).when(remove()).thenThrows(NotFoundError, { resourceName: name });
-    });
+  it('deletes a port never placed on a switch: no binding to release', () => {
+    given([{ ...created, data: { ...created.data, binding: null } }])
+      .when(remove())
+      .then([{ ...deleted, data: { ...deleted.data, binding: null } }]);
   });
 });

@@ -1,11 +1,11 @@
 import {
-  AbortedError,
   AlreadyExistsError,
   FailedPreconditionError,
   NotFoundError,
   ResourceExhaustedError,
 } from '@loom/errors';
 import { specify } from '@loom/intents/testing';
+import { describeResourceLifecycle, withEtag } from '../testing/resource-lifecycle.contract';
 import { subnetDecider } from './subnet.decider';
 import type { SubnetCreated, SubnetDeleted } from './subnet.events';
 
@@ -31,6 +31,23 @@ const name = 'tenants/acme/vpcs/blue/subnets/web';
 const given = specify(subnetDecider);
 
 describe('subnet decider', () => {
+  describeResourceLifecycle({
+    decider: subnetDecider,
+    name,
+    created,
+    displayName: '',
+    update: (displayName, etag) =>
+      ({
+        ...target,
+        type: 'UpdateSubnet',
+        displayName,
+        ...withEtag(etag),
+      }) as const,
+    updated: (displayName) => ({ type: 'SubnetUpdated', data: { displayName } }) as const,
+    remove: (etag) => ({ ...target, type: 'DeleteSubnet', ...withEtag(etag) }) as const,
+    deleted,
+  });
+
   it('gives the next free host address, skipping the gateway, with a MAC derived from VNI and address', () => {
     given([created])
       .when(allocate('p1'))
@@ -100,39 +117,6 @@ describe('subnet decider', () => {
     given([created, deleted])
       .when({ ...create, createdBy: 'op-2' })
       .then([{ ...created, data: { ...created.data, createdBy: 'op-2' } }]);
-  });
-
-  it('renames a subnet on a matching or absent etag; the same name decides nothing', () => {
-    const update = (displayName: string, etag?: string) =>
-      ({
-        ...target,
-        type: 'UpdateSubnet',
-        displayName,
-        ...(etag === undefined ? {} : { etag }),
-      }) as const;
-    const renamed = { type: 'SubnetUpdated', data: { displayName: 'Web' } } as const;
-    given([created]).when(update('Web')).then([renamed]);
-    given([created]).when(update('Web', '')).then([renamed]);
-    given([created]).when(update('Web', '"1"')).then([renamed]);
-    given([created]).when(update('', '"1"')).then([]);
-    given([created, renamed])
-      .when(update('Db', '"1"'))
-      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: name });
-    given([created, renamed])
-      .when(update('Db', '"2"'))
-      .then([{ type: 'SubnetUpdated', data: { displayName: 'Db' } }]);
-    given([]).when(update('Web')).thenThrows(NotFoundError, { resourceName: name });
-    given([created, deleted]).when(update('Web')).thenThrows(NotFoundError);
-  });
-
-  it('deletes an empty subnet with what its claims need, once, on a matching etag', () => {
-    const remove = (etag?: string) =>
-      ({ ...target, type: 'DeleteSubnet', ...(etag === undefined ? {} : { etag }) }) as const;
-    given([created]).when(remove()).then([deleted]);
-    given([created]).when(remove('"1"')).then([deleted]);
-    given([created]).when(remove('"3"')).thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
-    given([created, deleted]).when(remove()).thenThrows(NotFoundError, { resourceName: name });
-    given([]).when(remove()).thenThrows(NotFoundError);
   });
 
   it('gives a port its address once: a retry by its operation decides nothing, another is refused', () => {

@@ -5,6 +5,7 @@ import {
   NotFoundError,
 } from '@loom/errors';
 import { specify } from '@loom/intents/testing';
+import { describeResourceLifecycle, withEtag } from '../testing/resource-lifecycle.contract';
 import { vpcDecider } from './vpc.decider';
 import type { VpcCreated } from './vpc.events';
 import { vpcRouting } from './vpc-routing';
@@ -27,6 +28,23 @@ const reserved = (subnetId: string, cidr: string, owner = `op-${subnetId}`) =>
 const given = specify(vpcDecider);
 
 describe('VPC decider', () => {
+  describeResourceLifecycle({
+    decider: vpcDecider,
+    name: 'tenants/acme/vpcs/blue',
+    created,
+    displayName: 'Blue',
+    update: (displayName, etag) =>
+      ({
+        ...target,
+        type: 'UpdateVpc',
+        displayName,
+        ...withEtag(etag),
+      }) as const,
+    updated: (displayName) => ({ type: 'VpcUpdated', data: { displayName } }) as const,
+    remove: (etag) => ({ ...target, type: 'DeleteVpc', ...withEtag(etag) }) as const,
+    deleted: { type: 'VpcDeleted', data: { ...target, l3Vni: 50000, createdBy: 'op-1' } },
+  });
+
   it('creates a VPC once; a retry by the same operation decides nothing, another creator is refused', () => {
     const create = {
       ...target,
@@ -92,7 +110,7 @@ describe('VPC decider', () => {
   it('refuses to delete a VPC with subnets, or with a stale etag', () => {
     given([created, reserved('web', '10.0.1.0/24')])
       .when({ ...target, type: 'DeleteVpc' })
-      .thenThrows(FailedPreconditionError);
+      .thenThrows(FailedPreconditionError, { type: 'HAS_SUBNETS' });
     given([created])
       .when({ ...target, type: 'DeleteVpc', etag: '"7"' })
       .thenThrows(AbortedError);
@@ -131,31 +149,6 @@ describe('VPC decider', () => {
     given([nameReserved])
       .when({ ...create, createdBy: 'op-2' })
       .thenThrows(AlreadyExistsError);
-  });
-
-  it('renames a VPC on a matching or absent etag; the same name decides nothing', () => {
-    const update = (displayName: string, etag?: string) =>
-      ({
-        ...target,
-        type: 'UpdateVpc',
-        displayName,
-        ...(etag === undefined ? {} : { etag }),
-      }) as const;
-    const renamed = { type: 'VpcUpdated', data: { displayName: 'Green' } } as const;
-    given([created]).when(update('Green')).then([renamed]);
-    given([created]).when(update('Green', '')).then([renamed]);
-    given([created]).when(update('Green', '"1"')).then([renamed]);
-    given([created]).when(update('Blue')).then([]);
-    given([created, renamed]).when(update('Blue', '"1"')).thenThrows(AbortedError, {
-      reason: 'ETAG_MISMATCH',
-      resourceName: 'tenants/acme/vpcs/blue',
-    });
-    given([created, renamed])
-      .when({ ...target, type: 'DeleteVpc', etag: '"2"' })
-      .then([{ type: 'VpcDeleted', data: { ...target, l3Vni: 50000, createdBy: 'op-1' } }]);
-    given([created, reserved('web', '10.0.1.0/24')])
-      .when({ ...target, type: 'DeleteVpc', etag: '"1"' })
-      .thenThrows(FailedPreconditionError, { type: 'HAS_SUBNETS' });
   });
 
   it('refuses every change to a VPC that does not exist, is only reserved or was deleted', () => {
