@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore } from '@loom/event-store';
+import type { PostgresEventStore } from '@loom/event-store';
 import {
   carriesTenants,
   defaultTopology,
@@ -8,9 +8,9 @@ import {
   type DeviceState,
 } from '@loom/fabric';
 import { createLogger } from '@loom/logging';
-import { Sagas, SagaWorker } from '@loom/sagas';
-import { createSagaTestDatabase } from '@loom/sagas/testing/saga-test-kit';
+import { sagaMigrations, Sagas, SagaWorker } from '@loom/sagas';
 import type { TestDatabase } from '../../../../test/support/test-database';
+import { openTestEventStore, type TestEventStore } from '../../../../test/support/test-event-store';
 import { createNetworkServices, type NetworkServices } from '../network-services';
 import type { RequestContext } from '@loom/intents';
 import { streams } from '../shared/streams';
@@ -33,6 +33,7 @@ const tenantDevices = defaultTopology.devices
  * configuration is drift until a repair converges the leaf.
  */
 describe('intended fabric, drift and repair', () => {
+  let postgres: TestEventStore;
   let database: TestDatabase;
   let store: PostgresEventStore;
   let network: NetworkServices;
@@ -42,8 +43,8 @@ describe('intended fabric, drift and repair', () => {
   let drift: FabricDriftService;
 
   beforeAll(async () => {
-    database = await createSagaTestDatabase();
-    store = new PostgresEventStore({ pool: database.pool });
+    postgres = await openTestEventStore({ migrations: sagaMigrations });
+    ({ database, store } = postgres);
     const settings = {
       l3VniRange: { first: 50_000, last: 50_099 },
       l2VniRange: { first: 100_000, last: 100_099 },
@@ -111,8 +112,7 @@ describe('intended fabric, drift and repair', () => {
   afterAll(async () => {
     await worker.stop();
     sagas.close();
-    await store.close();
-    await database.drop();
+    await postgres.close();
   });
 
   const createPort = (subnetId: string, portId: string, leafSwitch: string, iface: string) =>
