@@ -1,25 +1,12 @@
 import type { FabricDrift } from '@loom/api-contract';
-
-/** Columns padded to their widest cell; the last column is not padded. */
-function table(rows: readonly (readonly string[])[]): string[] {
-  const columns = Math.max(...rows.map((row) => row.length));
-  const widths = Array.from({ length: columns }, (_, column) =>
-    Math.max(...rows.map((row) => (row[column] ?? '').length)),
-  );
-  return rows.map((row) =>
-    row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
+import { formatTable } from './cli/table';
 
 /** `loomctl fabric drift` as a person reads it: one line per item, then a summary. */
 export function formatFabricDrift(drift: FabricDrift): string[] {
   const lines: string[] = [];
   if (drift.items.length > 0) {
     lines.push(
-      ...table([
+      ...formatTable([
         ['DEVICE', 'KIND', 'ITEM', 'DETAIL'],
         ...drift.items.map((item) => [
           item.device,

@@ -9,36 +9,39 @@ export type TopologyValidation =
   | { readonly ok: false; readonly problems: readonly TopologyProblem[] };
 
 /**
- * Unique names and loopbacks, and at least one VTEP. These look at the raw entries so that an
- * otherwise broken device still counts.
+ * A field no two devices may share: each later holder is a problem that names the first. Raw
+ * entries, so that an otherwise broken device still counts.
  */
-function checkAcrossDevices(devicesValue: readonly unknown[], problems: Problems): void {
-  const names = new Map<string, number>();
-  const loopbacks = new Map<string, number>();
-  devicesValue.forEach((value: unknown, index) => {
-    if (!isRecord(value)) return;
-    const { name, loopback } = value;
-    if (typeof name === 'string') {
-      const first = names.get(name);
-      if (first !== undefined) {
-        problems.add(
-          `devices[${index}].name`,
-          'duplicate-name',
-          `${name} is already the name of devices[${first}]`,
-        );
-      } else names.set(name, index);
-    }
-    if (typeof loopback === 'string' && parseIpv4(loopback) !== undefined) {
-      const first = loopbacks.get(loopback);
-      if (first !== undefined) {
-        problems.add(
-          `devices[${index}].loopback`,
-          'duplicate-address',
-          `${loopback} is already the loopback of devices[${first}]`,
-        );
-      } else loopbacks.set(loopback, index);
+function checkUnique(
+  devicesValue: readonly unknown[],
+  field: 'name' | 'loopback',
+  code: 'duplicate-name' | 'duplicate-address',
+  problems: Problems,
+  counts: (value: string) => boolean = () => true,
+): void {
+  const holders = new Map<string, number>();
+  devicesValue.forEach((device: unknown, index) => {
+    const value = isRecord(device) ? device[field] : undefined;
+    if (typeof value !== 'string' || !counts(value)) return;
+    const first = holders.get(value);
+    if (first === undefined) holders.set(value, index);
+    else {
+      const message = `${value} is already the ${field} of devices[${first}]`;
+      problems.add(`devices[${index}].${field}`, code, message);
     }
   });
+}
+
+/** Unique names and loopbacks, and at least one VTEP. */
+function checkAcrossDevices(devicesValue: readonly unknown[], problems: Problems): void {
+  checkUnique(devicesValue, 'name', 'duplicate-name', problems);
+  checkUnique(
+    devicesValue,
+    'loopback',
+    'duplicate-address',
+    problems,
+    (loopback) => parseIpv4(loopback) !== undefined,
+  );
   const hasVtep = devicesValue.some(
     (value: unknown) =>
       isRecord(value) && (value['role'] === 'leaf' || value['role'] === 'border-leaf'),
