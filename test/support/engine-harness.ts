@@ -14,8 +14,11 @@ export interface TestEngine {
   databaseUrl(): Promise<string>;
   /** Clients whose calls carry a fresh token of this role (and tenant). */
   clientsAs(role: Role, tenant?: string): Promise<LoomClients>;
-  /** Stops the engine (SIGTERM) and starts it again on the same data directory and ports. */
-  restart(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops the engine (SIGTERM) and starts it again on the same data directory and ports; `env`
+   * changes its environment from then on (an API-only engine restarted as a full one).
+   */
+  restart(signal?: NodeJS.Signals, env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
   const dataDir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
   const grpcPort = await freePort();
   const postgresPort = await freePort();
-  const env = {
+  const env: Record<string, string> = {
     LOOM_DATA_DIR: dataDir,
     LOOM_EMBEDDED_PG_PORT: String(postgresPort),
     LOOM_GRPC_PORT: String(grpcPort),
@@ -64,8 +67,9 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
       clients.push(created);
       return created;
     },
-    async restart(signal = 'SIGTERM') {
+    async restart(signal = 'SIGTERM', changes = {}) {
       await harness.process.stop(signal);
+      Object.assign(env, changes);
       harness.process = await launch();
     },
     async stop() {

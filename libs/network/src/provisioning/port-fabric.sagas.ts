@@ -59,14 +59,25 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       exportRts: routing.exportRouteTargets,
     });
   };
+  /**
+   * The VRF (and its BGP EVPN) stays while a port of the VPC needs it in the intent, or while the
+   * leaf still binds other ports in it: ports deleted in the intent whose deprovisioning is queued
+   * behind this saga on the leaf. The last of those removes it.
+   */
+  const vrfMustStay = async (context: Context): Promise<boolean> => {
+    if (await vpcStillNeeded(context)) return true;
+    const { vrfName } = context.input.vpc.routing;
+    const device = await driver.readState(context.input.leaf);
+    return device.l2Vnis.some((l2Vni) => l2Vni.vrf === vrfName);
+  };
   const deleteVrf = async (context: Context) => {
-    if (await vpcStillNeeded(context)) return;
+    if (await vrfMustStay(context)) return;
     await run(context, { kind: 'deleteVrf', vrf: context.input.vpc.routing.vrfName });
   };
   const configureBgp = (context: Context) =>
     run(context, { kind: 'configureBgpEvpn', vrf: context.input.vpc.routing.vrfName });
   const removeBgp = async (context: Context) => {
-    if (await vpcStillNeeded(context)) return;
+    if (await vrfMustStay(context)) return;
     await run(context, { kind: 'removeBgpEvpn', vrf: context.input.vpc.routing.vrfName });
   };
   const bindPort = (context: Context) =>
