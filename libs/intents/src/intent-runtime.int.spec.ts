@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore, JsonValue, StreamAppend } from '@loom/event-store';
+import { ResourceExhaustedError } from '@loom/errors';
+import { openTestEventStore, type TestEventStore } from '../../../test/support/test-event-store';
+import { AggregateStore } from './aggregate-store';
+import type { Decider, DomainEvent } from './decider';
+import { EventCatalog } from './event-catalog';
+import { startFabricWorkDispatcher, type SagaStarter } from './fabric-work/fabric-work-dispatcher';
+import { IntentRuntime, type Intent } from './intent-runtime';
+
+type SlotEvent = DomainEvent<'SlotClaimed' | 'SlotReleased', { owner: string }>;
+type SlotCommand = { type: 'ClaimSlot' | 'ReleaseSlot'; owner: string };
+
+/** A pool of two slots, each claimed by an owner: a claim like a quota unit or an address. */
+const slots: Decider<SlotCommand, SlotEvent, readonly string[]> = {
+  initialState: () => [],
+  decide(command, owners) {
+    const held = owners.includes(command.owner);
+    if (command.type === 'ReleaseSlot') {
+      return held ? [{ type: 'SlotReleased', data: { owner: command.owner } }] : [];
+    }
+    if (held) return [];
+    if (owners.length >= 2) throw new ResourceExhaustedError('slots', 'both slots are taken');
+    return [{ type: 'SlotClaimed', data: { owner: command.owner } }];
+  },
+  evolve: (owners, event) =>
+    event.type === 'SlotClaimed'
+      ? [...owners, event.data.owner]
+      : owners.filter((owner) => owner !== event.data.owner),
+};
+
+const catalog = new EventCatalog({
+  SlotClaimed: { current: 1 },
+  SlotReleased: { current: 1 },
+  RequestAccepted: { current: 1 },
+  RequestSucceeded: { current: 1 },
+  RequestFailed: { current: 2 },
+  FabricWorkRequested: { current: 1 },
+});
+const context = { actor: 'test', correlationId: 'c' };
+const metadata = { actor: 'test' };
+
+/** Claims a slot of `pool` and one of `other`, then starts a saga: refused when `other` is full. */
+async function claimAndStart(intent: Intent, pool: string, other: string): Promise<string> {
+  const owner = intent.result;
+  const release = { type: 'ReleaseSlot', owner } as const;
+  await intent.execute(pool, slots, { type: 'ClaimSlot', owner }, metadata, release);
+  await intent.execute(other, slots, { type: 'ClaimSlot', owner }, metadata, release);
+  intent.requestFabricWork({
+    sagaType: 'claim-slots',
+    sagaId: owner,
+    resourceKey: `pool/${pool}`,
+    input: { pool, other },
+  });
+  return owner;
+}
+
+/** The store without its multi-stream append, as on EventStoreDB: intents go stream by stream. */
+function streamByStream(store: EventStore): EventStore {
+  return {
+    append: (stream, events, expected) => store.append(stream, events, expected),
+    readStream: (stream, options) => store.readStream(stream, options),
+    readAll: (options) => store.readAll(options),
+    subscribeToAll: (options) => store.subscribeToAll(options),
+    checkpoints: store.checkpoints,
+    close: () => store.close(),
+  };
+}
+
+describe('the intent runtime and its fabric work', () => {
+  let postgres: TestEventStore;
+  let appends = 0;
+  let counted: EventStore;
+
+  beforeAll(async () => {
+    postgres = await openTestEventStore({ pollIntervalMs: 20 });
+    const { store } = postgres;
+    counted = {
+      ...streamByStream(store),
+      appendToStreams: (batch: readonly StreamAppend[]) => {
+        appends += 1;
+        return store.appendToStreams(batch);
+      },
+    };
+  });
+  afterAll(async () => {
+    await postgres.close();
+  });
+
+  async function types(prefix: string): Promise<string[]> {
+    const { rows } = await postgres.database.pool.query<{ event_type: string }>(
+      `SELECT event_type FROM event_store.events WHERE stream_name LIKE $1 ORDER BY global_position`,
+      [`${prefix}%`],
+    );
+    return rows.map((row) => row.event_type);
+  }
+
+  it('commits the claims, the request record and the fabric work in one append, once per request_id', async () => {
+    const runtime = new IntentRuntime(new AggregateStore(counted, catalog));
+    const request = {
+      tenantId: 'one',
+      requestId: randomUUID(),
+      method: 'Claim',
+      fingerprint: '[]',
+      result: 'op-one',
+    };
+    appends = 0;
+    const first = await runtime.submit(request, context, (intent) =>
+      claimAndStart(intent, 'slots-one-a', 'slots-one-b'),
+    );
+    expect(appends).toBe(1);
+    expect(first).toEqual({ result: 'op-one', value: 'op-one' });
+    const retry = await runtime.submit({ ...request, result: 'op-other' }, context, (intent) =>
+      claimAndStart(intent, 'slots-one-a', 'slots-one-b'),
+    );
+    expect(retry).toEqual({ result: 'op-one', value: undefined });
+    expect(await types('slots-one-')).toEqual(['SlotClaimed', 'SlotClaimed']);
+    expect(await types('fabric-work-op-one')).toEqual(['FabricWorkRequested']);
+    expect(await types(`request-one/`)).toEqual(['RequestAccepted', 'RequestSucceeded']);
+  });
+
+  it.each([
+    ['committed atomically', () => counted],
+    ['appended stream by stream', () => streamByStream(postgres.store)],
+  ])('leaves no claim and no fabric work of a refused intent, %s', async (label, storeOf) => {
+    const runtime = new IntentRuntime(new AggregateStore(storeOf(), catalog));
+    const kind = label.split(' ')[0] ?? '';
+    const submit = (owner: string) =>
+      runtime.submit(
+        { tenantId: 't', requestId: undefined, method: 'Claim', fingerprint: '', result: owner },
+        context,
+        (intent) => claimAndStart(intent, `slots-${owner}`, `slots-${kind}-full`),
+      );
+    await submit(`op-${kind}-a`);
+    await submit(`op-${kind}-b`);
+    await expect(submit(`op-${kind}-c`)).rejects.toBeInstanceOf(ResourceExhaustedError);
+    const owners = async (stream: string) =>
+      (await new AggregateStore(postgres.store, catalog).load(stream, slots)).state;
+    expect(await owners(`slots-op-${kind}-c`)).toEqual([]);
+    expect(await owners(`slots-${kind}-full`)).toEqual([`op-${kind}-a`, `op-${kind}-b`]);
+    expect(await types(`fabric-work-op-${kind}-c`)).toEqual([]);
+    expect(await types(`fabric-work-op-${kind}-a`)).toEqual(['FabricWorkRequested']);
+  });
+
+  it('starts every recorded saga in the order of the log, from its checkpoint, retrying a failed start', async () => {
+    const started: string[] = [];
+    let failures = 1;
+    const errors: unknown[] = [];
+    const sagas: SagaStarter = {
+      start: (type: string, sagaId: string, resourceKey: string, input: JsonValue) => {
+        if (sagaId === 'op-one' && failures > 0) {
+          failures -= 1;
+          return Promise.reject(new Error('the saga index is not reachable'));
+        }
+        started.push(`${type} ${sagaId} ${resourceKey} ${JSON.stringify(input)}`);
+        return Promise.resolve();
+      },
+    };
+    const waitFor = async (count: number) => {
+      for (const deadline = Date.now() + 10_000; started.length < count;) {
+        if (Date.now() > deadline) throw new Error(`${started.length} sagas started, not ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const options = {
+      store: postgres.store,
+      sagas,
+      onError: (error: unknown) => errors.push(error),
+    };
+    let dispatcher = startFabricWorkDispatcher(options);
+    await waitFor(5);
+    await dispatcher.stop();
+    // op-one's start failed once, and the ones after it waited for it.
+    expect(errors).toHaveLength(1);
+    expect(started).toEqual([
+      'claim-slots op-one pool/slots-one-a {"pool":"slots-one-a","other":"slots-one-b"}',
+      ...['committed', 'appended'].flatMap((kind) =>
+        ['a', 'b'].map(
+          (slot) =>
+            `claim-slots op-${kind}-${slot} pool/slots-op-${kind}-${slot} ` +
+            `{"pool":"slots-op-${kind}-${slot}","other":"slots-${kind}-full"}`,
+        ),
+      ),
+    ]);
+    // A dispatcher started again goes on after its checkpoint: only the new request is started.
+    const runtime = new IntentRuntime(new AggregateStore(counted, catalog));
+    await runtime.submit(
+      { tenantId: 't', requestId: undefined, method: 'Claim', fingerprint: '', result: 'op-new' },
+      context,
+      (intent) => claimAndStart(intent, 'slots-new-a', 'slots-new-b'),
+    );
+    dispatcher = startFabricWorkDispatcher(options);
+    await waitFor(6);
+    await dispatcher.stop();
+    expect(started.slice(5)).toEqual([
+      'claim-slots op-new pool/slots-new-a {"pool":"slots-new-a","other":"slots-new-b"}',
+    ]);
+  });
+});
