@@ -59,7 +59,7 @@ async function pollUntilDone(
     if (remaining <= 0) {
       throw CliError.status(
         'DEADLINE_EXCEEDED',
-        `${current.name} is still running after ${Math.round(timeoutMs / 1000)} s; ` +
+        `${current.name} is still running after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}; ` +
           `wait again with: loomctl operations wait ${current.name}`,
       );
     }
