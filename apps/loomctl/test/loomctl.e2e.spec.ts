@@ -38,7 +38,7 @@ describe('loomctl against a running engine', () => {
       LOOM_SERVER: engine.address,
       LOOM_DATA_DIR: engine.dataDir,
     };
-  });
+  }, 300_000); // the first loomctl call may build it
   afterAll(async () => {
     await engine.stop();
     await rm(home, { recursive: true, force: true });

@@ -18,7 +18,7 @@ describe('the README Quickstart', () => {
   beforeAll(async () => {
     [engine] = await Promise.all([startTestEngine(), ensureLoomctlBuilt()]);
     home = await mkdtemp(join(tmpdir(), 'loom-quickstart-'));
-  });
+  }, 300_000); // the first loomctl call may build it
   afterAll(async () => {
     await engine.stop();
     await rm(home, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import { printRendering } from '../cli/output';
 import { parseResourceName } from '../cli/resource-names';
 import { withSession } from '../cli/session';
 import { formatList } from '../cli/table';
-import { printOperation, readPages } from '../resources/resource-commands';
+import { readPages } from '../resources/resource-commands';
+import { printOperation } from '../resources/resource-output';
 import { waitForOperation } from './operation-wait';
 import { operationColumns } from './operations.view';
 

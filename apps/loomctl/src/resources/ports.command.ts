@@ -13,7 +13,8 @@ import { integerFlag } from '../cli/flag-parsers';
 import { loadApi } from '../cli/lazy-modules';
 import { parseResourceName } from '../cli/resource-names';
 import { PORT_KIND_FLAGS, type PortKindFlag } from './port-kind';
-import { addDelete, addDisplayNameUpdate, addGet, addList, runCreate } from './resource-commands';
+import { addDelete, addDisplayNameUpdate, addGet, addList } from './resource-commands';
+import { runCreate } from './resource-create';
 import type { ResourceKind } from './resource-kind';
 import { portColumns, portFields } from './ports.view';
 

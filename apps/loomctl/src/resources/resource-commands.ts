@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import type { Operation } from '@loom/api-contract';
 import type { CliContext } from '../cli/cli-context';
-import { CliError } from '../cli/cli-error';
 import {
   apiCommand,
   requestIdOf,
@@ -15,40 +13,13 @@ import {
   type RequestIdFlags,
   type WaitFlags,
 } from '../cli/common-options';
-import { printRendering, type OutputFormat } from '../cli/output';
+import { printRendering } from '../cli/output';
 import { namePattern, parseResourceName } from '../cli/resource-names';
-import { withSession, type Session } from '../cli/session';
-import { formatFields, formatList } from '../cli/table';
+import { withSession } from '../cli/session';
+import { formatList } from '../cli/table';
 import { succeeded, waitForOperation } from '../operations/operation-wait';
-import { operationFields } from '../operations/operations.view';
-import { parentPath, type Page, type ResourceKind } from './resource-kind';
-
-type Named = { readonly name: string; readonly etag: string };
-
-export function printResource<R extends Named>(
-  context: CliContext,
-  format: OutputFormat,
-  kind: ResourceKind<R>,
-  resource: R,
-): void {
-  printRendering(context.io, format, {
-    message: resource,
-    table: () => formatFields(kind.fields(resource)),
-    names: () => [resource.name],
-  });
-}
-
-export function printOperation(
-  context: CliContext,
-  format: OutputFormat,
-  operation: Operation,
-): void {
-  printRendering(context.io, format, {
-    message: operation,
-    table: () => formatFields(operationFields(operation)),
-    names: () => [operation.name],
-  });
-}
+import { parentPath, type Named, type Page, type ResourceKind } from './resource-kind';
+import { printOperation, printResource } from './resource-output';
 
 /*
  * The commands every resource has alike; each resource's file adds them in the order
@@ -182,46 +153,4 @@ export function addDelete<R extends Named>(
       });
     },
   );
-}
-
-/**
- * A create that answers with an Operation: sends it with a request id, then prints the operation
- * (--no-wait) or waits for it and prints the resource it made. A create that may not have reached
- * the engine says how to retry it safely.
- */
-export async function runCreate<R extends Named>(
-  context: CliContext,
-  flags: ApiFlags & WaitFlags & RequestIdFlags,
-  kind: ResourceKind<R>,
-  name: string,
-  create: (session: Session, requestId: string) => Promise<Operation>,
-): Promise<void> {
-  const requestId = requestIdOf(flags);
-  await withSession(context, flags, async (session) => {
-    let operation: Operation;
-    try {
-      operation = await create(session, requestId);
-    } catch (error) {
-      throw withRetryHint(session, error, requestId);
-    }
-    if (!flags.wait) {
-      printOperation(context, flags.output, operation);
-      return;
-    }
-    succeeded(session, await waitForOperation(context, session, operation, flags.waitTimeout));
-    printResource(context, flags.output, kind, await kind.get(session.client, name));
-  });
-}
-
-/** When the outcome is unknown (no answer), the same request id makes the retry safe. */
-export function withRetryHint(session: Session, error: unknown, requestId: string): CliError {
-  const failure = session.api.failureOfCall(error, session.connection.server);
-  const code = session.api.grpcCodeOf(error);
-  const unknownOutcome = code === 4 || code === 14; // DEADLINE_EXCEEDED, UNAVAILABLE
-  return unknownOutcome
-    ? new CliError(
-        `${failure.message}\n  retry safely with --request-id ${requestId}`,
-        failure.exitCode,
-      )
-    : failure;
 }

@@ -12,7 +12,13 @@ export interface Page<R> {
  * One loom.v1 resource as the generic commands (get, list, update, delete) see it: its names, how
  * it is printed, and its service's calls. Every resource is one of these, so they all behave alike.
  */
-export interface ResourceKind<R extends { readonly name: string; readonly etag: string }> {
+/** What every resource has: a name and an etag. */
+export interface Named {
+  readonly name: string;
+  readonly etag: string;
+}
+
+export interface ResourceKind<R extends Named> {
   /** The collection in names and on the command line: `vpcs`. */
   readonly collection: Collection;
   /** The collections of its names, outermost first: `['tenants', 'vpcs']`. */
@@ -36,6 +42,5 @@ export interface ResourceKind<R extends { readonly name: string; readonly etag: 
 }
 
 /** The name of a list's parent, for `list <parent>`: none for tenants. */
-export const parentPath = <R extends { name: string; etag: string }>(
-  kind: ResourceKind<R>,
-): readonly Collection[] => kind.path.slice(0, -1);
+export const parentPath = <R extends Named>(kind: ResourceKind<R>): readonly Collection[] =>
+  kind.path.slice(0, -1);

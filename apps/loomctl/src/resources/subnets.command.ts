@@ -11,7 +11,8 @@ import {
 } from '../cli/common-options';
 import { loadApi } from '../cli/lazy-modules';
 import { parseResourceName } from '../cli/resource-names';
-import { addDelete, addDisplayNameUpdate, addGet, addList, runCreate } from './resource-commands';
+import { addDelete, addDisplayNameUpdate, addGet, addList } from './resource-commands';
+import { runCreate } from './resource-create';
 import type { ResourceKind } from './resource-kind';
 import { subnetColumns, subnetFields } from './subnets.view';
 

@@ -15,7 +15,9 @@ import { integerFlag } from '../cli/flag-parsers';
 import { loadApi } from '../cli/lazy-modules';
 import { parseResourceName } from '../cli/resource-names';
 import { withSession } from '../cli/session';
-import { addDelete, addGet, addList, printResource, withRetryHint } from './resource-commands';
+import { addDelete, addGet, addList } from './resource-commands';
+import { withRetryHint } from './resource-create';
+import { printResource } from './resource-output';
 import type { ResourceKind } from './resource-kind';
 import { tenantColumns, tenantFields } from './tenants.view';
 

@@ -12,7 +12,8 @@ import {
 import { collect } from '../cli/flag-parsers';
 import { loadApi } from '../cli/lazy-modules';
 import { parseResourceName } from '../cli/resource-names';
-import { addDelete, addDisplayNameUpdate, addGet, addList, runCreate } from './resource-commands';
+import { addDelete, addDisplayNameUpdate, addGet, addList } from './resource-commands';
+import { runCreate } from './resource-create';
 import type { ResourceKind } from './resource-kind';
 import { vpcColumns, vpcFields } from './vpcs.view';
 
