@@ -13,6 +13,7 @@ export type { RequestEvent } from './requests/request.events';
 export type { FabricWorkEvent, FabricWorkRequested } from './fabric-work/fabric-work.events';
 export {
   startFabricWorkDispatcher,
+  type EventReaction,
   type FabricWorkDispatcherOptions,
   type FabricWorkRequest,
   type SagaStarter,

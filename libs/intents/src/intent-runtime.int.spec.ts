@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, JsonValue, StreamAppend } from '@loom/event-store';
+import type { EventStore, JsonValue, RecordedEvent, StreamAppend } from '@loom/event-store';
 import { ResourceExhaustedError } from '@loom/errors';
 import { openTestEventStore, type TestEventStore } from '../../../test/support/test-event-store';
 import { AggregateStore } from './aggregate-store';
@@ -162,9 +162,20 @@ describe('the intent runtime and its fabric work', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     };
+    // A reaction on the same subscription: it sees its events in the order of the log.
+    const claimed: string[] = [];
     const options = {
       store: postgres.store,
       sagas,
+      reactions: [
+        {
+          filter: { streamPrefixes: ['slots-'], eventTypes: ['SlotClaimed'] },
+          handle: (event: RecordedEvent) => {
+            claimed.push(event.stream);
+            return Promise.resolve();
+          },
+        },
+      ],
       onError: (error: unknown) => errors.push(error),
     };
     let dispatcher = startFabricWorkDispatcher(options);
@@ -192,6 +203,11 @@ describe('the intent runtime and its fabric work', () => {
     dispatcher = startFabricWorkDispatcher(options);
     await waitFor(6);
     await dispatcher.stop();
+    const { rows } = await postgres.database.pool.query<{ stream_name: string }>(
+      `SELECT stream_name FROM event_store.events WHERE event_type = 'SlotClaimed'
+       ORDER BY global_position`,
+    );
+    expect(claimed).toEqual(rows.map((row) => row.stream_name));
     expect(started.slice(5)).toEqual([
       'claim-slots op-new pool/slots-new-a {"pool":"slots-new-a","other":"slots-new-b"}',
     ]);

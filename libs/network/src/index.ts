@@ -22,7 +22,7 @@ export { PortRow } from './ports/port.read-model';
 export { OperationRow } from './operations/operation.read-model';
 export { portFabricSagas, type PortFabricSagaDependencies } from './provisioning/port-fabric.sagas';
 export { deprovisionPortSaga, provisionPortSaga } from './provisioning/port-fabric.saga-types';
-export { startPortFabricOutcomes } from './provisioning/port-fabric-outcomes';
+export { portFabricOutcomes } from './provisioning/port-fabric-outcomes';
 export { checkPlacement, leafResourceKey } from './provisioning/fabric-placement';
 export type { PortFabric } from './ports/port.service';
 export type { PortFabricInput } from './provisioning/provisioning.input';

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { EventStore, RunningSubscription } from '@loom/event-store';
+import type { EventStore } from '@loom/event-store';
 import { carriesTenants, type FabricDriver, type FabricTopology } from '@loom/fabric';
 import { startFabricWorkDispatcher } from '@loom/intents';
 import type { Logger } from '@loom/logging';
@@ -13,7 +13,7 @@ import {
   fabricRepairSaga,
   FabricDriftService,
   portFabricSagas,
-  startPortFabricOutcomes,
+  portFabricOutcomes,
   type NetworkServices,
 } from '@loom/network';
 import { Sagas, SagaWorker, type AnySagaDefinition } from '@loom/sagas';
@@ -97,9 +97,11 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.config.LOOM_SAGA_WORKERS === 0) return;
+    // One reading of the log for the fabric work: the sagas to start, and how they ended.
     const dispatcher = startFabricWorkDispatcher({
       store: this.store,
       sagas: this.sagas,
+      reactions: [portFabricOutcomes(this.store, this.network.aggregates)],
       onError: (error, work) => {
         this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');
       },
@@ -112,21 +114,15 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
       logger: this.logger.child({ component: 'saga-worker' }),
     });
     worker.start();
-    const outcomes = startPortFabricOutcomes(this.store, this.network.aggregates);
-    this.logFailure(dispatcher, 'fabric work dispatcher stopped');
-    this.logFailure(outcomes, 'port fabric outcomes stopped');
-    // Stopped in this order: what the worker ends while it stops is still recorded.
-    this.running.push(dispatcher, worker, outcomes);
+    dispatcher.done.catch((error: unknown) => {
+      this.logger.error({ err: error }, 'fabric work dispatcher stopped');
+    });
+    // Stopped in this order: a saga the worker ends while it stops still has its outcome recorded.
+    this.running.push(worker, dispatcher);
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const running of this.running) await running.stop();
     this.sagas.close();
-  }
-
-  private logFailure(subscription: RunningSubscription, message: string): void {
-    subscription.done.catch((error: unknown) => {
-      this.logger.error({ err: error }, message);
-    });
   }
 }

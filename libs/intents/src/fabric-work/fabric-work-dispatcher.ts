@@ -1,10 +1,12 @@
 import {
+  matchesFilter,
   startCheckpointedSubscription,
   type EventStore,
   type JsonValue,
   type RecordedEvent,
   type RunningSubscription,
 } from '@loom/event-store';
+import { fabricWorkStreamPrefix } from './fabric-work.decider';
 import type { FabricWorkRequested } from './fabric-work.events';
 
 /** What starts a saga, idempotently on its id (`Sagas.start` of @loom/sagas). */
@@ -14,9 +16,23 @@ export interface SagaStarter {
 
 export type FabricWorkRequest = FabricWorkRequested['data'];
 
+/** A reaction to some events of the log (those its filter names), in the order of the log. */
+export interface EventReaction {
+  readonly filter: {
+    readonly streamPrefixes: readonly string[];
+    readonly eventTypes: readonly string[];
+  };
+  handle(event: RecordedEvent): Promise<void>;
+}
+
 export interface FabricWorkDispatcherOptions {
   readonly store: EventStore;
   readonly sagas: SagaStarter;
+  /**
+   * Reactions to how the fabric work goes (a saga's end, for the port fabric outcomes), run on the
+   * dispatcher's subscription and checkpoint: one reading of the log for all fabric work.
+   */
+  readonly reactions?: readonly EventReaction[];
   /** Told of a start that failed; the dispatcher tries it again after a pause, and waits till then. */
   readonly onError?: (error: unknown, work: FabricWorkRequest) => void;
 }
@@ -36,10 +52,22 @@ export function startFabricWorkDispatcher(
   options: FabricWorkDispatcherOptions,
 ): RunningSubscription {
   const stopping = new AbortController();
-  const subscription = startCheckpointedSubscription(options.store, {
-    name: 'fabric-work-dispatcher',
-    filter: { streamPrefixes: ['fabric-work-'], eventTypes: ['FabricWorkRequested'] },
+  const requests: EventReaction = {
+    filter: { streamPrefixes: [fabricWorkStreamPrefix], eventTypes: ['FabricWorkRequested'] },
     handle: (event) => startWithRetries(options, decode(event), stopping.signal),
+  };
+  const reactions = [requests, ...(options.reactions ?? [])];
+  const subscription = startCheckpointedSubscription(options.store, {
+    name: 'fabric-work',
+    filter: {
+      streamPrefixes: reactions.flatMap((reaction) => reaction.filter.streamPrefixes),
+      eventTypes: reactions.flatMap((reaction) => reaction.filter.eventTypes),
+    },
+    handle: async (event) => {
+      for (const reaction of reactions) {
+        if (matchesFilter(event, reaction.filter)) await reaction.handle(event);
+      }
+    },
   });
   return {
     done: subscription.done,

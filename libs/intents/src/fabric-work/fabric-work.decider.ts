@@ -32,5 +32,7 @@ export const fabricWorkDecider: Decider<FabricWorkCommand, FabricWorkEvent, Fabr
   },
 };
 
+export const fabricWorkStreamPrefix = 'fabric-work-';
+
 /** The stream a saga's request is recorded in. */
-export const fabricWorkStream = (sagaId: string): string => `fabric-work-${sagaId}`;
+export const fabricWorkStream = (sagaId: string): string => `${fabricWorkStreamPrefix}${sagaId}`;

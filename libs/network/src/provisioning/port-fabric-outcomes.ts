@@ -1,11 +1,6 @@
-import {
-  startCheckpointedSubscription,
-  type EventStore,
-  type RecordedEvent,
-  type RunningSubscription,
-} from '@loom/event-store';
+import type { EventStore, RecordedEvent } from '@loom/event-store';
 import { LoomError, type ErrorKind } from '@loom/errors';
-import type { AggregateStore } from '@loom/intents';
+import type { AggregateStore, EventReaction } from '@loom/intents';
 import { parseOperationName, parsePortName } from '@loom/names';
 import {
   decodeSagaEvent,
@@ -26,15 +21,15 @@ const actor = 'loom:port-fabric-outcomes';
 
 /**
  * A process manager: when a port's fabric saga ends, records what it means for the intent: the
- * port becomes ACTIVE (or ERROR with the reason) and its operation is done. Durable through a
- * named checkpoint; every command it issues is idempotent, so a replay after a crash is harmless.
+ * port becomes ACTIVE (or ERROR with the reason) and its operation is done. It runs on the fabric
+ * work dispatcher's durable subscription (see startFabricWorkDispatcher); every command it issues
+ * is idempotent, so a replay after a crash is harmless.
  */
-export function startPortFabricOutcomes(
-  store: EventStore,
+export function portFabricOutcomes(
+  store: Pick<EventStore, 'readStream'>,
   aggregates: AggregateStore,
-): RunningSubscription {
-  return startCheckpointedSubscription(store, {
-    name: 'port-fabric-outcomes',
+): EventReaction {
+  return {
     filter: { streamPrefixes: [sagaStreamPrefix], eventTypes: ['SagaCompleted', 'SagaFailed'] },
     handle: async (event) => {
       const start = await readSagaStart(store, event.stream);
@@ -43,7 +38,7 @@ export function startPortFabricOutcomes(
         await recordOutcome(aggregates, start, event);
       }
     },
-  });
+  };
 }
 
 async function recordOutcome(
