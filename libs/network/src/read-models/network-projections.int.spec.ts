@@ -7,7 +7,7 @@ import {
   projectionEntities,
   projectionMigrations,
 } from '@loom/projections';
-import { RecordingLogger } from '@loom/projections/testing/recording-logger';
+import { RecordingLogger } from '@loom/projections/testing';
 import type { DataSource } from 'typeorm';
 import type { TestDatabase } from '../../../../test/support/test-database';
 import { openTestEventStore, type TestEventStore } from '../../../../test/support/test-event-store';
