@@ -2,7 +2,7 @@ import type { Metric } from './metric';
 
 const headers = ['metric', 'measured', 'unit', 'reference / target', 'ratio', 'goal', 'met'];
 
-/** The results as a Markdown table, ready to paste into the README. */
+/** The results as a Markdown table, ready to paste into bench/README.md. */
 export function formatTable(metrics: readonly Metric[]): string {
   const rows = metrics.map((metric) => [
     metric.label,

@@ -46,7 +46,7 @@ class AscendingRange implements ValidatorConstraintInterface {
   }
 }
 
-/** Every setting the engine reads, from environment variables; see the README's configuration table. */
+/** Every setting the engine reads, from environment variables; see docs/configuration.md. */
 export class EngineConfig {
   @IsString()
   @MinLength(1)
