@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { FabricDrift } from '@loom/api-contract';
 import { openFileBackedFabric, type FabricState, type SimulatedFabric } from '@loom/fabric';
+import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
 import { grpcErrorOf } from '../../../test/support/grpc-errors';
@@ -14,39 +13,7 @@ import {
   vpcBody,
 } from '../../../test/support/network-fixtures';
 
-const repoRoot = resolve(__dirname, '../../..');
-const loomctlMain = join(repoRoot, 'dist/apps/loomctl/src/main.js');
 const VPC = 'tenants/acme/vpcs/blue';
-
-/** The e2e script builds only the engine (and `nest build engine` empties dist/): build loomctl. */
-async function ensureLoomctlBuilt(): Promise<void> {
-  if (existsSync(join(repoRoot, 'dist/apps/loomctl/src/fabric.command.js'))) return;
-  const nest = join(repoRoot, 'node_modules/@nestjs/cli/bin/nest.js');
-  const { code, output } = await run(process.execPath, [nest, 'build', 'loomctl']);
-  if (code !== 0) throw new Error(`nest build loomctl failed (${String(code)}):\n${output}`);
-}
-
-function run(
-  command: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      done({ code, stdout, output });
-    });
-  });
-}
 
 /** Drift, repair and loomctl against a real engine whose devices are changed behind its back. */
 describe('fabric drift', () => {
@@ -56,15 +23,7 @@ describe('fabric drift', () => {
   let fabric: SimulatedFabric;
 
   const loomctl = (...args: string[]) =>
-    run(process.execPath, [
-      loomctlMain,
-      'fabric',
-      ...args,
-      '--address',
-      engine.address,
-      '--data-dir',
-      engine.dataDir,
-    ]);
+    runLoomctl(['fabric', ...args, '--address', engine.address, '--data-dir', engine.dataDir], {});
 
   /** Repairs run in the background: the drift is gone once every repair saga finished. */
   async function driftOnceSettled(seconds = 30): Promise<FabricDrift> {
