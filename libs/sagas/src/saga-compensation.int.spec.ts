@@ -55,6 +55,7 @@ describe('a saga that fails', () => {
           attempt: 2,
           cause: 'error',
           reason: `the switch refused ${failAt}`,
+          errorKind: 'internal',
         },
         message: `step ${failAt} failed on attempt 2: the switch refused ${failAt}`,
         compensated: [...started].reverse(),

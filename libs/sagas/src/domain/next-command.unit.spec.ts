@@ -116,6 +116,7 @@ describe('next command', () => {
           attempt: 3,
           cause: 'error',
           reason: `${bind} broke`,
+          errorKind: 'internal',
         },
       });
   });
@@ -182,7 +183,10 @@ describe('next command', () => {
     // Aborted before any step started: nothing to undo.
     givenSaga([started, aborted])
       .next(at(3))
-      .is({ type: 'FailSaga', error: { kind: 'aborted', actor: 'alice', reason: 'maintenance' } });
+      .is({
+        type: 'FailSaga',
+        error: { kind: 'aborted', actor: 'alice', reason: 'maintenance', errorKind: 'aborted' },
+      });
   });
 
   it('does nothing for a parked or failed saga', () => {
@@ -195,7 +199,11 @@ describe('next command', () => {
       .is({ type: 'Nothing', status: 'Parked' });
     const failed: SagaEvent = {
       type: 'SagaFailed',
-      data: { error: { kind: 'aborted', actor: 'a', reason: 'r' }, compensated: [], at: at(5) },
+      data: {
+        error: { kind: 'aborted', actor: 'a', reason: 'r', errorKind: 'aborted' },
+        compensated: [],
+        at: at(5),
+      },
     };
     givenSaga([started, failed]).next(at(6)).is({ type: 'Nothing', status: 'Failed' });
   });

@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@loom/errors';
 import type { JsonValue } from '@loom/event-store';
 import type { FailureCause, StepPlan } from './saga.events';
 
@@ -35,6 +36,7 @@ export type SagaCommand =
       readonly attempt: number;
       readonly cause: FailureCause;
       readonly reason: string;
+      readonly errorKind: ErrorKind;
       readonly at: string;
     }
   | {
@@ -55,6 +57,7 @@ export type SagaCommand =
       readonly attempt: number;
       readonly cause: FailureCause;
       readonly reason: string;
+      readonly errorKind: ErrorKind;
       readonly at: string;
     }
   | { readonly type: 'CompleteSaga'; readonly at: string }

@@ -74,13 +74,13 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
       const saga = undoable(state, command.type, ['Running', 'Compensating']);
       const step = requireStep(saga, command.step);
       requireInFlight(command.step, step.action, command.attempt);
-      const { attempt, cause, reason } = command;
+      const { attempt, cause, reason, errorKind } = command;
       // Once the saga is being undone, a failed attempt is not retried: the step is compensated.
       const next = saga.status === 'Running' ? retryAt(at, attempt, step.plan.retry) : null;
       return [
         {
           type: 'SagaStepFailed',
-          data: { step: command.step, attempt, cause, reason, retryAt: next, at },
+          data: { step: command.step, attempt, cause, reason, errorKind, retryAt: next, at },
         },
       ];
     }
@@ -116,12 +116,12 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
     case 'RecordCompensationFailure': {
       const step = requireStep(compensating(state, command.type), command.step);
       requireInFlight(command.step, step.compensation, command.attempt);
-      const { attempt, cause, reason } = command;
+      const { attempt, cause, reason, errorKind } = command;
       const next = retryAt(at, attempt, step.plan.compensationRetry);
       return [
         {
           type: 'SagaCompensationFailed',
-          data: { step: command.step, attempt, cause, reason, retryAt: next, at },
+          data: { step: command.step, attempt, cause, reason, errorKind, retryAt: next, at },
         },
       ];
     }

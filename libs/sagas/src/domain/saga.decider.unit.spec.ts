@@ -94,6 +94,7 @@ describe('saga decider', () => {
         attempt,
         cause: 'error',
         reason: `${reserve} broke`,
+        errorKind: 'internal',
         at: when,
       }) as const;
     givenSaga([started, stepStarted(reserve, 1)])
@@ -123,6 +124,7 @@ describe('saga decider', () => {
         attempt: 3,
         cause: 'error',
         reason: `${reserve} broke`,
+        errorKind: 'internal',
       },
     });
   });
@@ -135,6 +137,7 @@ describe('saga decider', () => {
         attempt: 1,
         cause: 'timeout',
         reason: 'no outcome within 5000 ms',
+        errorKind: 'unavailable',
         at: at(2),
       })
       .then([
@@ -145,6 +148,7 @@ describe('saga decider', () => {
             attempt: 1,
             cause: 'timeout',
             reason: 'no outcome within 5000 ms',
+            errorKind: 'unavailable',
             retryAt: ms(2, 100),
             at: at(2),
           },
@@ -181,6 +185,7 @@ describe('saga decider', () => {
               attempt: 3,
               cause: 'error',
               reason: `${bind} broke`,
+              errorKind: 'internal',
             },
             compensated: [bind, createVrf, reserve],
             at: at(5),
@@ -203,6 +208,7 @@ describe('saga decider', () => {
         attempt: 1,
         cause: 'error',
         reason: `undo ${createVrf} broke`,
+        errorKind: 'internal',
         at: at(4),
       })
       .then([compensationFailed(createVrf, 1, at(5))])
@@ -214,6 +220,7 @@ describe('saga decider', () => {
         attempt: 2,
         cause: 'error',
         reason: `undo ${createVrf} broke`,
+        errorKind: 'internal',
         at: at(4),
       })
       .then([compensationFailed(createVrf, 2, null)])
@@ -231,6 +238,7 @@ describe('saga decider', () => {
               attempt: 3,
               cause: 'error',
               reason: `${createVrf} broke`,
+              errorKind: 'internal',
             },
             at: at(6),
           },
@@ -246,6 +254,7 @@ describe('saga decider', () => {
         attempt: 1,
         cause: 'interrupted',
         reason: 'worker died',
+        errorKind: 'unavailable',
         at: at(2),
       })
       .then([
@@ -256,6 +265,7 @@ describe('saga decider', () => {
             attempt: 1,
             cause: 'interrupted',
             reason: 'worker died',
+            errorKind: 'unavailable',
             retryAt: ms(2, 100),
             at: at(2),
           },
@@ -275,6 +285,7 @@ describe('saga decider', () => {
         attempt: 1,
         cause: 'interrupted',
         reason: 'worker died',
+        errorKind: 'unavailable',
         at: at(3),
       })
       .then([
@@ -285,6 +296,7 @@ describe('saga decider', () => {
             attempt: 1,
             cause: 'interrupted',
             reason: 'worker died',
+            errorKind: 'unavailable',
             retryAt: null,
             at: at(3),
           },
@@ -341,6 +353,7 @@ describe('saga decider', () => {
             attempt: 3,
             cause: 'error',
             reason: `${createVrf} broke`,
+            errorKind: 'internal',
           },
           at: at(6),
         },
@@ -386,6 +399,7 @@ describe('saga decider', () => {
           attempt: 3,
           cause: 'error',
           reason: `${createVrf} broke`,
+          errorKind: 'internal',
         },
         message: `step ${createVrf} failed on attempt 3: ${createVrf} broke`,
         compensated: [],
@@ -436,7 +450,7 @@ describe('saga decider', () => {
       {
         type: 'SagaFailed',
         data: {
-          error: { kind: 'aborted', actor: 'bob', reason: 'wrong VPC' },
+          error: { kind: 'aborted', actor: 'bob', reason: 'wrong VPC', errorKind: 'aborted' },
           compensated: [],
           at: at(2),
         },

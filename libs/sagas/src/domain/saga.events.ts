@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@loom/errors';
 import type { JsonValue } from '@loom/event-store';
 
 /** Events as the saga decider sees them: the type literal is the stored event type. */
@@ -30,7 +31,10 @@ export type StepPlan = {
 /** `interrupted`: the worker running the attempt stopped (crashed, lost its lease) before recording it. */
 export type FailureCause = 'error' | 'timeout' | 'interrupted';
 
-/** Why a saga is being undone: a step out of retries, or an operator's abort. */
+/**
+ * Why a saga is being undone: a step out of retries, or an operator's abort. `errorKind` is the
+ * failure in Loom's error taxonomy (see SagaStepFailed); an abort is always `aborted`.
+ */
 export type SagaError =
   | {
       readonly kind: 'step-failed';
@@ -38,8 +42,14 @@ export type SagaError =
       readonly attempt: number;
       readonly cause: FailureCause;
       readonly reason: string;
+      readonly errorKind: ErrorKind;
     }
-  | { readonly kind: 'aborted'; readonly actor: string; readonly reason: string };
+  | {
+      readonly kind: 'aborted';
+      readonly actor: string;
+      readonly reason: string;
+      readonly errorKind: 'aborted';
+    };
 
 /** Who did something from the dashboard, and why. */
 export type OperatorAction = {
@@ -89,7 +99,11 @@ export type SagaStepSucceeded = SagaEventOf<
     readonly at: string;
   }
 >;
-/** `retryAt` null: no attempt follows (out of retries, or the saga is already being undone). */
+/**
+ * `retryAt` null: no attempt follows (out of retries, or the saga is already being undone).
+ * `errorKind` (schema version 2) is the kind of what the attempt threw (`errorKindOf`: a
+ * LoomError's kind, `internal` for anything else); `unavailable` for a timeout or an interruption.
+ */
 export type SagaStepFailed = SagaEventOf<
   'SagaStepFailed',
   {
@@ -97,6 +111,7 @@ export type SagaStepFailed = SagaEventOf<
     readonly attempt: number;
     readonly cause: FailureCause;
     readonly reason: string;
+    readonly errorKind: ErrorKind;
     readonly retryAt: string | null;
     readonly at: string;
   }
@@ -114,7 +129,7 @@ export type SagaStepCompensated = SagaEventOf<
   'SagaStepCompensated',
   { readonly step: string; readonly attempt: number; readonly at: string }
 >;
-/** `retryAt` null: out of retries; the saga parks next. */
+/** `retryAt` null: out of retries; the saga parks next. `errorKind` as in SagaStepFailed. */
 export type SagaCompensationFailed = SagaEventOf<
   'SagaCompensationFailed',
   {
@@ -122,6 +137,7 @@ export type SagaCompensationFailed = SagaEventOf<
     readonly attempt: number;
     readonly cause: FailureCause;
     readonly reason: string;
+    readonly errorKind: ErrorKind;
     readonly retryAt: string | null;
     readonly at: string;
   }

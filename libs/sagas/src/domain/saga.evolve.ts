@@ -1,4 +1,4 @@
-import type { SagaEvent } from './saga.events';
+import type { SagaError, SagaEvent } from './saga.events';
 import type { SagaState, StartedSagaState, StepState } from './saga.state';
 
 /** How each saga event changes the state; unknown-in-state events leave it as it is. */
@@ -54,7 +54,7 @@ function evolveStarted(
       }));
     }
     case 'SagaStepFailed': {
-      const { step: name, attempt, cause, reason, retryAt } = event.data;
+      const { step: name, attempt, cause, reason, errorKind, retryAt } = event.data;
       const next = withStep(state, name, (step) => ({
         ...step,
         action: { status: 'Failed', attempt, cause, reason, retryAt },
@@ -64,7 +64,7 @@ function evolveStarted(
         status: 'Compensating',
         facts,
         steps: next.steps,
-        error: { kind: 'step-failed', step: name, attempt, cause, reason },
+        error: { kind: 'step-failed', step: name, attempt, cause, reason, errorKind },
       };
     }
     case 'SagaCompensationStarted':
@@ -114,13 +114,13 @@ function evolveStarted(
         status: 'Compensating',
         facts,
         steps: reset.steps,
-        error: state.error ?? { kind: 'aborted', actor, reason },
+        error: state.error ?? aborted(actor, reason),
       };
     }
     case 'SagaAborted': {
       if (state.status !== 'Running') return state;
       const { actor, reason } = event.data;
-      return { status: 'Compensating', facts, steps, error: { kind: 'aborted', actor, reason } };
+      return { status: 'Compensating', facts, steps, error: aborted(actor, reason) };
     }
     case 'SagaResolved': {
       if (state.status !== 'Parked') return state;
@@ -129,7 +129,7 @@ function evolveStarted(
         status: 'Failed',
         facts,
         steps,
-        error: state.error ?? { kind: 'aborted', actor, reason },
+        error: state.error ?? aborted(actor, reason),
         compensated: compensatedSteps(steps),
         resolution: event.data,
       };
@@ -158,4 +158,8 @@ function withStep<State extends StartedSagaState>(
     ...state,
     steps: state.steps.map((step) => (step.plan.name === name ? change(step) : step)),
   };
+}
+
+function aborted(actor: string, reason: string): SagaError {
+  return { kind: 'aborted', actor, reason, errorKind: 'aborted' };
 }

@@ -63,7 +63,15 @@ export function stepFailed(
 ): SagaEvent {
   return {
     type: 'SagaStepFailed',
-    data: { step, attempt, cause, reason: `${step} broke`, retryAt, at: when },
+    data: {
+      step,
+      attempt,
+      cause,
+      reason: `${step} broke`,
+      errorKind: cause === 'error' ? 'internal' : 'unavailable',
+      retryAt,
+      at: when,
+    },
   };
 }
 
@@ -91,6 +99,14 @@ export function compensationFailed(
 ): SagaEvent {
   return {
     type: 'SagaCompensationFailed',
-    data: { step, attempt, cause: 'error', reason: `undo ${step} broke`, retryAt, at: when },
+    data: {
+      step,
+      attempt,
+      cause: 'error',
+      reason: `undo ${step} broke`,
+      errorKind: 'internal',
+      retryAt,
+      at: when,
+    },
   };
 }

@@ -1,10 +1,17 @@
+import { errorKindOf, type ErrorKind } from '@loom/errors';
 import type { JsonValue } from '@loom/event-store';
+import { unfinishedErrorKind } from '../domain/failure-error-kind';
 import type { SagaNextCommand } from '../domain/next-command';
 import type { SagaCommand } from '../domain/saga.commands';
 
 export type AttemptOutcome =
   | { readonly kind: 'succeeded'; readonly result: JsonValue }
-  | { readonly kind: 'failed'; readonly cause: 'error' | 'timeout'; readonly reason: string }
+  | {
+      readonly kind: 'failed';
+      readonly cause: 'error' | 'timeout';
+      readonly reason: string;
+      readonly errorKind: ErrorKind;
+    }
   /** The worker lost the saga meanwhile: nothing may be recorded. */
   | { readonly kind: 'abandoned' };
 
@@ -24,7 +31,8 @@ export async function runAttempt(
   const timedOut = new Promise<AttemptOutcome>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new Error(`timed out after ${timeoutMs} ms`));
-      resolve({ kind: 'failed', cause: 'timeout', reason: `no outcome within ${timeoutMs} ms` });
+      const reason = `no outcome within ${timeoutMs} ms`;
+      resolve({ kind: 'failed', cause: 'timeout', reason, errorKind: unfinishedErrorKind });
     }, timeoutMs);
   });
   const abandoned = new Promise<AttemptOutcome>((resolve) => {
@@ -39,7 +47,12 @@ export async function runAttempt(
     try {
       return { kind: 'succeeded', result: toJsonResult(await attempt(controller.signal)) };
     } catch (error) {
-      return { kind: 'failed', cause: 'error', reason: reasonOf(error) };
+      return {
+        kind: 'failed',
+        cause: 'error',
+        reason: reasonOf(error),
+        errorKind: errorKindOf(error),
+      };
     }
   })();
   try {
@@ -76,10 +89,10 @@ export function outcomeCommand(
       ? { type: 'RecordStepSuccess', step, attempt, result: outcome.result, at }
       : { type: 'RecordCompensationSuccess', step, attempt, at };
   }
-  const { cause, reason } = outcome;
+  const { cause, reason, errorKind } = outcome;
   return of === 'action'
-    ? { type: 'RecordStepFailure', step, attempt, cause, reason, at }
-    : { type: 'RecordCompensationFailure', step, attempt, cause, reason, at };
+    ? { type: 'RecordStepFailure', step, attempt, cause, reason, errorKind, at }
+    : { type: 'RecordCompensationFailure', step, attempt, cause, reason, errorKind, at };
 }
 
 /** The command that records an attempt started and never recorded: its worker stopped. */
@@ -90,7 +103,8 @@ export function interruptionCommand(
   const reason = 'the worker running this attempt stopped before recording its outcome';
   const { step, attempt } = next;
   const cause = 'interrupted';
+  const errorKind = unfinishedErrorKind;
   return next.of === 'action'
-    ? { type: 'RecordStepFailure', step, attempt, cause, reason, at }
-    : { type: 'RecordCompensationFailure', step, attempt, cause, reason, at };
+    ? { type: 'RecordStepFailure', step, attempt, cause, reason, errorKind, at }
+    : { type: 'RecordCompensationFailure', step, attempt, cause, reason, errorKind, at };
 }

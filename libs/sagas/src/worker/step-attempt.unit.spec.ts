@@ -1,4 +1,11 @@
-import { runAttempt } from './step-attempt';
+import {
+  FailedPreconditionError,
+  LoomError,
+  ResourceExhaustedError,
+  UnavailableError,
+  type ErrorKind,
+} from '@loom/errors';
+import { interruptionCommand, outcomeCommand, runAttempt } from './step-attempt';
 
 describe('step attempts', () => {
   const never = new AbortController().signal;
@@ -23,10 +30,60 @@ describe('step attempts', () => {
       kind: 'failed',
       cause: 'error',
       reason: 'device said no',
+      errorKind: 'internal',
     });
     await expect(runAttempt(() => Promise.resolve(10n), 1000, never)).resolves.toMatchObject({
       kind: 'failed',
       cause: 'error',
+    });
+  });
+
+  class DeviceAtCapacity extends LoomError {
+    readonly kind = 'resource-exhausted';
+  }
+  it.each([
+    [new ResourceExhaustedError('leaf1', 'leaf1 holds its maximum of VRFs'), 'resource-exhausted'],
+    [new DeviceAtCapacity('leaf1: createVrf failed (capacity)'), 'resource-exhausted'],
+    [new UnavailableError('leaf1 is unreachable'), 'unavailable'],
+    [new FailedPreconditionError('leaf1', 'IN_USE', 'the VRF is in use'), 'failed-precondition'],
+    [new TypeError('x is undefined'), 'internal'],
+  ] as const)('records the error kind of what the step threw (%p: %s)', async (thrown, kind) => {
+    const outcome = await runAttempt(() => Promise.reject(thrown), 1000, never);
+    expect(outcome).toMatchObject({ kind: 'failed', cause: 'error', errorKind: kind });
+  });
+
+  it('carries the error kind into the command that records the failure', () => {
+    const failed = {
+      kind: 'failed',
+      cause: 'error',
+      reason: 'leaf1 is full',
+      errorKind: 'resource-exhausted',
+    } as const;
+    const at = '2030-01-01T00:00:00.000Z';
+    expect(outcomeCommand('action', 'create-vrf', 2, failed, at)).toEqual({
+      type: 'RecordStepFailure',
+      step: 'create-vrf',
+      attempt: 2,
+      cause: 'error',
+      reason: 'leaf1 is full',
+      errorKind: 'resource-exhausted',
+      at,
+    });
+    expect(outcomeCommand('compensation', 'create-vrf', 1, failed, at)).toMatchObject({
+      type: 'RecordCompensationFailure',
+      errorKind: 'resource-exhausted',
+    });
+    const interrupted = { type: 'RecordInterruption', step: 'create-vrf', attempt: 1 } as const;
+    const expectedKind: ErrorKind = 'unavailable';
+    expect(interruptionCommand({ ...interrupted, of: 'action' }, at)).toMatchObject({
+      type: 'RecordStepFailure',
+      cause: 'interrupted',
+      errorKind: expectedKind,
+    });
+    expect(interruptionCommand({ ...interrupted, of: 'compensation' }, at)).toMatchObject({
+      type: 'RecordCompensationFailure',
+      cause: 'interrupted',
+      errorKind: expectedKind,
     });
   });
 
@@ -44,6 +101,7 @@ describe('step attempts', () => {
       kind: 'failed',
       cause: 'timeout',
       reason: 'no outcome within 30 ms',
+      errorKind: 'unavailable',
     });
     expect(signal?.aborted).toBe(true);
   });

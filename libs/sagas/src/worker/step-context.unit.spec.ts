@@ -38,7 +38,8 @@ function attemptsOfAFailingStep() {
     }
     const context = stepContext(state, next, signal);
     const { step, attempt } = next;
-    const failure = { step, attempt, cause: 'error', reason: 'the switch said no', at } as const;
+    const reason = 'the switch said no';
+    const failure = { step, attempt, cause: 'error', reason, errorKind: 'internal', at } as const;
     if (next.type === 'RunStep') {
       const [registration] = decide({ type: 'StartStep', step, attempt, at });
       const registered =

@@ -50,9 +50,9 @@ export async function runStep(
   const outcome = await attemptStep(context, step, next, of);
   if (outcome.kind === 'abandoned' || context.lost.aborted) return true;
   if (outcome.kind === 'failed') {
-    const { cause, reason } = outcome;
+    const { cause, reason, errorKind } = outcome;
     context.logger.warn(
-      { sagaId: context.sagaId, step: name, attempt, of, cause, reason },
+      { sagaId: context.sagaId, step: name, attempt, of, cause, reason, errorKind },
       'saga step attempt failed',
     );
   }
