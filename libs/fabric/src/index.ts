@@ -19,7 +19,9 @@ export {
 export { loadTopology, loadTopologyFile } from './topology/topology-loader';
 export {
   operationKinds,
+  leafOperationKinds,
   type FabricOperation,
+  type LeafOperation,
   type OperationKind,
   type OperationId,
   type CreateVrf,
@@ -31,17 +33,40 @@ export {
   type AnnouncePrefix,
   type WithdrawPrefix,
 } from './operations/fabric-operation';
+export {
+  gatewayOperationKinds,
+  isGatewayOperation,
+  type GatewayOperation,
+  type GatewayOperationKind,
+  type AddTransferLink,
+  type RemoveTransferLink,
+  type AddDefaultRoute,
+  type RemoveDefaultRoute,
+  type AddSnat,
+  type RemoveSnat,
+  type AddDnat,
+  type RemoveDnat,
+  type AnnounceUpstream,
+  type WithdrawUpstream,
+} from './operations/gateway-operation';
 export type { FailureReason, OperationOutcome } from './operations/operation-outcome';
 export type { FabricDriver } from './operations/fabric-driver';
 export { inverseOf } from './operations/inverse-operation';
 export {
   emptyDeviceState,
   emptyFabricState,
+  emptyGatewayState,
+  gatewayStateOf,
   normalizeDeviceState,
   normalizeFabricState,
   type AnnouncedPrefix,
   type DeviceState,
   type FabricState,
+  type GatewayState,
+  type TransferLinkState,
+  type DefaultRouteState,
+  type SnatRuleState,
+  type DnatRuleState,
   type L2VniState,
   type VrfState,
 } from './state/fabric-state';

@@ -1,6 +1,7 @@
 import {
   comparePrefixes,
   emptyDeviceState,
+  gatewayStateOf,
   normalizeFabricState,
   type DeviceState,
   type FabricState,
@@ -14,7 +15,13 @@ export type FabricItem =
   | { readonly type: 'vrf'; readonly vrf: string }
   | { readonly type: 'l2Vni'; readonly l2Vni: number }
   | { readonly type: 'l2Vni-interface'; readonly l2Vni: number; readonly interface: string }
-  | { readonly type: 'prefix'; readonly vrf: string; readonly prefix: string };
+  | { readonly type: 'prefix'; readonly vrf: string; readonly prefix: string }
+  /** Gateway nodes: a VRF's transfer link, default route and SNAT rule, a DNAT rule, an upstream announcement. */
+  | { readonly type: 'transfer-link'; readonly vrf: string }
+  | { readonly type: 'default-route'; readonly vrf: string }
+  | { readonly type: 'snat'; readonly vrf: string }
+  | { readonly type: 'dnat'; readonly publicAddress: string }
+  | { readonly type: 'upstream-prefix'; readonly prefix: string };
 
 export type FieldValue = string | number | boolean | readonly string[];
 
@@ -59,6 +66,22 @@ function entries(state: DeviceState): Map<string, Entry> {
   for (const { vrf, prefix } of state.prefixes) {
     map.set(`prefix:${vrf}:${prefix}`, { item: { type: 'prefix', vrf, prefix }, fields: {} });
   }
+  const gateway = gatewayStateOf(state);
+  for (const { vrf, ...fields } of gateway.transferLinks) {
+    map.set(`transfer-link:${vrf}`, { item: { type: 'transfer-link', vrf }, fields });
+  }
+  for (const { vrf, ...fields } of gateway.defaultRoutes) {
+    map.set(`default-route:${vrf}`, { item: { type: 'default-route', vrf }, fields });
+  }
+  for (const { vrf, ...fields } of gateway.snatRules) {
+    map.set(`snat:${vrf}`, { item: { type: 'snat', vrf }, fields });
+  }
+  for (const { publicAddress, ...fields } of gateway.dnatRules) {
+    map.set(`dnat:${publicAddress}`, { item: { type: 'dnat', publicAddress }, fields });
+  }
+  for (const prefix of gateway.upstreamPrefixes) {
+    map.set(`upstream:${prefix}`, { item: { type: 'upstream-prefix', prefix }, fields: {} });
+  }
   return map;
 }
 
@@ -74,7 +97,28 @@ const typeOrder: Record<FabricItem['type'], number> = {
   l2Vni: 1,
   'l2Vni-interface': 1,
   prefix: 2,
+  'transfer-link': 3,
+  'default-route': 4,
+  snat: 5,
+  dnat: 6,
+  'upstream-prefix': 7,
 };
+
+/** The text an item sorts by within its type, for the gateway items. */
+function itemKey(item: FabricItem): string {
+  switch (item.type) {
+    case 'transfer-link':
+    case 'default-route':
+    case 'snat':
+      return item.vrf;
+    case 'dnat':
+      return item.publicAddress;
+    case 'upstream-prefix':
+      return item.prefix;
+    default:
+      return '';
+  }
+}
 
 function compareItems(a: FabricItem, b: FabricItem): number {
   if (typeOrder[a.type] !== typeOrder[b.type]) return typeOrder[a.type] - typeOrder[b.type];
@@ -86,7 +130,9 @@ function compareItems(a: FabricItem, b: FabricItem): number {
     const right = b.type === 'l2Vni-interface' ? b.interface : '';
     return left < right ? -1 : left > right ? 1 : 0;
   }
-  return 0;
+  const left = itemKey(a);
+  const right = itemKey(b);
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function diffDevice(

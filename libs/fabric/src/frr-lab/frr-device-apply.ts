@@ -74,6 +74,10 @@ async function apply(
       return bindL2Vni(change, before, op);
     case 'unbindL2Vni':
       return unbindL2Vni(change, before, after, op);
+    default:
+      // The gateway operations (gateway-operation.ts) are for the FRR lab's gateway nodes, still
+      // to come; no lab device has role gateway yet, so the device model refuses them first.
+      throw new Error(`the FRR lab does not apply ${op.kind} yet`);
   }
 }
 

@@ -1,3 +1,6 @@
+import type { GatewayOperation } from './gateway-operation';
+import { gatewayOperationKinds } from './gateway-operation';
+
 /**
  * What Loom asks a device to do. Each operation is a whole unit of configuration the device
  * applies or refuses atomically, and each has an inverse (see inverse-operation.ts) so that a
@@ -67,7 +70,8 @@ export interface WithdrawPrefix {
   readonly prefix: string;
 }
 
-export type FabricOperation =
+/** What a leaf (and the VRF side of a gateway node) accepts. */
+export type LeafOperation =
   | CreateVrf
   | DeleteVrf
   | ConfigureBgpEvpn
@@ -77,9 +81,12 @@ export type FabricOperation =
   | AnnouncePrefix
   | WithdrawPrefix;
 
+/** Every operation: the leaf ones, and the gateway ones (gateway-operation.ts) only gateway nodes accept. */
+export type FabricOperation = LeafOperation | GatewayOperation;
+
 export type OperationKind = FabricOperation['kind'];
 
-export const operationKinds: readonly OperationKind[] = [
+export const leafOperationKinds: readonly LeafOperation['kind'][] = [
   'createVrf',
   'deleteVrf',
   'configureBgpEvpn',
@@ -88,6 +95,11 @@ export const operationKinds: readonly OperationKind[] = [
   'unbindL2Vni',
   'announcePrefix',
   'withdrawPrefix',
+];
+
+export const operationKinds: readonly OperationKind[] = [
+  ...leafOperationKinds,
+  ...gatewayOperationKinds,
 ];
 
 /** An id the driver gives a submitted operation. */

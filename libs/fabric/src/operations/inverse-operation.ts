@@ -1,5 +1,6 @@
-import type { DeviceState } from '../state/fabric-state';
+import { gatewayStateOf, type DeviceState } from '../state/fabric-state';
 import type { FabricOperation } from './fabric-operation';
+import type { GatewayOperation } from './gateway-operation';
 
 /**
  * The operation that undoes `operation` on a device whose state was `before`, for an operation
@@ -67,6 +68,61 @@ export function inverseOf(
       if (present === announce) return undefined;
       const { vrf, prefix } = operation;
       return { kind: announce ? 'withdrawPrefix' : 'announcePrefix', vrf, prefix };
+    }
+    default:
+      return inverseOfGatewayOperation(operation, before);
+  }
+}
+
+function inverseOfGatewayOperation(
+  operation: GatewayOperation,
+  before: DeviceState,
+): FabricOperation | undefined {
+  const gateway = gatewayStateOf(before);
+  const { vrf } =
+    operation.kind === 'announceUpstream' || operation.kind === 'withdrawUpstream'
+      ? { vrf: '' }
+      : operation;
+  switch (operation.kind) {
+    case 'addTransferLink':
+      return gateway.transferLinks.some((link) => link.vrf === vrf)
+        ? undefined
+        : { kind: 'removeTransferLink', vrf };
+    case 'removeTransferLink': {
+      const link = gateway.transferLinks.find((entry) => entry.vrf === vrf);
+      return link && { kind: 'addTransferLink', ...link };
+    }
+    case 'addDefaultRoute':
+      return gateway.defaultRoutes.some((route) => route.vrf === vrf)
+        ? undefined
+        : { kind: 'removeDefaultRoute', vrf };
+    case 'removeDefaultRoute': {
+      const route = gateway.defaultRoutes.find((entry) => entry.vrf === vrf);
+      return route && { kind: 'addDefaultRoute', ...route };
+    }
+    case 'addSnat':
+      return gateway.snatRules.some((rule) => rule.vrf === vrf)
+        ? undefined
+        : { kind: 'removeSnat', vrf };
+    case 'removeSnat': {
+      const rule = gateway.snatRules.find((entry) => entry.vrf === vrf);
+      return rule && { kind: 'addSnat', ...rule };
+    }
+    case 'addDnat':
+      return gateway.dnatRules.some((rule) => rule.publicAddress === operation.publicAddress)
+        ? undefined
+        : { kind: 'removeDnat', vrf, publicAddress: operation.publicAddress };
+    case 'removeDnat': {
+      const rule = gateway.dnatRules.find(
+        (entry) => entry.vrf === vrf && entry.publicAddress === operation.publicAddress,
+      );
+      return rule && { kind: 'addDnat', ...rule };
+    }
+    case 'announceUpstream':
+    case 'withdrawUpstream': {
+      const announce = operation.kind === 'announceUpstream';
+      if (gateway.upstreamPrefixes.includes(operation.prefix) === announce) return undefined;
+      return { kind: announce ? 'withdrawUpstream' : 'announceUpstream', prefix: operation.prefix };
     }
   }
 }

@@ -8,5 +8,5 @@ describeFabricDriverContract(
     Promise.resolve(
       simulatedFabricUnderTest(new SimulatedFabric({ topology }), () => Promise.resolve()),
     ),
-  { partWayFailureReason: 'injected', repliesCanBeLost: true },
+  { partWayFailureReason: 'injected', repliesCanBeLost: true, gatewayNodes: true },
 );

@@ -8,11 +8,13 @@ import type {
 import type { FailureReason } from '../operations/operation-outcome';
 import { carriesTenants, type FabricDevice } from '../topology/topology';
 import {
+  gatewayStateOf,
   normalizeDeviceState,
   type DeviceState,
   type L2VniState,
   type VrfState,
 } from './fabric-state';
+import { applyGatewayOperation } from './gateway-model';
 import { operationProblems } from './operation-validation';
 
 /** What a device does with one operation: change its state, find it already done, or refuse. */
@@ -97,6 +99,9 @@ function deleteVrf(state: DeviceState, name: string): DeviceResult {
   if (state.prefixes.some((entry) => entry.vrf === name)) {
     return failed('dependency', `VRF ${name} still announces prefixes`);
   }
+  if (gatewayStateOf(state).transferLinks.some((link) => link.vrf === name)) {
+    return failed('dependency', `VRF ${name} still has a transfer link`);
+  }
   return changed({ ...state, vrfs: state.vrfs.filter((vrf) => vrf.name !== name) });
 }
 
@@ -113,6 +118,9 @@ function setBgpEvpn(state: DeviceState, name: string, enabled: boolean): DeviceR
       .map((entry) => entry.prefix);
     if (announced.length > 0) {
       return failed('dependency', `VRF ${name} still announces ${announced.join(', ')}`);
+    }
+    if (gatewayStateOf(state).defaultRoutes.some((route) => route.vrf === name)) {
+      return failed('dependency', `VRF ${name} still announces its default route`);
     }
   }
   return changed({
@@ -242,5 +250,18 @@ export function applyOperation(
       return announcePrefix(state, operation);
     case 'withdrawPrefix':
       return withdrawPrefix(state, operation.vrf, operation.prefix);
+    case 'addTransferLink':
+    case 'removeTransferLink':
+    case 'addDefaultRoute':
+    case 'removeDefaultRoute':
+    case 'addSnat':
+    case 'removeSnat':
+    case 'addDnat':
+    case 'removeDnat':
+    case 'announceUpstream':
+    case 'withdrawUpstream': {
+      const result = applyGatewayOperation(device, state, operation);
+      return result.status === 'changed' ? changed(result.state) : result;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { parseIpv4Prefix } from '../addressing';
+import { parseIpv4, parseIpv4Prefix } from '../addressing';
 import { type FabricTopology } from '../topology/topology';
 
 /**
@@ -32,6 +32,43 @@ export interface AnnouncedPrefix {
   readonly prefix: string;
 }
 
+/** A VRF's transfer link on a gateway node (addTransferLink). */
+export interface TransferLinkState {
+  readonly vrf: string;
+  readonly vrfAddress: string;
+  readonly gatewayAddress: string;
+}
+
+export interface DefaultRouteState {
+  readonly vrf: string;
+  readonly nextHop: string;
+}
+
+export interface SnatRuleState {
+  readonly vrf: string;
+  readonly publicAddress: string;
+}
+
+export interface DnatRuleState {
+  readonly vrf: string;
+  readonly publicAddress: string;
+  readonly privateAddress: string;
+}
+
+/** What a gateway node holds beside its VRFs: the gateway operations' state, each list sorted. */
+export interface GatewayState {
+  /** Sorted by VRF. */
+  readonly transferLinks: readonly TransferLinkState[];
+  /** Sorted by VRF. */
+  readonly defaultRoutes: readonly DefaultRouteState[];
+  /** Sorted by VRF. */
+  readonly snatRules: readonly SnatRuleState[];
+  /** Sorted by public address. */
+  readonly dnatRules: readonly DnatRuleState[];
+  /** Prefixes announced to the upstream peers, sorted by address and length. */
+  readonly upstreamPrefixes: readonly string[];
+}
+
 export interface DeviceState {
   /** Sorted by name. */
   readonly vrfs: readonly VrfState[];
@@ -39,6 +76,24 @@ export interface DeviceState {
   readonly l2Vnis: readonly L2VniState[];
   /** Sorted by VRF, then by address and length. */
   readonly prefixes: readonly AnnouncedPrefix[];
+  /**
+   * Gateway nodes only, and only while they hold some of it: the canonical form leaves it out
+   * when every list is empty, so a leaf's state (and a gateway's with nothing on it) keeps the
+   * three lists above alone.
+   */
+  readonly gateway?: GatewayState;
+}
+
+export const emptyGatewayState: GatewayState = Object.freeze({
+  transferLinks: Object.freeze([]),
+  defaultRoutes: Object.freeze([]),
+  snatRules: Object.freeze([]),
+  dnatRules: Object.freeze([]),
+  upstreamPrefixes: Object.freeze([]),
+});
+
+export function gatewayStateOf(state: DeviceState): GatewayState {
+  return state.gateway ?? emptyGatewayState;
 }
 
 /** Device name -> its state. A device absent from the record has an empty state. */
@@ -74,12 +129,44 @@ export function comparePrefixes(a: AnnouncedPrefix, b: AnnouncedPrefix): number 
   return compareText(a.prefix, b.prefix);
 }
 
+function compareAddresses(a: string, b: string): number {
+  const left = parseIpv4(a.split('/')[0] ?? '');
+  const right = parseIpv4(b.split('/')[0] ?? '');
+  if (left !== undefined && right !== undefined && left !== right) return left - right;
+  return compareText(a, b);
+}
+
+function compareUpstream(a: string, b: string): number {
+  return comparePrefixes({ vrf: '', prefix: a }, { vrf: '', prefix: b });
+}
+
+function normalizeGatewayState(gateway: GatewayState | undefined): GatewayState | undefined {
+  if (!gateway) return undefined;
+  const byVrf = (a: { vrf: string }, b: { vrf: string }) => compareText(a.vrf, b.vrf);
+  const normal: GatewayState = {
+    transferLinks: gateway.transferLinks
+      .map(({ vrf, vrfAddress, gatewayAddress }) => ({ vrf, vrfAddress, gatewayAddress }))
+      .sort(byVrf),
+    defaultRoutes: gateway.defaultRoutes.map(({ vrf, nextHop }) => ({ vrf, nextHop })).sort(byVrf),
+    snatRules: gateway.snatRules
+      .map(({ vrf, publicAddress }) => ({ vrf, publicAddress }))
+      .sort(byVrf),
+    dnatRules: gateway.dnatRules
+      .map(({ vrf, publicAddress, privateAddress }) => ({ vrf, publicAddress, privateAddress }))
+      .sort((a, b) => compareAddresses(a.publicAddress, b.publicAddress)),
+    upstreamPrefixes: [...new Set(gateway.upstreamPrefixes)].sort(compareUpstream),
+  };
+  const empty = Object.values(normal).every((list: readonly unknown[]) => list.length === 0);
+  return empty ? undefined : normal;
+}
+
 /**
  * The canonical form: lists sorted, RT and interface lists deduplicated, fresh plain objects
- * (no shared references, no extra properties). Intents built by hand go through this before they
+ * (no shared references, no extra properties), and `gateway` only when it holds something. Intents built by hand go through this before they
  * are compared.
  */
 export function normalizeDeviceState(state: DeviceState): DeviceState {
+  const gateway = normalizeGatewayState(state.gateway);
   return {
     vrfs: state.vrfs
       .map((vrf) => ({
@@ -104,6 +191,7 @@ export function normalizeDeviceState(state: DeviceState): DeviceState {
     prefixes: state.prefixes
       .map((entry) => ({ vrf: entry.vrf, prefix: entry.prefix }))
       .sort(comparePrefixes),
+    ...(gateway ? { gateway } : {}),
   };
 }
 

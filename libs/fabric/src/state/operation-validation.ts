@@ -5,6 +5,7 @@ import {
   isVlan,
   isVni,
   isVrfName,
+  parseIpv4,
   parseIpv4Prefix,
 } from '../addressing';
 import type { FabricOperation } from '../operations/fabric-operation';
@@ -12,6 +13,17 @@ import type { FabricDevice } from '../topology/topology';
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** Two different host addresses `a.b.c.d/n` with the same prefix length, in the same subnet. */
+function sameSubnet(left: string, right: string): boolean {
+  const [leftAddress = '', leftLength] = left.split('/');
+  const [rightAddress = '', rightLength] = right.split('/');
+  const a = parseIpv4(leftAddress);
+  const b = parseIpv4(rightAddress);
+  if (a === undefined || b === undefined || leftLength !== rightLength || a === b) return false;
+  const size = 2 ** (32 - Number(leftLength));
+  return Math.floor(a / size) === Math.floor(b / size);
 }
 
 /**
@@ -75,6 +87,56 @@ export function operationProblems(device: FabricDevice, operation: FabricOperati
     case 'announcePrefix':
     case 'withdrawPrefix':
       vrfName(operation.vrf);
+      check(
+        parseIpv4Prefix(text(operation.prefix)) !== undefined,
+        `prefix ${JSON.stringify(operation.prefix)} is not an IPv4 prefix without host bits`,
+      );
+      break;
+    case 'addTransferLink':
+      vrfName(operation.vrf);
+      for (const [field, value] of [
+        ['VRF end', operation.vrfAddress],
+        ['gateway end', operation.gatewayAddress],
+      ] as const) {
+        check(
+          isInterfaceAddress(text(value)),
+          `transfer link ${field} ${JSON.stringify(value)} is not a host address with its prefix length`,
+        );
+      }
+      check(
+        sameSubnet(text(operation.vrfAddress), text(operation.gatewayAddress)),
+        'the transfer link ends must be two different addresses of one subnet',
+      );
+      break;
+    case 'removeTransferLink':
+    case 'removeDefaultRoute':
+    case 'removeSnat':
+      vrfName(operation.vrf);
+      break;
+    case 'addDefaultRoute':
+      vrfName(operation.vrf);
+      check(
+        parseIpv4(text(operation.nextHop)) !== undefined,
+        `next hop ${JSON.stringify(operation.nextHop)} is not an IPv4 address`,
+      );
+      break;
+    case 'addSnat':
+    case 'addDnat':
+    case 'removeDnat':
+      vrfName(operation.vrf);
+      check(
+        parseIpv4(text(operation.publicAddress)) !== undefined,
+        `public address ${JSON.stringify(operation.publicAddress)} is not an IPv4 address`,
+      );
+      if (operation.kind === 'addDnat') {
+        check(
+          parseIpv4(text(operation.privateAddress)) !== undefined,
+          `private address ${JSON.stringify(operation.privateAddress)} is not an IPv4 address`,
+        );
+      }
+      break;
+    case 'announceUpstream':
+    case 'withdrawUpstream':
       check(
         parseIpv4Prefix(text(operation.prefix)) !== undefined,
         `prefix ${JSON.stringify(operation.prefix)} is not an IPv4 prefix without host bits`,

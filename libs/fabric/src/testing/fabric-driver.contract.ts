@@ -5,9 +5,12 @@ import type {
   FabricDriverContractOptions,
   FabricDriverUnderTest,
 } from './driver-contract/contract-context';
+import { describeGatewayOperations } from './driver-contract/gateway-operations.contract';
 import {
+  contractGateway,
   contractLeaf,
   contractTopology,
+  contractTopologyWithGateway,
   otherLeaf,
   resetDevice,
   runOperation,
@@ -66,7 +69,7 @@ export function describeFabricDriverContract(
     };
 
     beforeAll(async () => {
-      subject = await open(contractTopology);
+      subject = await open(options.gatewayNodes ? contractTopologyWithGateway : contractTopology);
     }, openTimeoutMs);
     afterAll(async () => {
       await subject?.close();
@@ -74,7 +77,8 @@ export function describeFabricDriverContract(
     // Every test starts from empty leaves, and none leaks capacity into the next.
     afterEach(async () => {
       if (!subject) return;
-      for (const device of [contractLeaf, otherLeaf]) {
+      const devices = [contractLeaf, otherLeaf, ...(options.gatewayNodes ? [contractGateway] : [])];
+      for (const device of devices) {
         await resetDevice(subject.driver, device, timeoutMs);
       }
     }, testTimeoutMs);
@@ -83,5 +87,6 @@ export function describeFabricDriverContract(
     describeIdempotencyKeys(context);
     describeRefusals(context);
     describePartWayFailure(context);
+    describeGatewayOperations(context);
   });
 }

@@ -7,6 +7,10 @@ export {
   type FabricDriverContractOptions,
   type FabricDriverUnderTest,
 } from './fabric-driver.contract';
-export { contractTopology } from './driver-contract/contract-fixtures';
+export {
+  contractGateway,
+  contractTopology,
+  contractTopologyWithGateway,
+} from './driver-contract/contract-fixtures';
 export { bindL2Vni, createVrf, freshKey, run, smallTopology } from './fabric-fixtures';
 export { operationArbitrary } from './fabric-arbitraries';

@@ -23,7 +23,9 @@ function device(
 
 /**
  * The fabric used when none is configured: an eBGP leaf-spine pod (spines share an ASN, every
- * leaf has its own) with four 48-port leaves and a pair of border leaves facing the outside.
+ * leaf has its own) with four 48-port leaves, a pair of border leaves facing the outside, and a
+ * pair of gateway nodes (`gw1`, `gw2`) that serve the default external network: they hold VPC
+ * VRFs, transfer links, NAT and upstream announcements (docs/external-network.md).
  * Loopbacks follow the domain primer's example RD `10.254.0.1:2` for leaf1.
  */
 export const defaultTopology: FabricTopology = {
@@ -36,5 +38,7 @@ export const defaultTopology: FabricTopology = {
     device('leaf4', 'leaf', '10.254.0.4', 65104, 48),
     device('border1', 'border-leaf', '10.254.0.11', 65201, 8),
     device('border2', 'border-leaf', '10.254.0.12', 65202, 8),
+    device('gw1', 'gateway', '10.254.0.21', 65301, 4),
+    device('gw2', 'gateway', '10.254.0.22', 65302, 4),
   ],
 };

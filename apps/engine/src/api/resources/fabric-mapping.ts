@@ -19,6 +19,16 @@ export function describeFabricItem(item: FabricItem): string {
       return `l2vni ${item.l2Vni} interface ${item.interface}`;
     case 'prefix':
       return `prefix ${item.prefix} vrf ${item.vrf}`;
+    case 'transfer-link':
+      return `transfer-link vrf ${item.vrf}`;
+    case 'default-route':
+      return `default-route vrf ${item.vrf}`;
+    case 'snat':
+      return `snat vrf ${item.vrf}`;
+    case 'dnat':
+      return `dnat ${item.publicAddress}`;
+    case 'upstream-prefix':
+      return `upstream-prefix ${item.prefix}`;
   }
 }
 
@@ -38,7 +48,7 @@ function toDriftItem(difference: FabricDifference): DriftItem {
     vrf: 'vrf' in item ? item.vrf : '',
     l2Vni: 'l2Vni' in item ? item.l2Vni : 0,
     interface: item.type === 'l2Vni-interface' ? item.interface : '',
-    prefix: item.type === 'prefix' ? item.prefix : '',
+    prefix: item.type === 'prefix' || item.type === 'upstream-prefix' ? item.prefix : '',
     fields:
       difference.kind === 'different'
         ? difference.fields.map(({ field, intended, actual }) => ({

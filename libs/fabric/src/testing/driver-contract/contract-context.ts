@@ -28,6 +28,11 @@ export interface FabricDriverContractOptions {
   readonly enforcesCapacity?: boolean;
   /** A test can make the backend lose an operation's reply (FabricDriverUnderTest.loseNextReply). */
   readonly repliesCanBeLost?: boolean;
+  /**
+   * The backend runs gateway nodes: the contract's topology gets one (`contract-gw1`) and the
+   * gateway operations are tested on it (default false).
+   */
+  readonly gatewayNodes?: boolean;
   /** How long `await` waits for one operation (default 2 s). */
   readonly operationTimeoutMs?: number;
   /** Jest's limit for one test (default 5 s) and for opening and closing the driver (default 30 s). */

@@ -6,7 +6,12 @@ import type {
   UnbindL2Vni,
 } from '../../operations/fabric-operation';
 import type { OperationOutcome } from '../../operations/operation-outcome';
-import type { DeviceState, L2VniState, VrfState } from '../../state/fabric-state';
+import {
+  gatewayStateOf,
+  type DeviceState,
+  type L2VniState,
+  type VrfState,
+} from '../../state/fabric-state';
 import { defaultCapacity, type FabricDevice, type FabricTopology } from '../../topology/topology';
 import { freshKey } from '../fabric-fixtures';
 
@@ -41,6 +46,25 @@ export const contractTopology: FabricTopology = {
   ],
 };
 
+/**
+ * The contract's topology with a gateway node, for a driver that runs the gateway operations
+ * (FabricDriverContractOptions.gatewayNodes).
+ */
+export const contractTopologyWithGateway: FabricTopology = {
+  devices: [
+    ...contractTopology.devices,
+    {
+      name: 'contract-gw1',
+      role: 'gateway',
+      loopback: '10.254.0.21',
+      asn: 65301,
+      interfaces: ['swp1'],
+      capacity: defaultCapacity,
+    },
+  ],
+};
+
+export const contractGateway = 'contract-gw1';
 export const contractLeaf = 'contract-leaf1';
 export const otherLeaf = 'contract-leaf2';
 export const contractSpine = 'contract-spine';
@@ -89,7 +113,26 @@ export async function runOperation(
 
 /** The operations that take `state` back to empty, in an order the device accepts. */
 function teardown(state: DeviceState): FabricOperation[] {
+  const gateway = gatewayStateOf(state);
   return [
+    ...gateway.upstreamPrefixes.map((prefix): FabricOperation => ({
+      kind: 'withdrawUpstream',
+      prefix,
+    })),
+    ...gateway.dnatRules.map(({ vrf, publicAddress }): FabricOperation => ({
+      kind: 'removeDnat',
+      vrf,
+      publicAddress,
+    })),
+    ...gateway.snatRules.map(({ vrf }): FabricOperation => ({ kind: 'removeSnat', vrf })),
+    ...gateway.defaultRoutes.map(({ vrf }): FabricOperation => ({
+      kind: 'removeDefaultRoute',
+      vrf,
+    })),
+    ...gateway.transferLinks.map(({ vrf }): FabricOperation => ({
+      kind: 'removeTransferLink',
+      vrf,
+    })),
     ...state.prefixes.map(({ vrf, prefix }): FabricOperation => ({
       kind: 'withdrawPrefix',
       vrf,

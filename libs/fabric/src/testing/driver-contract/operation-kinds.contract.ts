@@ -1,4 +1,4 @@
-import { operationKinds, type FabricOperation } from '../../operations/fabric-operation';
+import { leafOperationKinds, type FabricOperation } from '../../operations/fabric-operation';
 import type { DeviceState } from '../../state/fabric-state';
 import { bindL2Vni } from '../fabric-fixtures';
 import { succeeded, type ContractContext } from './contract-context';
@@ -41,7 +41,7 @@ export function describeOperationKinds({ test, run, state, expectOutcomes }: Con
         ['delete the VRF', { kind: 'deleteVrf', vrf: 'blue' }, emptyState],
       ];
       expect(new Set(steps.map(([, operation]) => operation.kind))).toEqual(
-        new Set(operationKinds),
+        new Set(leafOperationKinds),
       );
       for (const [step, operation, expected] of steps) {
         const outcome = await run(operation);
