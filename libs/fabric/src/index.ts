@@ -52,6 +52,7 @@ export {
 export type { FailureReason, OperationOutcome } from './operations/operation-outcome';
 export type { FabricDriver } from './operations/fabric-driver';
 export { inverseOf } from './operations/inverse-operation';
+export { operationIdempotencyKey } from './operations/operation-key';
 export {
   emptyDeviceState,
   emptyFabricState,
