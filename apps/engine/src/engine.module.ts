@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@loom/logging';
 import { ApiModule } from './api/api.module';
+import { AuditModule } from './audit/audit.module';
 import { ResourcesModule } from './api/resources/resources.module';
 import { ConfigModule } from './config/config.module';
 import type { EngineConfig } from './config/engine.config';
@@ -26,6 +27,7 @@ export class EngineModule {
         FabricModule,
         NetworkModule,
         FabricWorkModule,
+        AuditModule,
         ApiModule,
         ResourcesModule,
       ],

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './audit/audit.command';
 import type { CliContext } from './cli/cli-context';
 import { CliError } from './cli/cli-error';
 import { EXIT } from './cli/exit-codes';
@@ -44,6 +45,7 @@ export function buildProgram(context: CliContext, readStdin: () => Promise<strin
   program.addCommand(
     fabricCommand({ ...env, LOOM_ADDRESS: env['LOOM_ADDRESS'] ?? env['LOOM_SERVER'] }, io),
   );
+  program.addCommand(auditCommand(context));
   addCompletionCommand(program, (text) => {
     io.print(text.trimEnd());
   });

@@ -1,3 +1,4 @@
+import { auditMigrations } from '@loom/audit';
 import { eventStoreMigrations } from '@loom/event-store';
 import { networkReadModelMigrations } from '@loom/network';
 import { projectionMigrations } from '@loom/projections';
@@ -9,4 +10,5 @@ export const engineMigrations = [
   ...projectionMigrations,
   ...networkReadModelMigrations,
   ...sagaMigrations,
+  ...auditMigrations,
 ];

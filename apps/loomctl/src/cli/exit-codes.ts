@@ -28,6 +28,8 @@ export const EXIT = {
   failure: 1,
   /** The command line itself is wrong (unknown flag, malformed resource name): nothing was sent. */
   usage: 2,
+  /** `audit verify`: the event log is not the one the engine sealed. */
+  tampered: 3,
   /** Interrupted (Ctrl-C), as shells report a SIGINT. */
   interrupted: 130,
 } as const;
