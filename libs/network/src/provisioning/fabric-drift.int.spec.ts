@@ -284,7 +284,11 @@ describe('intended fabric, drift and repair', () => {
     const { sagaIds } = await drift.repair('ops:oncall');
     expect(sagaIds).toHaveLength(1);
     const outcome = await sagas.waitFor(sagaIds[0]!, 15_000);
-    expect(outcome).toMatchObject({ status: 'failed' });
+    // RepairIncompleteError: a person must act, a failed precondition rather than a bug.
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { kind: 'step-failed', step: 'converge', errorKind: 'failed-precondition' },
+    });
     expect(outcome.status === 'failed' ? outcome.message : '').toContain('recreate it by hand');
     expect(await drift.drift()).toEqual([
       {
@@ -308,7 +312,11 @@ describe('intended fabric, drift and repair', () => {
     try {
       const { sagaIds } = await drift.repair('ops:oncall');
       const outcome = await sagas.waitFor(sagaIds[0]!, 15_000);
-      expect(outcome).toMatchObject({ status: 'failed' });
+      // The device's refusal (an injected fault) as its typed kind, not as text.
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        error: { kind: 'step-failed', step: 'converge', errorKind: 'unavailable' },
+      });
       expect(await fabric.snapshot()).toEqual(before);
     } finally {
       await fabric.clearFault(fault);

@@ -1,5 +1,6 @@
+import { LoomError } from '@loom/errors';
 import type { JsonValue } from '@loom/event-store';
-import type { DeviceState, FabricDriver } from '@loom/fabric';
+import { operationIdempotencyKey, type DeviceState, type FabricDriver } from '@loom/fabric';
 import { defineSaga, sagaType, type AnySagaDefinition, type StepContext } from '@loom/sagas';
 import type { AggregateStore } from '@loom/intents';
 import { convergencePlan } from './convergence-plan';
@@ -25,11 +26,15 @@ export interface RepairLeafSagaDependencies {
 /** One step may run many operations (a leaf wiped clean); each is bounded by deviceTimeoutMs. */
 const convergeTimeoutMs = 10 * 60_000;
 
-/** The step failed on purpose: it did what it could, and some drift needs a person. */
-export class RepairIncompleteError extends Error {
+/**
+ * The step failed on purpose: it did what it could, and some drift needs a person. A failed
+ * precondition: the leaf is not in a state a repair can converge on its own.
+ */
+export class RepairIncompleteError extends LoomError {
+  readonly kind = 'failed-precondition';
+
   constructor(leaf: string, unresolved: readonly string[]) {
     super(`${leaf}: left unrepaired: ${unresolved.join('; ')}`);
-    this.name = 'RepairIncompleteError';
   }
 }
 
@@ -47,20 +52,12 @@ export function fabricRepairSaga(dependencies: RepairLeafSagaDependencies): AnyS
     const actual = await driver.readState(leaf);
     const plan = convergencePlan(intended, actual);
     let changed = 0;
-    for (const [index, operation] of plan.operations.entries()) {
+    for (const operation of plan.operations) {
       context.signal.throwIfAborted();
-      // A plan is computed afresh by every attempt, so an index alone could name a different
-      // operation in a rerun; the attempt (added by runDeviceOperation) and the kind keep keys
-      // unique per request.
-      const key = `${context.idempotencyKey}/${index}-${operation.kind}`;
-      const outcome = await runDeviceOperation(
-        driver,
-        leaf,
-        operation,
-        key,
-        context.attempt,
-        deviceTimeoutMs,
-      );
+      // A plan is computed afresh by every attempt, so its place in the plan could name a
+      // different operation in a rerun: the key is derived from what the operation is.
+      const key = operationIdempotencyKey(context.idempotencyKey, operation);
+      const outcome = await runDeviceOperation(driver, leaf, operation, key, deviceTimeoutMs);
       if (outcome.changed) changed += 1;
     }
     if (plan.unresolved.length > 0) throw new RepairIncompleteError(leaf, plan.unresolved);
@@ -72,9 +69,9 @@ export function fabricRepairSaga(dependencies: RepairLeafSagaDependencies): AnyS
     if (!before) return;
     const { leaf } = context.input;
     const plan = convergencePlan(before, await driver.readState(leaf));
-    for (const [index, operation] of plan.operations.entries()) {
-      const key = `${context.idempotencyKey}/${index}-${operation.kind}`;
-      await runDeviceOperation(driver, leaf, operation, key, context.attempt, deviceTimeoutMs);
+    for (const operation of plan.operations) {
+      const key = operationIdempotencyKey(context.idempotencyKey, operation);
+      await runDeviceOperation(driver, leaf, operation, key, deviceTimeoutMs);
     }
   };
   return defineSaga<RepairLeafInput>({

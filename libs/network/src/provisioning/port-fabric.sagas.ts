@@ -32,7 +32,6 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       context.input.leaf,
       operation,
       context.idempotencyKey,
-      context.attempt,
       deviceTimeoutMs,
     );
   const leafIntent = async (context: Context): Promise<LeafVlansState> =>
