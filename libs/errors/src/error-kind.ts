@@ -1,3 +1,4 @@
+import { isConnectionFailure } from './connection-failure';
 import { LoomError } from './loom-errors';
 
 /**
@@ -23,7 +24,12 @@ export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && (errorKinds as readonly string[]).includes(value);
 }
 
-/** The kind of any thrown value: what a LoomError says it is, `internal` for anything else. */
+/**
+ * The kind of any thrown value: what a LoomError says it is; `unavailable` for a lost or refused
+ * connection to a server Loom depends on (isConnectionFailure: the database is down, restarting
+ * or unreachable, and a retry may succeed); `internal` for anything else.
+ */
 export function errorKindOf(error: unknown): ErrorKind {
-  return error instanceof LoomError ? error.kind : 'internal';
+  if (error instanceof LoomError) return error.kind;
+  return isConnectionFailure(error) ? 'unavailable' : 'internal';
 }

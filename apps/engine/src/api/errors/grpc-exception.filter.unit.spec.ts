@@ -249,6 +249,25 @@ describe('GrpcExceptionFilter: everything else', () => {
     expect(logged).toHaveBeenCalledTimes(1);
   });
 
+  it('answers UNAVAILABLE for a lost database connection, without logging it as a bug', async () => {
+    const { filter, logged } = setup();
+    const shutdown = Object.assign(
+      new Error('terminating connection due to administrator command'),
+      { code: '57P01' },
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    for (const exception of [shutdown, refused, new Error('Connection terminated unexpectedly')]) {
+      expect(await answerFor(exception, filter)).toEqual({
+        code: status.UNAVAILABLE,
+        codeName: 'UNAVAILABLE',
+        message: 'the database cannot be reached: retry later',
+      });
+    }
+    expect(logged).not.toHaveBeenCalled();
+  });
+
   it('answers INTERNAL with a generic message and logs the error with its stack', async () => {
     const { filter, logged } = setup();
     const bug = new Error('connection to 10.0.0.5:5432 refused');

@@ -9,6 +9,7 @@ import {
 import {
   AbortedError,
   AlreadyExistsError,
+  errorKindOf,
   errorKindOfGrpcStatusCode,
   FailedPreconditionError,
   grpcStatusCodeOf,
@@ -45,7 +46,8 @@ export const INTERNAL_STATUS: GrpcStatus = {
 
 /**
  * The gRPC status for an error raised on purpose (a LoomError, an event store refusal, an
- * RpcException carrying a status); undefined for anything else, which is a bug and INTERNAL.
+ * RpcException carrying a status) or for a lost database connection (UNAVAILABLE); undefined for
+ * anything else, which is a bug and INTERNAL.
  */
 export function grpcStatusOf(error: unknown): GrpcStatus | undefined {
   const refusal = refusalOf(error);
@@ -60,6 +62,14 @@ function refusalOf(error: unknown): Refusal | undefined {
   }
   if (error instanceof EventStoreError) return eventStoreRefusal(error);
   if (error instanceof RpcException) return rpcExceptionRefusal(error);
+  // A lost or refused database connection (errorKindOf classifies it): the call may succeed later.
+  if (errorKindOf(error) === 'unavailable') {
+    return {
+      kind: 'unavailable',
+      message: 'the database cannot be reached: retry later',
+      details: {},
+    };
+  }
   return undefined;
 }
 
