@@ -7,6 +7,8 @@ export type JsonObject = { [key: string]: JsonValue };
 export interface EventMetadata {
   readonly tenant?: string;
   readonly actor?: string;
+  /** The API method that recorded it (`/loom.v1.PortService/CreatePort`); absent on older events. */
+  readonly method?: string;
   readonly requestId?: string;
   readonly correlationId?: string;
   readonly causationId?: string;

@@ -27,7 +27,14 @@ export interface PrepareContext {
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const eventType = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
-const metadataText = ['tenant', 'actor', 'requestId', 'correlationId', 'causationId'] as const;
+const metadataText = [
+  'tenant',
+  'actor',
+  'method',
+  'requestId',
+  'correlationId',
+  'causationId',
+] as const;
 const metadataKeys: ReadonlySet<string> = new Set([...metadataText, 'occurredAt']);
 const maxMetadataText = 256;
 

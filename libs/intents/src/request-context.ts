@@ -4,6 +4,8 @@ import type { EventMetadataInput } from '@loom/event-store';
 export interface RequestContext {
   readonly actor: string;
   readonly correlationId: string;
+  /** The API method asked (`/loom.v1.VpcService/CreateVpc`), recorded for the audit trail. */
+  readonly method?: string;
 }
 
 export function eventMetadata(
@@ -15,6 +17,7 @@ export function eventMetadata(
     tenant: tenantId,
     actor: context.actor,
     correlationId: context.correlationId,
+    ...(context.method ? { method: context.method } : {}),
     ...(requestId ? { requestId } : {}),
   };
 }

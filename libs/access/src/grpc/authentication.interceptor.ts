@@ -6,6 +6,7 @@ import {
 } from '@grpc/grpc-js';
 import { grpcStatusCodeOf, UnauthenticatedError } from '@loom/errors';
 import type { Authenticator } from './authenticator';
+import { attachCallMethod } from './principal-of';
 
 /**
  * Authenticates calls to the protected methods before grpc-js looks for their handler. The Nest
@@ -23,6 +24,7 @@ export function authenticationInterceptor(
       start: (next) => {
         next({
           onReceiveMetadata: (metadata, proceed) => {
+            attachCallMethod(metadata, method.path);
             authenticator.authenticate(metadata).then(
               () => {
                 proceed(metadata);

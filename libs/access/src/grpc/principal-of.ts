@@ -17,6 +17,17 @@ export function findPrincipal(metadata: Metadata | undefined): Principal | undef
   return metadata === undefined ? undefined : principals.get(metadata);
 }
 
+const methods = new WeakMap<Metadata, string>();
+
+/** The gRPC method path of the call (`/loom.v1.VpcService/CreateVpc`), for the audit trail. */
+export function attachCallMethod(metadata: Metadata, path: string): void {
+  methods.set(metadata, path);
+}
+
+export function callMethodOf(metadata: Metadata | undefined): string | undefined {
+  return metadata === undefined ? undefined : methods.get(metadata);
+}
+
 /**
  * For handlers: `principalOf(metadata)` with the metadata argument of a generated controller
  * method. Throws UNAUTHENTICATED if the call was never authenticated (a wiring mistake).

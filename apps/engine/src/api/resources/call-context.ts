@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { enforceAccess, principalOf, type AccessAction, type Principal } from '@loom/access';
+import {
+  callMethodOf,
+  enforceAccess,
+  principalOf,
+  type AccessAction,
+  type Principal,
+} from '@loom/access';
 import { InvalidArgumentError, type RequestContext } from '@loom/network';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,7 +18,8 @@ export interface CallContext {
 
 /**
  * The caller of a gRPC call, checked against the tenant it targets. The actor recorded in events
- * is `role:subject`; a client's `x-request-id` metadata becomes the correlation id.
+ * is `role:subject`, with the method it called; a client's `x-request-id` metadata becomes the
+ * correlation id.
  */
 export function authorize(
   metadata: Metadata | undefined,
@@ -24,7 +31,15 @@ export function authorize(
   enforceAccess(principal, action, tenantId, resourceName);
   const given = metadata?.get('x-request-id')[0];
   const correlationId = typeof given === 'string' && given.length <= 128 ? given : randomUUID();
-  return { principal, request: { actor: `${principal.role}:${principal.subject}`, correlationId } };
+  const method = callMethodOf(metadata);
+  return {
+    principal,
+    request: {
+      actor: `${principal.role}:${principal.subject}`,
+      correlationId,
+      ...(method === undefined ? {} : { method }),
+    },
+  };
 }
 
 /** AIP-155: request_id is optional, and a UUID when given. */
