@@ -19,6 +19,8 @@ export type VpcState =
       readonly createdBy: string;
       /** subnet id -> its block and the operation that reserved it. */
       readonly subnets: ReadonlyMap<string, SubnetReservation>;
+      /** The external gateway's network and owner (its create operation), while it exists. */
+      readonly externalGateway?: { readonly externalNetworkId: string; readonly owner: string };
       readonly version: number;
     };
 
@@ -60,7 +62,13 @@ export type VpcCommand =
       readonly type: 'ReleaseSubnetCidr';
       readonly subnetId: string;
       readonly owner: string;
-    });
+    })
+  | (VpcTarget & {
+      readonly type: 'AttachExternalGateway';
+      readonly externalNetworkId: string;
+      readonly owner: string;
+    })
+  | (VpcTarget & { readonly type: 'DetachExternalGateway'; readonly owner: string });
 
 export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
   initialState: () => ({ status: 'Absent' }),
@@ -110,6 +118,13 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
             `the VPC still has ${state.subnets.size} subnet(s)`,
           );
         }
+        if (state.externalGateway) {
+          throw new FailedPreconditionError(
+            name,
+            'HAS_EXTERNAL_GATEWAY',
+            `the VPC still has an external gateway (${name}/externalGateway, to externalNetworks/${state.externalGateway.externalNetworkId}): delete it first`,
+          );
+        }
         return [
           {
             type: 'VpcDeleted',
@@ -127,6 +142,18 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
         const held = state.subnets.get(command.subnetId);
         if (held?.owner !== command.owner) return [];
         return [{ type: 'VpcSubnetCidrReleased', data: { subnetId: command.subnetId, ...held } }];
+      }
+      case 'AttachExternalGateway': {
+        const held = state.externalGateway;
+        if (held?.owner === command.owner) return [];
+        if (held) throw new AlreadyExistsError(`${name}/externalGateway`);
+        const { externalNetworkId, owner } = command;
+        return [{ type: 'VpcExternalGatewayAttached', data: { externalNetworkId, owner } }];
+      }
+      case 'DetachExternalGateway': {
+        const held = state.externalGateway;
+        if (held?.owner !== command.owner) return [];
+        return [{ type: 'VpcExternalGatewayDetached', data: held }];
       }
       default: {
         const exhaustive: never = command;
@@ -155,6 +182,13 @@ export const vpcDecider: Decider<VpcCommand, VpcEvent, VpcState> = {
           subnets.set(event.data.subnetId, { cidr: event.data.cidr, owner: event.data.owner });
         } else subnets.delete(event.data.subnetId);
         return { ...state, subnets };
+      }
+      case 'VpcExternalGatewayAttached':
+        return state.status === 'Active' ? { ...state, externalGateway: event.data } : state;
+      case 'VpcExternalGatewayDetached': {
+        if (state.status !== 'Active') return state;
+        const { externalGateway: _gone, ...rest } = state;
+        return rest;
       }
       default: {
         const exhaustive: never = event;

@@ -170,4 +170,32 @@ describe('VPC decider', () => {
         .thenThrows(NotFoundError);
     }
   });
+
+  it('holds its external gateway: one at a time, and cannot be deleted while it has one', () => {
+    const attach = {
+      ...target,
+      type: 'AttachExternalGateway',
+      externalNetworkId: 'internet',
+      owner: 'op-9',
+    } as const;
+    const attached = {
+      type: 'VpcExternalGatewayAttached',
+      data: { externalNetworkId: 'internet', owner: 'op-9' },
+    } as const;
+    given([created]).when(attach).then([attached]);
+    given([created, attached]).when(attach).then([]);
+    given([created, attached])
+      .when({ ...attach, owner: 'op-10' })
+      .thenThrows(AlreadyExistsError);
+    given([created, attached])
+      .when({ ...target, type: 'DeleteVpc' })
+      .thenThrows(FailedPreconditionError, { type: 'HAS_EXTERNAL_GATEWAY' });
+    const detached = { type: 'VpcExternalGatewayDetached', data: attached.data } as const;
+    given([created, attached])
+      .when({ ...target, type: 'DetachExternalGateway', owner: 'op-9' })
+      .then([detached]);
+    given([created, attached, detached])
+      .when({ ...target, type: 'DeleteVpc' })
+      .then([{ type: 'VpcDeleted', data: { ...target, l3Vni: 50000, createdBy: 'op-1' } }]);
+  });
 });

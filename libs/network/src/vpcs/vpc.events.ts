@@ -42,7 +42,19 @@ export type VpcSubnetCidrReleased = DomainEvent<
   { subnetId: string; cidr: string; owner: string }
 >;
 
+/** The VPC's external gateway exists (held here so the VPC cannot be deleted under it). */
+export type VpcExternalGatewayAttached = DomainEvent<
+  'VpcExternalGatewayAttached',
+  { externalNetworkId: string; owner: string }
+>;
+export type VpcExternalGatewayDetached = DomainEvent<
+  'VpcExternalGatewayDetached',
+  { externalNetworkId: string; owner: string }
+>;
+
 export type VpcEvent =
+  | VpcExternalGatewayAttached
+  | VpcExternalGatewayDetached
   | VpcNameReserved
   | VpcNameReleased
   | VpcCreated

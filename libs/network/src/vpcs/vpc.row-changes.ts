@@ -41,6 +41,8 @@ export function vpcRowChange(recorded: RecordedEvent): RowChange<Row, VpcPatch> 
     case 'VpcNameReleased':
     case 'VpcSubnetCidrReserved':
     case 'VpcSubnetCidrReleased':
+    case 'VpcExternalGatewayAttached':
+    case 'VpcExternalGatewayDetached':
       return undefined;
     default: {
       const exhaustive: never = event;
