@@ -82,8 +82,9 @@ export class EngineConfig {
   })
   EVENTSTORE_URL?: string;
 
+  /** Loopback by default: nothing outside this machine reaches the API until told to (0.0.0.0). */
   @Matches(HOST, { message: 'LOOM_GRPC_HOST must be a host name or IP address' })
-  LOOM_GRPC_HOST = '0.0.0.0';
+  LOOM_GRPC_HOST = '127.0.0.1';
 
   @Transform(toInteger)
   @IsInt({ message: 'LOOM_GRPC_PORT must be a port number' })
@@ -91,8 +92,9 @@ export class EngineConfig {
   @Max(65535)
   LOOM_GRPC_PORT = 50051;
 
+  /** Loopback by default, like LOOM_GRPC_HOST. */
   @Matches(HOST, { message: 'LOOM_HTTP_HOST must be a host name or IP address' })
-  LOOM_HTTP_HOST = '0.0.0.0';
+  LOOM_HTTP_HOST = '127.0.0.1';
 
   @Transform(toInteger)
   @IsInt({ message: 'LOOM_HTTP_PORT must be a port number' })

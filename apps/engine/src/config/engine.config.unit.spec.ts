@@ -10,14 +10,25 @@ describe('loadEngineConfig', () => {
       LOOM_EMBEDDED_PG_PORT: 54329,
       LOOM_EVENT_STORE: 'postgres',
       LOOM_LOG_LEVEL: 'info',
-      LOOM_GRPC_HOST: '0.0.0.0',
+      LOOM_GRPC_HOST: '127.0.0.1',
       LOOM_GRPC_PORT: 50051,
-      LOOM_HTTP_HOST: '0.0.0.0',
+      LOOM_HTTP_HOST: '127.0.0.1',
       LOOM_HTTP_PORT: 8080,
       LOOM_SHUTDOWN_GRACE_MS: 10_000,
     });
     expect(loadEngineConfig({}).DATABASE_URL).toBeUndefined();
     expect(loadEngineConfig({}).LOOM_JWT_PUBLIC_KEY).toBeUndefined();
+  });
+
+  it('opens the listeners to the network only when told to (LOOM_GRPC_HOST, LOOM_HTTP_HOST)', () => {
+    expect(loadEngineConfig({ LOOM_GRPC_HOST: '0.0.0.0', LOOM_HTTP_HOST: '::' })).toMatchObject({
+      LOOM_GRPC_HOST: '0.0.0.0',
+      LOOM_HTTP_HOST: '::',
+    });
+    expect(loadEngineConfig({ DATABASE_URL: 'postgres://db/loom' })).toMatchObject({
+      LOOM_GRPC_HOST: '127.0.0.1',
+      LOOM_HTTP_HOST: '127.0.0.1',
+    });
   });
 
   it('reads the API listeners and an external token key file', () => {
