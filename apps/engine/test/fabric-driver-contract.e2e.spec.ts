@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   fabricLabDown,
-  labPrerequisites,
+  gatewayLabPrerequisites,
   openFrrFabric,
   vtysh,
   vtyshJson,
@@ -16,7 +16,8 @@ import { describeFabricDriverContract } from '@loom/fabric/testing';
 
 const exec = promisify(execFile);
 
-const missing = labPrerequisites();
+// The contract's lab has a gateway node: its NAT needs nftables.
+const missing = gatewayLabPrerequisites();
 const required = process.env['LOOM_REQUIRE_FRR'] === '1';
 if (missing.length > 0 && !required) {
   console.warn(
@@ -82,8 +83,8 @@ function leafOf(manifest: LabManifest, name: string): LabDevice {
 }
 
 /**
- * The fabric driver contract on a real FRRouting lab: one spine and two leaves in network
- * namespaces, built in a fresh directory (its namespaces carry a hash of that directory, so they
+ * The fabric driver contract on a real FRRouting lab: one spine, two leaves and a gateway node
+ * (with the upstream router and external host a gateway node brings) in network namespaces, built in a fresh directory (its namespaces carry a hash of that directory, so they
  * never meet another lab's) and torn down at the end.
  */
 suite('FRR lab driver', () => {
@@ -132,6 +133,7 @@ suite('FRR lab driver', () => {
     },
     {
       partWayFailureReason: 'rejected',
+      gatewayNodes: true,
       operationTimeoutMs: 30_000,
       testTimeoutMs: 120_000,
       openTimeoutMs: 120_000,

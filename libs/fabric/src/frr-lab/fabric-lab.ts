@@ -3,18 +3,20 @@ import { resolve } from 'node:path';
 import type { FabricTopology } from '../topology/topology';
 import {
   daemonRunning,
-  frrDaemons,
+  gatewayLabPrerequisites,
   labPrerequisites,
   startFrr,
   stopFrr,
   vtyshJson,
 } from './frr-daemons';
+import { addEdge } from './lab-edge-build';
 import {
   labLayoutVersion,
   labPrefix,
   planLab,
   readManifest,
   writeManifest,
+  type LabDevice,
   type LabManifest,
   type LabRouter,
   type VrfBackend,
@@ -23,7 +25,7 @@ import { inNamespace, ip, run, waitFor } from './run-command';
 
 export interface LabDeviceStatus {
   readonly name: string;
-  readonly role: 'spine' | 'leaf';
+  readonly role: 'spine' | 'leaf' | 'upstream';
   readonly namespace: string;
   readonly namespaceExists: boolean;
   readonly daemons: Readonly<Record<string, boolean>>;
@@ -61,22 +63,43 @@ interface BgpSummary {
   readonly l2VpnEvpn?: { readonly peers?: Record<string, { readonly state?: string }> };
 }
 
+/**
+ * The router's BGP sessions, established and configured: EVPN ones for leaves and spines, and a
+ * gateway node's upstream session; IPv4 ones for the upstream.
+ */
 async function sessions(router: LabRouter): Promise<{ established: number; total: number }> {
   const summary = await vtyshJson<BgpSummary>(router, 'show bgp summary json');
-  const peers = Object.values(summary.l2VpnEvpn?.peers ?? {});
+  const ipv4 = summary.ipv4Unicast?.peers ?? {};
+  const uplink = (router as LabDevice).gateway?.uplink.peerAddress;
+  const peers =
+    router.role === 'upstream'
+      ? Object.values(ipv4)
+      : [
+          ...Object.values(summary.l2VpnEvpn?.peers ?? {}),
+          ...(uplink === undefined ? [] : [ipv4[uplink] ?? {}]),
+        ];
   return {
     established: peers.filter((peer) => peer.state === 'Established').length,
     total: peers.length,
   };
 }
 
-/** The router's namespace with its loopback, forwarding on. */
+/** The sessions a router has once the lab is up. */
+function expectedSessions(router: LabRouter): number {
+  return router.links.length + ((router as LabDevice).gateway ? 1 : 0);
+}
+
+/** The router's namespace with its loopback, forwarding on (and no reverse-path filter). */
 async function addRouter(router: LabRouter): Promise<void> {
   const ns = router.namespace;
   await ip(undefined, 'netns', 'add', ns);
   await ip(ns, 'link', 'set', 'lo', 'up');
   await ip(ns, 'addr', 'add', `${router.loopback}/32`, 'dev', 'lo');
   await inNamespace(ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
+  // During a failover traffic is briefly asymmetric.
+  for (const scope of ['all', 'default']) {
+    await inNamespace(ns, 'sysctl', '-q', '-w', `net.ipv4.conf.${scope}.rp_filter=0`);
+  }
 }
 
 /** A veth between a leaf and a spine, each end with its /31. */
@@ -104,20 +127,27 @@ async function addLink(leaf: LabRouter, spine: LabRouter): Promise<void> {
   await ip(spine.namespace, 'link', 'set', spineEnd.name, 'up');
 }
 
-const routersOf = (manifest: LabManifest): LabRouter[] => [...manifest.spines, ...manifest.devices];
+const routersOf = (manifest: LabManifest): LabRouter[] => [
+  ...manifest.spines,
+  ...manifest.devices,
+  ...(manifest.upstream ? [manifest.upstream] : []),
+];
 
 /**
  * Builds the lab for `topology` in `labDir`: one namespace per spine and per leaf with its
  * loopback, a point-to-point link from every leaf to every spine, and zebra and bgpd in each
  * (eBGP on every link: IPv4 for the loopbacks, l2vpn evpn; advertise-all-vni on the leaves).
- * Resolves when every EVPN session is established. A lab already up is left as it is; a broken one is rebuilt.
+ * With gateway nodes (role `gateway`, leaves of the fabric too) also an upstream router linked
+ * to each of them (eBGP), an external host behind it, and bfdd with BFD on the gateway nodes'
+ * sessions (see lab-edge.ts). Resolves when every session is established. A lab already up is left as it is; a broken one is rebuilt.
  */
 export async function fabricLabUp(
   topology: FabricTopology,
   labDir: string,
   options: LabUpOptions = {},
 ): Promise<LabManifest> {
-  const missing = labPrerequisites();
+  const withGateways = topology.devices.some((device) => device.role === 'gateway');
+  const missing = withGateways ? gatewayLabPrerequisites() : labPrerequisites();
   if (missing.length > 0) throw new Error(`cannot build an FRR lab: ${missing.join('; ')}`);
   const existing = readManifest(labDir);
   if (existing) {
@@ -141,12 +171,13 @@ export async function fabricLabUp(
     for (const leaf of manifest.devices) {
       for (const spine of manifest.spines) await addLink(leaf, spine);
     }
+    await addEdge(manifest);
     for (const router of routersOf(manifest)) await startFrr(manifest, router);
     const bgpTimeoutMs = options.bgpTimeoutMs ?? 20_000;
     for (const router of routersOf(manifest)) {
-      await waitFor(`BGP EVPN sessions of ${router.name}`, bgpTimeoutMs, async () => {
+      await waitFor(`BGP sessions of ${router.name}`, bgpTimeoutMs, async () => {
         const { established, total } = await sessions(router);
-        return total === router.links.length && established === total ? true : undefined;
+        return total === expectedSessions(router) && established === total ? true : undefined;
       });
     }
   } catch (error) {
@@ -172,7 +203,7 @@ export async function fabricLabStatus(labDir: string): Promise<LabStatus> {
   const devices: LabDeviceStatus[] = [];
   for (const device of manifest ? routersOf(manifest) : []) {
     const daemons = Object.fromEntries(
-      frrDaemons.map((daemon) => [daemon, daemonRunning(device, daemon)]),
+      device.daemons.map((daemon) => [daemon, daemonRunning(device, daemon)]),
     );
     const namespaceExists = namespaces.includes(device.namespace);
     const bgp =

@@ -1,36 +1,13 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabRouter, LabManifest } from './lab-layout';
+import { renderBfdConfig, renderFrrConfig } from './frr-config';
+import type { LabDaemon, LabManifest, LabRouter } from './lab-layout';
 import { inNamespace, run, sleep } from './run-command';
 
-export const frrDaemons = ['zebra', 'bgpd'] as const;
+/** Every daemon a lab router may run (see LabRouter.daemons). */
+export const frrDaemons: readonly LabDaemon[] = ['zebra', 'bfdd', 'bgpd'];
 const frrBin = '/usr/lib/frr';
-
-/**
- * A router's startup configuration: eBGP on each underlay link (IPv4 for the loopbacks, l2vpn
- * evpn), and on a leaf advertise-all-vni. A spine holds no VNI: it passes EVPN routes on with
- * their next hop (the leaf's VTEP) unchanged, as FRR does for EVPN over eBGP.
- */
-export function renderFrrConfig(router: LabRouter): string {
-  return [
-    'frr defaults datacenter',
-    `hostname ${router.name}`,
-    'ip forwarding',
-    `router bgp ${router.asn}`,
-    ` bgp router-id ${router.loopback}`,
-    ' no bgp ebgp-requires-policy',
-    ...router.links.map((link) => ` neighbor ${link.peerAddress} remote-as ${link.peerAsn}`),
-    ' address-family ipv4 unicast',
-    `  network ${router.loopback}/32`,
-    ' exit-address-family',
-    ' address-family l2vpn evpn',
-    ...router.links.map((link) => `  neighbor ${link.peerAddress} activate`),
-    ...(router.role === 'leaf' ? ['  advertise-all-vni'] : []),
-    ' exit-address-family',
-    'exit',
-    '',
-  ].join('\n');
-}
+const nftBin = '/usr/sbin/nft';
 
 function frrIds(): { uid: number; gid: number } {
   const line = readFileSync('/etc/passwd', 'utf8')
@@ -42,7 +19,7 @@ function frrIds(): { uid: number; gid: number } {
 }
 
 /**
- * Starts zebra, then bgpd, in the leaf's network namespace and in a mount namespace of their own
+ * Starts the router's daemons (zebra, bfdd where it has BFD, bgpd) in its network namespace and in a mount namespace of their own
  * whose `/run/netns` is an empty tmpfs: with the namespace VRF backend (`zebra -n`) zebra takes
  * every namespace there for a VRF, and there it finds only the VRFs made for this leaf (see
  * tenant-vrfs.ts). The mount namespace lives as long as the daemons do, so the leaf's VRF
@@ -50,27 +27,27 @@ function frrIds(): { uid: number; gid: number } {
  */
 async function startDaemons(
   device: LabRouter,
-  config: string,
+  configOf: (daemon: LabDaemon) => string,
   namespaceVrfs: boolean,
 ): Promise<void> {
   const dir = device.frrDir;
   const common = ['-d', '-N', device.name, '-z', join(dir, 'zserv.api'), '--vty_socket', dir];
-  const tail = ['-f', config, '-u', 'frr', '-g', 'frr'];
-  const zebra = [
-    join(frrBin, 'zebra'),
-    ...(namespaceVrfs ? ['-n'] : []),
+  const tail = (daemon: LabDaemon) => ['-f', configOf(daemon), '-u', 'frr', '-g', 'frr'];
+  const daemons = device.daemons.map((daemon) => [
+    join(frrBin, daemon),
+    ...(daemon === 'zebra' && namespaceVrfs ? ['-n'] : []),
+    // bfdd's control socket in the router's directory, not the system's.
+    ...(daemon === 'bfdd' ? ['--bfdctl', join(dir, 'bfdd.sock')] : []),
     ...common,
     '-i',
-    join(dir, 'zebra.pid'),
-    ...tail,
-  ];
-  const bgpd = [join(frrBin, 'bgpd'), ...common, '-i', join(dir, 'bgpd.pid'), ...tail];
+    join(dir, `${daemon}.pid`),
+    ...tail(daemon),
+  ]);
   if (!namespaceVrfs) {
-    for (const [file, ...args] of [zebra, bgpd])
-      await inNamespace(device.namespace, file ?? '', ...args);
+    for (const [file, ...args] of daemons) await inNamespace(device.namespace, file ?? '', ...args);
     return;
   }
-  const commands = [zebra, bgpd].map((command) => command.map(shellQuote).join(' '));
+  const commands = daemons.map((command) => command.map(shellQuote).join(' '));
   await inNamespace(
     device.namespace,
     'unshare',
@@ -89,18 +66,24 @@ function shellQuote(value: string): string {
   return /^[\w./=:-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Writes the leaf's directory (owned by frr:frr) and starts its daemons. */
+/** Writes the router's directory (owned by frr:frr) and starts its daemons. */
 export async function startFrr(manifest: LabManifest, device: LabRouter): Promise<void> {
   const dir = device.frrDir;
   const { uid, gid } = frrIds();
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   chownSync(dir, uid, gid);
-  const config = join(dir, 'frr.conf');
-  writeFileSync(config, renderFrrConfig(device), { mode: 0o644 });
-  chownSync(config, uid, gid);
+  const write = (file: string, text: string) => {
+    writeFileSync(join(dir, file), text, { mode: 0o644 });
+    chownSync(join(dir, file), uid, gid);
+    return join(dir, file);
+  };
+  const config = write('frr.conf', renderFrrConfig(device));
+  const bfdConfig = device.daemons.includes('bfdd')
+    ? write('bfdd.conf', renderBfdConfig(device))
+    : config;
   // Spines hold no tenant VRFs.
   const namespaceVrfs = device.role === 'leaf' && manifest.vrfBackend === 'namespace';
-  await startDaemons(device, config, namespaceVrfs);
+  await startDaemons(device, (daemon) => (daemon === 'bfdd' ? bfdConfig : config), namespaceVrfs);
 }
 
 export function pidOf(device: LabRouter, daemon: string): number | undefined {
@@ -128,7 +111,7 @@ export function daemonRunning(device: LabRouter, daemon: string): boolean {
 
 /** Stops the leaf's daemons by their pid files (TERM, then KILL after 5 s) and removes its dir. */
 export async function stopFrr(device: LabRouter): Promise<void> {
-  for (const daemon of [...frrDaemons].reverse()) {
+  for (const daemon of [...device.daemons].reverse()) {
     const pid = pidOf(device, daemon);
     if (pid === undefined || !isDaemon(pid, device, daemon)) continue;
     process.kill(pid, 'SIGTERM');
@@ -163,7 +146,7 @@ export async function vtyshJson<T>(device: LabRouter, command: string): Promise<
   return JSON.parse(await vtysh(device, command)) as T;
 }
 
-/** Whether this machine can run a lab: root, and FRR's zebra and bgpd installed. */
+/** Whether this machine can run a lab: root, and FRR's zebra, bfdd and bgpd installed. */
 export function labPrerequisites(): string[] {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('not running as root');
@@ -171,6 +154,14 @@ export function labPrerequisites(): string[] {
     if (!existsSync(join(frrBin, daemon))) missing.push(`${join(frrBin, daemon)} is missing`);
   }
   return missing;
+}
+
+/** What a lab with gateway nodes needs beyond labPrerequisites: nftables (NAT). */
+export function gatewayLabPrerequisites(): string[] {
+  return [
+    ...labPrerequisites(),
+    ...(existsSync(nftBin) ? [] : [`${nftBin} is missing (Debian package nftables)`]),
+  ];
 }
 
 export async function frrVersion(): Promise<string> {

@@ -3,6 +3,7 @@ import type { DeviceState } from '../state/fabric-state';
 import type { DeviceChange } from './device-change';
 import { configure } from './frr-daemons';
 import { bgpVrf, createVrf, deleteVrf } from './frr-vrf-apply';
+import { applyGatewayOperation } from './gateway-apply';
 import { addAccessPort, removeAccessPort } from './lab-hosts';
 import { bridgeName, type LabDevice, type LabManifest } from './lab-layout';
 import { leafTenantVrfs } from './tenant-vrfs';
@@ -75,9 +76,7 @@ async function apply(
     case 'unbindL2Vni':
       return unbindL2Vni(change, before, after, op);
     default:
-      // The gateway operations (gateway-operation.ts) are for the FRR lab's gateway nodes, still
-      // to come; no lab device has role gateway yet, so the device model refuses them first.
-      throw new Error(`the FRR lab does not apply ${op.kind} yet`);
+      return applyGatewayOperation(change, before, op);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type VrfState,
 } from '../state/fabric-state';
 import { vtysh, vtyshJson } from './frr-daemons';
+import { readGatewayState } from './gateway-state';
 import { parseAccessAlias } from './lab-hosts';
 import type { LabDevice, LabManifest } from './lab-layout';
 import { leafTenantVrfs, type TenantVrfs } from './tenant-vrfs';
@@ -160,5 +161,8 @@ export async function readDeviceState(
     // With VRF devices every VRF's overlay is in the leaf's namespace: the same links each time.
     for (const l2 of await readL2Vnis(tenantVrfs, vrf)) l2Vnis.set(l2.l2Vni, l2);
   }
-  return normalizeDeviceState({ vrfs, l2Vnis: [...l2Vnis.values()], prefixes });
+  const gateway = device.gateway
+    ? { gateway: await readGatewayState(device, tenantVrfs, inKernel) }
+    : {};
+  return normalizeDeviceState({ vrfs, l2Vnis: [...l2Vnis.values()], prefixes, ...gateway });
 }

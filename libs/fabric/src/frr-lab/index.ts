@@ -7,7 +7,7 @@ export {
   type LabDeviceStatus,
   type LabUpOptions,
 } from './fabric-lab';
-export { labPrerequisites, vtysh, vtyshJson } from './frr-daemons';
+export { gatewayLabPrerequisites, labPrerequisites, vtysh, vtyshJson } from './frr-daemons';
 export {
   readManifest as readLabManifest,
   hostNamespace as labHostNamespace,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readFileIfExists, writeFileAtomically } from '../simulated/atomic-file';
 import { carriesTenants, type FabricTopology } from '../topology/topology';
+import { planEdge, type LabExternalHost, type LabGatewayNode } from './lab-edge';
 
 /**
  * Where a leaf keeps a tenant VRF's overlay in the kernel: the L3 VNI's bridge and VXLAN device,
@@ -27,7 +28,12 @@ export interface LabLink {
   readonly peerName: string;
   readonly peerAddress: string;
   readonly peerAsn: number;
+  /** BFD on this link's BGP session (links to and from gateway nodes and the upstream). */
+  readonly bfd?: boolean;
 }
+
+/** The FRR daemons a lab router runs; bfdd where one of its sessions has BFD. */
+export type LabDaemon = 'zebra' | 'bfdd' | 'bgpd';
 
 /**
  * Where everything of one lab lives and what it is called. Namespace names carry a short hash of
@@ -36,21 +42,28 @@ export interface LabLink {
  */
 export interface LabRouter {
   readonly name: string;
-  readonly role: 'spine' | 'leaf';
+  readonly role: 'spine' | 'leaf' | 'upstream';
   readonly asn: number;
   /** The loopback address (router id; a leaf's VTEP, the source of its VXLAN). */
   readonly loopback: string;
   readonly namespace: string;
   /** Its FRR directory: config, pid files, vty and zserv sockets. */
   readonly frrDir: string;
-  /** Its underlay links: a leaf's to every spine, a spine's to every leaf (eBGP on each). */
+  /**
+   * Its underlay links: a leaf's to every spine, a spine's to every leaf (eBGP on each); the
+   * upstream's to every gateway node.
+   */
   readonly links: readonly LabLink[];
+  /** In start order. */
+  readonly daemons: readonly LabDaemon[];
 }
 
 /** A leaf: a router that carries tenants on its access interfaces. */
 export interface LabDevice extends LabRouter {
   readonly role: 'leaf';
   readonly interfaces: readonly string[];
+  /** Gateway nodes only (topology role `gateway`): their link to the upstream router. */
+  readonly gateway?: LabGatewayNode;
 }
 
 export interface LabManifest {
@@ -65,14 +78,19 @@ export interface LabManifest {
   readonly spines: readonly LabRouter[];
   /** The devices that carry tenants (leaves, border leaves, gateways). */
   readonly devices: readonly LabDevice[];
+  /** The "internet" router and the host behind it, when the topology has gateway nodes. */
+  readonly upstream?: LabRouter;
+  readonly externalHost?: LabExternalHost;
 }
 
 export const manifestFile = 'lab.json';
 /**
  * 3: an eBGP leaf-spine underlay of point-to-point links; tenant VRFs as namespaces (or VRF
  * devices), the leaves' daemons in a mount namespace of their own.
+ * 4: gateway nodes with an uplink to an upstream router and an external host behind it; BFD on
+ * the sessions of gateway nodes.
  */
-export const labLayoutVersion = 3;
+export const labLayoutVersion = 4;
 
 export function labPrefix(labDir: string): string {
   const hash = createHash('sha256').update(resolve(labDir)).digest('hex').slice(0, 6);
@@ -93,12 +111,14 @@ export const accessName = (iface: string, vlan: number): string => `${iface}v${v
  * the spine on the even address; `sp{n}` on the leaf, `lf{n}` on the spine.
  */
 function underlayLink(
-  leaf: { name: string; asn: number },
+  leaf: { name: string; asn: number; role: string },
   leafIndex: number,
   spine: { name: string; asn: number },
   spineIndex: number,
 ): { leafEnd: LabLink; spineEnd: LabLink } {
   const net = `10.255.${spineIndex + 1}`;
+  // A silent gateway node must leave the fabric fast: its spines withdraw its routes on BFD down.
+  const bfd = leaf.role === 'gateway' ? { bfd: true } : {};
   const spineAddress = `${net}.${2 * leafIndex}`;
   const leafAddress = `${net}.${2 * leafIndex + 1}`;
   return {
@@ -108,6 +128,7 @@ function underlayLink(
       peerName: spine.name,
       peerAddress: spineAddress,
       peerAsn: spine.asn,
+      ...bfd,
     },
     spineEnd: {
       name: `lf${leafIndex + 1}`,
@@ -115,6 +136,7 @@ function underlayLink(
       peerName: leaf.name,
       peerAddress: leafAddress,
       peerAsn: leaf.asn,
+      ...bfd,
     },
   };
 }
@@ -145,6 +167,10 @@ export function planLab(
     namespace: `${prefix}${device.name}`,
     frrDir: join(dir, device.name),
   });
+  const edge = planEdge(leaves, dir, prefix);
+  const spineLinks = spines.map((_, spineIndex) =>
+    links.map((ofLeaf) => ofLeaf[spineIndex]?.spineEnd).filter((link) => link !== undefined),
+  );
   return {
     format: 'loom-frr-lab',
     version: labLayoutVersion,
@@ -154,17 +180,27 @@ export function planLab(
     spines: spines.map((spine, spineIndex) => ({
       ...router(spine),
       role: 'spine',
-      links: links
-        .map((ofLeaf) => ofLeaf[spineIndex]?.spineEnd)
-        .filter((link) => link !== undefined),
+      links: spineLinks[spineIndex] ?? [],
+      daemons: daemonsFor(spineLinks[spineIndex] ?? []),
     })),
-    devices: leaves.map((leaf, leafIndex) => ({
-      ...router(leaf),
-      role: 'leaf',
-      links: (links[leafIndex] ?? []).map((link) => link.leafEnd),
-      interfaces: leaf.interfaces,
-    })),
+    devices: leaves.map((leaf, leafIndex) => {
+      const leafLinks = (links[leafIndex] ?? []).map((link) => link.leafEnd);
+      const gateway = edge?.gateways.get(leaf.name);
+      return {
+        ...router(leaf),
+        role: 'leaf',
+        links: leafLinks,
+        daemons: daemonsFor(leafLinks, gateway !== undefined),
+        interfaces: leaf.interfaces,
+        ...(gateway ? { gateway } : {}),
+      };
+    }),
+    ...(edge ? { upstream: edge.upstream, externalHost: edge.externalHost } : {}),
   };
+}
+
+function daemonsFor(links: readonly LabLink[], bfd = false): LabDaemon[] {
+  return bfd || links.some((link) => link.bfd) ? ['zebra', 'bfdd', 'bgpd'] : ['zebra', 'bgpd'];
 }
 
 export function readManifest(labDir: string): LabManifest | undefined {

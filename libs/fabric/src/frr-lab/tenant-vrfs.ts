@@ -22,6 +22,8 @@ export interface TenantVrfs {
   adopt(vrf: string, link: string): Promise<void>;
   /** Makes `bridge` (already where `vrf` lives) route in `vrf`. */
   attachBridge(vrf: string, bridge: string): Promise<void>;
+  /** Runs `command` where `vrf` lives (nftables for a gateway node's NAT); namespace VRFs only. */
+  exec(vrf: string, command: string, ...args: string[]): Promise<string>;
 }
 
 /**
@@ -55,6 +57,7 @@ export function namespaceVrfs(inDaemons: IpRunner): TenantVrfs {
     async attachBridge() {
       // The namespace is the VRF: whatever is in it routes in it.
     },
+    exec: (vrf, command, ...args) => inDaemons(['netns', 'exec', vrf, command, ...args]),
   };
 }
 
@@ -82,6 +85,10 @@ export function kernelVrfs(inLeaf: IpRunner): TenantVrfs {
     },
     async attachBridge(vrf, bridge) {
       await inLeaf(['link', 'set', bridge, 'master', vrf]);
+    },
+    exec() {
+      // NAT per VRF would need conntrack zones per VRF device: not built, this kernel has none.
+      return Promise.reject(new Error('gateway nodes need the namespace VRF backend'));
     },
   };
 }
