@@ -8,6 +8,8 @@ import { createLoomClients, type LoomClients } from './grpc-client';
 
 export interface TestEngine {
   readonly address: string;
+  /** The HTTP port (health, metrics, the dashboard), on 127.0.0.1. */
+  readonly httpPort: number;
   readonly dataDir: string;
   process: EngineProcess;
   /** The engine's embedded PostgreSQL database, for checks the API does not show. */
@@ -30,12 +32,13 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
   const dataDir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
   const grpcPort = await freePort();
   const postgresPort = await freePort();
+  const httpPort = await freePort();
   const env: Record<string, string> = {
     LOOM_DATA_DIR: dataDir,
     LOOM_EMBEDDED_PG_PORT: String(postgresPort),
     LOOM_GRPC_PORT: String(grpcPort),
     LOOM_GRPC_HOST: '127.0.0.1',
-    LOOM_HTTP_PORT: String(await freePort()),
+    LOOM_HTTP_PORT: String(httpPort),
     LOOM_LOG_LEVEL: 'warn',
     ...extraEnv,
   };
@@ -48,6 +51,7 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
   };
   const harness: TestEngine = {
     address: `127.0.0.1:${grpcPort}`,
+    httpPort,
     dataDir,
     process: await launch(),
     async databaseUrl() {

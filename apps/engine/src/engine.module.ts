@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { FabricWorkModule } from './fabric/fabric-work.module';
 import { FabricModule } from './fabric/fabric.module';
+import { MetricsModule, MetricsSourcesModule } from './metrics/metrics.module';
 import { NetworkModule } from './network/network.module';
 
 /**
@@ -22,6 +23,7 @@ export class EngineModule {
       module: EngineModule,
       imports: [
         ConfigModule.forRoot(config, logger),
+        MetricsModule,
         DatabaseModule,
         EventStoreModule,
         FabricModule,
@@ -30,6 +32,7 @@ export class EngineModule {
         AuditModule,
         ApiModule,
         ResourcesModule,
+        MetricsSourcesModule,
       ],
     };
   }

@@ -17,6 +17,7 @@ import { evolveSaga } from './domain/saga.evolve';
 import { sagaOutcome, type SagaOutcome } from './domain/saga-outcome';
 import type { SagaState } from './domain/saga.state';
 import { indexSnapshot } from './persistence/index-snapshot';
+import type { SagaStatus } from './persistence/saga-status';
 import { SagaIndex, type ListSagasQuery, type SagaSummary } from './persistence/saga-index';
 import { OutcomeWaiters } from './outcome-waiters';
 import { InvalidSagaRequestError, SagaIdConflictError, SagaNotFoundError } from './sagas.errors';
@@ -132,6 +133,11 @@ export class Sagas {
 
   list(query: ListSagasQuery = {}): Promise<SagaSummary[]> {
     return this.index.list(query);
+  }
+
+  /** How many sagas of each type are in each status: the dashboard's overview and the metrics. */
+  counts(): Promise<{ type: string; status: SagaStatus; count: number }[]> {
+    return this.index.counts();
   }
 
   async history(sagaId: string): Promise<SagaHistory | undefined> {

@@ -2,6 +2,8 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@loom/event-store';
 import type { EngineConfig } from '../config/engine.config';
 import { DatabaseConnection } from '../database/database-connection';
+import { EngineMetrics } from '../metrics/engine-metrics';
+import { instrumentEventStore } from '../metrics/instrumented-event-store';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
@@ -17,8 +19,9 @@ function createEventStore(config: EngineConfig, database: DatabaseConnection): E
   providers: [
     {
       provide: EVENT_STORE,
-      inject: ['EngineConfig', DatabaseConnection],
-      useFactory: createEventStore,
+      inject: ['EngineConfig', DatabaseConnection, EngineMetrics],
+      useFactory: (config: EngineConfig, database: DatabaseConnection, metrics: EngineMetrics) =>
+        instrumentEventStore(createEventStore(config, database), metrics),
     },
   ],
   exports: [EVENT_STORE],

@@ -21,6 +21,8 @@ import { LOGGER } from '../config/config.module';
 import type { EngineConfig } from '../config/engine.config';
 import { DatabaseConnection } from '../database/database-connection';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { EngineMetrics } from '../metrics/engine-metrics';
+import { instrumentSagaSteps } from '../metrics/instrumented-saga-steps';
 import { NETWORK_SERVICES } from '../network/network.tokens';
 import { FABRIC_DRIVER, FABRIC_TOPOLOGY, SAGA_DEFINITIONS } from './fabric.tokens';
 
@@ -49,8 +51,13 @@ function sagaDefinitions(
   providers: [
     {
       provide: SAGA_DEFINITIONS,
-      inject: ['EngineConfig', FABRIC_DRIVER, NETWORK_SERVICES],
-      useFactory: sagaDefinitions,
+      inject: ['EngineConfig', FABRIC_DRIVER, NETWORK_SERVICES, EngineMetrics],
+      useFactory: (
+        config: EngineConfig,
+        driver: FabricDriver,
+        network: NetworkServices,
+        metrics: EngineMetrics,
+      ) => instrumentSagaSteps(sagaDefinitions(config, driver, network), metrics),
     },
     {
       provide: Sagas,

@@ -120,6 +120,14 @@ export class SagaIndex {
     return rows.map(toSummary);
   }
 
+  /** How many sagas of each type are in each status (only the pairs that have some). */
+  async counts(): Promise<{ type: string; status: SagaStatus; count: number }[]> {
+    const { rows } = await this.pool.query<{ type: string; status: SagaStatus; count: string }>(
+      `SELECT type, status, count(*)::text AS count FROM sagas.instances GROUP BY type, status`,
+    );
+    return rows.map((row) => ({ type: row.type, status: row.status, count: Number(row.count) }));
+  }
+
   /** Statuses of the given sagas (those that exist). */
   async statuses(sagaIds: readonly string[]): Promise<Map<string, SagaStatus>> {
     const { rows } = await this.pool.query<{ saga_id: string; status: SagaStatus }>(

@@ -1,0 +1,41 @@
+import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ProjectionRunner } from '@loom/projections';
+import { Sagas } from '@loom/sagas';
+import { PROJECTION_RUNNER } from '../network/network.tokens';
+import { DeviceOperationLog } from './device-operation-log';
+import { EngineMetrics } from './engine-metrics';
+import { MetricsController } from './metrics.controller';
+
+/**
+ * The engine's metrics (`GET /metrics`, docs/metrics.md) and the device operation log. Imported
+ * before the store, the fabric and the sagas, which it instruments; the saga and projection
+ * gauges are connected to their sources once everything is built.
+ */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [EngineMetrics, DeviceOperationLog],
+  exports: [EngineMetrics, DeviceOperationLog],
+})
+export class MetricsModule {}
+
+/** Connects the gauges read at scrape time to the saga index and the projection runner. */
+@Module({})
+export class MetricsSourcesModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
+    @Inject(Sagas) private readonly sagas: Sagas,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.metrics.useSources({
+      sagaCounts: () => this.sagas.counts(),
+      projectionLag: async () =>
+        (await this.projections.status()).map((status) => ({
+          projection: status.name,
+          lagEvents: status.lagEvents,
+        })),
+    });
+  }
+}
