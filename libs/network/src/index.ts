@@ -4,6 +4,12 @@ export * from './shared/streams';
 export * from './shared/network-settings';
 export type { RequestContext } from '@loom/intents';
 export { networkEventCatalog } from './network-event-catalog';
+// The deciders, for rebuilding past states from events (the audit trail); they decide nothing there.
+export { tenantDecider, type TenantState } from './tenants/tenant.decider';
+export { vpcDecider, type VpcState } from './vpcs/vpc.decider';
+export { subnetDecider, type SubnetState } from './subnets/subnet.decider';
+export { portDecider, type PortState } from './ports/port.decider';
+export { operationDecider, type OperationState } from './operations/operation.decider';
 export { createNetworkServices, type NetworkServices } from './network-services';
 export type { Quota, QuotaResource, TenantEvent } from './tenants/tenant.events';
 export type { VpcEvent, VpcRouting } from './vpcs/vpc.events';
