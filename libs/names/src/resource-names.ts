@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@loom/errors';
+import { InvalidArgumentError, quote } from '@loom/errors';
 import { resourceIdPattern } from './identifiers';
 
 /** Resource names of the loom.v1 API (AIP-122), parsed into their ids and formatted back. */
@@ -18,6 +18,8 @@ export interface OperationName extends TenantName {
   readonly operation: string;
 }
 
+/** The longest id (AIP-122: a DNS label). */
+const maxIdLength = 63;
 const ID_RULE =
   'must be 1-63 lower-case letters, digits or hyphens, start with a letter and not end with a hyphen';
 
@@ -90,10 +92,23 @@ function parse<const C extends readonly string[]>(
   field: string,
   collections: C,
 ): Ids<C> {
-  const segments = name.split('/');
   const pattern = collections
     .map((collection) => `${collection}/{${singular(collection)}}`)
     .join('/');
+  // Checked first: a name longer than any valid one is refused without being read further.
+  const longest = collections.reduce(
+    (length, collection) => length + collection.length + maxIdLength + 2,
+    -1,
+  );
+  if (name.length > longest) {
+    throw new InvalidArgumentError([
+      {
+        field,
+        description: `must be a resource name like ${pattern}, at most ${longest} characters (this one has ${name.length})`,
+      },
+    ]);
+  }
+  const segments = name.split('/');
   const wellFormed =
     segments.length === collections.length * 2 &&
     collections.every((collection, index) => segments[index * 2] === collection);
@@ -106,7 +121,12 @@ function parse<const C extends readonly string[]>(
   const violations = ids.flatMap((id, index) =>
     resourceIdPattern.test(id)
       ? []
-      : [{ field, description: `${singular(collections[index] ?? '')} id "${id}" ${ID_RULE}` }],
+      : [
+          {
+            field,
+            description: `${singular(collections[index] ?? '')} id ${quote(id)} ${ID_RULE}`,
+          },
+        ],
   );
   if (violations.length > 0) throw new InvalidArgumentError(violations);
   return ids as unknown as Ids<C>;

@@ -73,6 +73,31 @@ describe('resource names', () => {
     expect(violations(() => parseOperationName('tenants/acme/operations/'))).toHaveLength(1);
   });
 
+  it('refuse a name longer than any valid one at once, without quoting it', () => {
+    const longest = `tenants/${'a'.repeat(63)}/vpcs/${'b'.repeat(63)}`;
+    expect(parseVpcName(longest)).toEqual({ tenant: 'a'.repeat(63), vpc: 'b'.repeat(63) });
+    const name = `tenants/${'x'.repeat(40_000)}`;
+    expect(violations(() => parseTenantName(name, 'parent'))).toEqual([
+      {
+        field: 'parent',
+        description:
+          'must be a resource name like tenants/{tenant}, at most 71 characters (this one has 40008)',
+      },
+    ]);
+    expect(violations(() => parseVpcName(`${longest}x`))).toEqual([
+      { field: 'name', description: expect.stringContaining('at most 140 characters') as unknown },
+    ]);
+  });
+
+  it('quote a long bad id cut short', () => {
+    const [violation] = violations(() =>
+      parsePortName(`tenants/acme/vpcs/blue/subnets/web/ports/${'X'.repeat(100)}`),
+    );
+    expect(violation?.description).toMatch(
+      new RegExp(`^port id "${'X'.repeat(64)}…" \\(100 characters\\) must be`),
+    );
+  });
+
   it('check client-chosen ids', () => {
     expect(requireResourceId('blue-2', 'vpc_id')).toBe('blue-2');
     expect(requireResourceId('a'.repeat(63), 'vpc_id')).toHaveLength(63);

@@ -68,14 +68,19 @@ export class PortService {
     const kind = checkPortKind(input.kind);
     const mac = checkMac(input.macAddress);
     const binding = input.binding?.leafSwitch ? input.binding : undefined;
+    const bindingViolations = checkBinding(input.binding);
+    // Placement is checked for well-formed names only (of bounded length: errors quote them).
+    const placeable = !bindingViolations.some(
+      ({ field }) => field === 'port.binding.leaf_switch' || field === 'port.binding.interface',
+    );
     const violations = [
       ...checkResourceId('port_id', input.portId),
       ...checkDisplayName('port.display_name', input.displayName),
       ...kind.violations,
       ...checkFixedIp(input.fixedIp),
       ...mac.violations,
-      ...checkBinding(input.binding),
-      ...(binding && this.fabric
+      ...bindingViolations,
+      ...(binding && this.fabric && placeable
         ? checkPlacement(this.fabric.topology, binding.leafSwitch, binding.interface)
         : []),
     ];

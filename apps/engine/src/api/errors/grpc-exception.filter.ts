@@ -1,7 +1,8 @@
 import { Catch, Inject, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, type StatusObject } from '@grpc/grpc-js';
 import { throwError, type Observable } from 'rxjs';
 import { encodeStatusDetails, STATUS_DETAILS_KEY } from '@loom/api-contract';
+import { grpcStatusCodeOf, type LoomError } from '@loom/errors';
 import type { Logger } from '@loom/logging';
 import { LOGGER } from '../../config/config.module';
 import { grpcStatusOf, INTERNAL_STATUS, type GrpcStatus } from './grpc-status-mapping';
@@ -34,6 +35,12 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
     const response = toGrpcErrorResponse(known ?? INTERNAL_STATUS);
     return throwError(() => response);
   }
+}
+
+/** The status answering a refusal raised outside a Nest handler (in a grpc-js interceptor). */
+export function refusalStatus(refusal: LoomError): StatusObject {
+  const { details, metadata } = toGrpcErrorResponse(grpcStatusOf(refusal) ?? INTERNAL_STATUS);
+  return { code: grpcStatusCodeOf(refusal.kind), details, metadata };
 }
 
 export function toGrpcErrorResponse(grpcStatus: GrpcStatus): GrpcErrorResponse {

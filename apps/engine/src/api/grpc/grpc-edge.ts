@@ -9,6 +9,7 @@ import { EngineMetrics } from '../../metrics/engine-metrics';
 import { grpcMetricsInterceptor } from '../../metrics/grpc-metrics.interceptor';
 import { GrpcExceptionFilter } from '../errors/grpc-exception.filter';
 import { GrpcServerLifecycle } from './grpc-server.lifecycle';
+import { decodeRequestsSafely, undecodableRequestInterceptor } from './request-decoding';
 
 export type GrpcListenConfig = Pick<EngineConfig, 'LOOM_GRPC_HOST' | 'LOOM_GRPC_PORT'>;
 
@@ -16,6 +17,7 @@ export type GrpcListenConfig = Pick<EngineConfig, 'LOOM_GRPC_HOST' | 'LOOM_GRPC_
  * Attaches the loom.v1 gRPC server to the Nest application (a hybrid app: HTTP and gRPC share the
  * modules). Every Nest gRPC handler goes through the auth guard and the exception filter; calls
  * to any loom.v1 method are authenticated first by an interceptor; health and reflection are open.
+ * Request bytes that decode to no request message are INVALID_ARGUMENT (request-decoding.ts).
  * Then: app.init(), app.startAllMicroservices(), GrpcServerLifecycle.markServing().
  */
 export function connectGrpcEdge(app: INestApplication, config: GrpcListenConfig): void {
@@ -34,9 +36,12 @@ export function connectGrpcEdge(app: INestApplication, config: GrpcListenConfig)
           authenticationInterceptor(app.get(Authenticator), (path) =>
             path.startsWith(`/${LOOM_PACKAGE}.`),
           ),
+          undecodableRequestInterceptor(),
         ],
       },
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
+        // Before any service is added: every method's undecodable requests are INVALID_ARGUMENT.
+        decodeRequestsSafely(server);
         lifecycle.onServerCreated(server, definition);
       },
     },

@@ -1,5 +1,5 @@
 import { fieldMaskPaths, type FieldMaskInput } from '@loom/api-contract';
-import { InvalidArgumentError } from '@loom/errors';
+import { InvalidArgumentError, quote } from '@loom/errors';
 
 /**
  * The fields an Update request changes (AIP-134), checked against the ones the method allows.
@@ -25,7 +25,7 @@ export function readUpdateMask<P extends string>(
     throw new InvalidArgumentError(
       unknown.map((path) => ({
         field: 'update_mask',
-        description: `"${path}" is not a field this method can update (${allowed})`,
+        description: `${quote(path)} is not a field this method can update (${allowed})`,
       })),
     );
   }

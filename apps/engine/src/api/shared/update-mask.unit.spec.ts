@@ -38,6 +38,15 @@ describe('readUpdateMask', () => {
     ]);
   });
 
+  it('quotes a long path cut short', () => {
+    const [violation] = violations(() =>
+      readUpdateMask({ paths: ['x'.repeat(40_000)] }, updatable),
+    );
+    expect(violation?.description).toBe(
+      `"${'x'.repeat(64)}…" (40000 characters) is not a field this method can update (updatable: display_name, quota)`,
+    );
+  });
+
   it('refuses an empty or missing mask rather than guessing', () => {
     for (const mask of [{ paths: [] }, [], null, undefined]) {
       expect(violations(() => readUpdateMask(mask, updatable))).toEqual([
