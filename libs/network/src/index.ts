@@ -52,3 +52,32 @@ export {
   type FabricDriftReport,
   type FabricRepair,
 } from './provisioning/fabric-drift.service';
+export {
+  externalFabricSagas,
+  type ExternalFabricSagaDependencies,
+} from './external/external-fabric.sagas';
+export {
+  applyFloatingIpSaga,
+  clearExternalGatewaySaga,
+  setExternalGatewaySaga,
+} from './external/external-fabric.saga-types';
+export { externalFabricOutcomes } from './external/external-fabric-outcomes';
+export {
+  externalNetworkName,
+  externalGatewayName,
+  floatingIpName,
+} from './external/external-names';
+export {
+  externalNetworkDecider,
+  type ExternalNetworkState,
+} from './external/external-network.decider';
+export {
+  externalGatewayDecider,
+  type ExternalGatewayState,
+} from './external/external-gateway.decider';
+export { floatingIpDecider, type FloatingIpState } from './external/floating-ip.decider';
+export type { UpstreamPeer } from './external/external-network.events';
+export type {
+  ExternalGatewayFabricInput,
+  FloatingIpFabricInput,
+} from './external/external-fabric.input';

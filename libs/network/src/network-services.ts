@@ -1,5 +1,8 @@
 import type { EventStore } from '@loom/event-store';
 import { AggregateStore, IntentRuntime } from '@loom/intents';
+import { ExternalGatewayService } from './external/external-gateway.service';
+import { ExternalNetworkService } from './external/external-network.service';
+import { FloatingIpService } from './external/floating-ip.service';
 import { networkEventCatalog } from './network-event-catalog';
 import { OperationService } from './operations/operation.service';
 import { PortService, type PortFabric } from './ports/port.service';
@@ -16,6 +19,9 @@ export interface NetworkServices {
   readonly vpcs: VpcService;
   readonly subnets: SubnetService;
   readonly ports: PortService;
+  readonly externalNetworks: ExternalNetworkService;
+  readonly externalGateways: ExternalGatewayService;
+  readonly floatingIps: FloatingIpService;
 }
 
 /**
@@ -37,5 +43,8 @@ export function createNetworkServices(
     vpcs: new VpcService(intents, runtime, settings),
     subnets: new SubnetService(intents, runtime, settings),
     ports: new PortService(intents, runtime, fabric),
+    externalNetworks: new ExternalNetworkService(runtime, fabric?.topology),
+    externalGateways: new ExternalGatewayService(intents, settings),
+    floatingIps: new FloatingIpService(intents),
   };
 }

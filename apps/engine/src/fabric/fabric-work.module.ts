@@ -10,6 +10,8 @@ import { carriesTenants, type FabricDriver, type FabricTopology } from '@loom/fa
 import { startFabricWorkDispatcher } from '@loom/intents';
 import type { Logger } from '@loom/logging';
 import {
+  externalFabricOutcomes,
+  externalFabricSagas,
   fabricRepairSaga,
   FabricDriftService,
   portFabricSagas,
@@ -26,7 +28,10 @@ import { instrumentSagaSteps } from '../metrics/instrumented-saga-steps';
 import { NETWORK_SERVICES } from '../network/network.tokens';
 import { FABRIC_DRIVER, FABRIC_TOPOLOGY, SAGA_DEFINITIONS } from './fabric.tokens';
 
-/** The saga types this engine runs: port provisioning, and drift repairs on the same leaves. */
+/**
+ * The saga types this engine runs: port provisioning, drift repairs on the same leaves, and the
+ * external network's gateway and floating IP sagas on its gateway nodes.
+ */
 function sagaDefinitions(
   config: EngineConfig,
   driver: FabricDriver,
@@ -37,7 +42,11 @@ function sagaDefinitions(
     aggregates: network.aggregates,
     deviceTimeoutMs: config.LOOM_DEVICE_TIMEOUT_MS,
   };
-  return [...portFabricSagas(dependencies), fabricRepairSaga(dependencies)];
+  return [
+    ...portFabricSagas(dependencies),
+    fabricRepairSaga(dependencies),
+    ...externalFabricSagas(dependencies),
+  ];
 }
 
 /**
@@ -108,7 +117,10 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
     const dispatcher = startFabricWorkDispatcher({
       store: this.store,
       sagas: this.sagas,
-      reactions: [portFabricOutcomes(this.store, this.network.aggregates)],
+      reactions: [
+        portFabricOutcomes(this.store, this.network.aggregates),
+        externalFabricOutcomes(this.store, this.network.aggregates),
+      ],
       onError: (error, work) => {
         this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');
       },

@@ -1,7 +1,7 @@
 import type { ErrorKind } from '@loom/errors';
 import type { DomainEvent } from '@loom/intents';
 
-export type OperationVerb = 'create' | 'delete';
+export type OperationVerb = 'create' | 'update' | 'delete';
 
 export type OperationStarted = DomainEvent<
   'OperationStarted',

@@ -6,7 +6,11 @@ export interface NetworkSettings {
   readonly l2VniRange: VniRange;
   /** The fabric's BGP ASN, used in route distinguishers and route targets. */
   readonly asn: number;
+  /** Where external gateways' transfer /31s come from (LOOM_TRANSFER_POOL); default 172.16.0.0/16. */
+  readonly transferPool?: string;
 }
+
+export const defaultTransferPool = '172.16.0.0/16';
 
 export const defaultNetworkSettings: NetworkSettings = {
   l3VniRange: { first: 50_000, last: 59_999 },

@@ -13,6 +13,10 @@ export const streams = {
   l3VniPool: 'vni-pool-l3',
   l2VniPool: 'vni-pool-l2',
   leafVlans: (leaf: string) => `leaf-vlans-${leaf}`,
+  externalNetwork: (externalNetworkId: string) => `external-network-${externalNetworkId}`,
+  transferPool: 'transfer-pool',
+  externalGateway: (tenantId: string, vpcId: string) => `external-gateway-${tenantId}/${vpcId}`,
+  floatingIp: (tenantId: string, floatingIpId: string) => `floating-ip-${tenantId}/${floatingIpId}`,
 } as const;
 
 /** Prefixes of every stream that belongs to one tenant (Watch follows these). */
@@ -22,4 +26,6 @@ export const tenantStreamPrefixes = (tenantId: string): string[] => [
   `subnet-${tenantId}/`,
   `port-${tenantId}/`,
   `operation-${tenantId}/`,
+  `external-gateway-${tenantId}/`,
+  `floating-ip-${tenantId}/`,
 ];
