@@ -5,6 +5,11 @@ import {
   type FindOptionsWhere,
   type ObjectLiteral,
 } from 'typeorm';
+import { NotFoundError } from '@loom/errors';
+import {
+  ExternalResourceRow,
+  type ExternalResourceKind,
+} from '../external/external-resource.read-model';
 import { OperationRow } from '../operations/operation.read-model';
 import { PortRow } from '../ports/port.read-model';
 import { SubnetRow } from '../subnets/subnet.read-model';
@@ -27,6 +32,7 @@ interface NamedRow extends ObjectLiteral {
 /**
  * Reads of the resource read models, in name order with keyset paging. Each read first waits
  * for its projection to reach the log's head, so a Get right after a Create sees the resource.
+ * A list under a parent that does not exist is NOT_FOUND.
  */
 export class NetworkQueries {
   constructor(
@@ -39,16 +45,53 @@ export class NetworkQueries {
     this.list(TenantRow, 'tenants', undefined, size, after);
   vpc = (name: string) => this.get(VpcRow, 'vpcs', name);
   vpcs = (parent: string, size: number, after: string | undefined) =>
-    this.list(VpcRow, 'vpcs', parent, size, after);
+    this.listUnder(this.tenant, parent, VpcRow, 'vpcs', size, after);
   subnet = (name: string) => this.get(SubnetRow, 'subnets', name);
   subnets = (parent: string, size: number, after: string | undefined) =>
-    this.list(SubnetRow, 'subnets', parent, size, after);
+    this.listUnder(this.vpc, parent, SubnetRow, 'subnets', size, after);
   port = (name: string) => this.get(PortRow, 'ports', name);
   ports = (parent: string, size: number, after: string | undefined) =>
-    this.list(PortRow, 'ports', parent, size, after);
+    this.listUnder(this.subnet, parent, PortRow, 'ports', size, after);
   operation = (name: string) => this.get(OperationRow, 'operations', name);
   operations = (parent: string, size: number, after: string | undefined) =>
-    this.list(OperationRow, 'operations', parent, size, after);
+    this.listUnder(this.tenant, parent, OperationRow, 'operations', size, after);
+
+  /** Names of external resources of one kind (under a tenant, or '' for external networks). */
+  externalResources = async (
+    kind: ExternalResourceKind,
+    parent: string,
+    size: number,
+    after: string | undefined,
+  ): Promise<Page<ExternalResourceRow>> => {
+    if (parent !== '' && (await this.tenant(parent)) === undefined) {
+      throw new NotFoundError(parent);
+    }
+    await this.readYourWrites('external_resources');
+    const rows = await this.dataSource.getRepository(ExternalResourceRow).find({
+      where: { kind, parent, ...(after === undefined ? {} : { name: MoreThan(after) }) },
+      order: { name: 'ASC' },
+      take: size + 1,
+    });
+    const more = rows.length > size;
+    const page = more ? rows.slice(0, size) : rows;
+    return { rows: page, nextAfter: more ? page.at(-1)?.name : undefined };
+  };
+
+  /**
+   * The children of `parent`, which must exist: a list under a parent that does not exist is
+   * NOT_FOUND naming the parent (AIP-132), for every caller, not an empty page.
+   */
+  private async listUnder<Row extends NamedRow>(
+    parentRow: (name: string) => Promise<object | undefined>,
+    parent: string,
+    entity: EntityTarget<Row>,
+    projection: string,
+    size: number,
+    after: string | undefined,
+  ): Promise<Page<Row>> {
+    if ((await parentRow(parent)) === undefined) throw new NotFoundError(parent);
+    return this.list(entity, projection, parent, size, after);
+  }
 
   private async get<Row extends NamedRow>(
     entity: EntityTarget<Row>,

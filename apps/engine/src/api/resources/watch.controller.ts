@@ -10,7 +10,7 @@ import {
 } from '@loom/api-contract';
 import { parseTenantName } from '@loom/names';
 import type { EventStore } from '@loom/event-store';
-import { NetworkQueries, tenantStreamPrefixes } from '@loom/network';
+import { NetworkQueries, NotFoundError, tenantStreamPrefixes } from '@loom/network';
 import type { ProjectionRunner } from '@loom/projections';
 import { EVENT_STORE } from '../../event-store/event-store.module';
 import { PROJECTION_RUNNER } from '../../network/network.tokens';
@@ -29,7 +29,10 @@ export class WatchController implements WatchServiceController {
     @Inject(NetworkQueries) private readonly queries: NetworkQueries,
   ) {}
 
-  /** Every change to the tenant's resources from now on, in commit order, until the client cancels. */
+  /**
+   * Every change to the tenant's resources from now on, in commit order, until the client cancels.
+   * A tenant that does not exist is NOT_FOUND at once, as for a List.
+   */
   watch(request: WatchRequest, metadata?: Metadata): Observable<ResourceChange> {
     const { tenant } = parseTenantName(request.parent, 'parent');
     authorize(metadata, 'read', tenant, request.parent);
@@ -39,6 +42,10 @@ export class WatchController implements WatchServiceController {
         filter: { streamPrefixes: tenantStreamPrefixes(tenant) },
       });
       void (async () => {
+        // Checked once subscribed: a change committed after the check is not missed.
+        if ((await this.queries.tenant(request.parent)) === undefined) {
+          throw new NotFoundError(request.parent);
+        }
         for await (const event of subscription) {
           const change = changeOf(event.stream, event.type);
           if (!change) continue;
