@@ -9,6 +9,7 @@ import {
   gatewayLabPrerequisites,
   labHostNamespace,
   openFrrFabric,
+  vtysh,
   vtyshJson,
   type FabricDevice,
   type FabricOperation,
@@ -478,6 +479,64 @@ suite('gateway nodes on the FRR lab: NAT, floating IPs, BGP and BFD failover', (
     await clearProbe(vms.blue6.host);
     expect(await pings(external(), vms.blue6.ip, 2)).toBe(false);
     expect(await probeSources(vms.blue6.host)).toEqual([]);
+  });
+
+  it('reads a NAT rule and an announcement removed behind its back on a gateway node, and an ensure puts them back', async () => {
+    const gw2 = router('gw2');
+    // Both nodes hold the same gateway state (their VRFs differ by their RDs only).
+    const intended = await fabric.readState('gw2');
+    expect(intended.gateway).toEqual((await fabric.readState('gw1')).gateway);
+    // Behind Loom's back on gw2: blue's SNAT rule goes from nftables, its /32 from BGP.
+    const zebra = (await readFile(join(gw2.frrDir, 'zebra.pid'), 'utf8')).trim();
+    const inBlue = async (...command: string[]) =>
+      (
+        await exec('nsenter', [
+          '--target',
+          zebra,
+          '--mount',
+          '--net',
+          '--',
+          'ip',
+          'netns',
+          'exec',
+          'blue',
+          ...command,
+        ])
+      ).stdout;
+    const { nftables } = JSON.parse(
+      await inBlue('nft', '-j', '-a', 'list', 'chain', 'ip', 'loom', 'postrouting'),
+    ) as {
+      nftables: { rule?: { handle: number; comment?: string } }[];
+    };
+    const snatRule = nftables.find((entry) => entry.rule?.comment === 'loom snat')?.rule;
+    expect(snatRule).toBeDefined();
+    await inBlue(
+      'nft',
+      'delete',
+      'rule',
+      'ip',
+      'loom',
+      'postrouting',
+      'handle',
+      String(snatRule?.handle),
+    );
+    await vtysh(
+      gw2,
+      'configure terminal',
+      `router bgp ${gw2.asn}`,
+      'address-family ipv4 unicast',
+      `no network ${blue.snat}/32`,
+    );
+    const drifted = await fabric.readState('gw2');
+    expect(drifted.gateway?.snatRules).toEqual([{ vrf: 'red', publicAddress: red.snat }]);
+    expect(drifted.gateway?.upstreamPrefixes).not.toContain(`${blue.snat}/32`);
+    // The same operations again (what a repair submits) find what is missing and add it.
+    await run('gw2', { kind: 'addSnat', vrf: 'blue', publicAddress: blue.snat });
+    await run('gw2', { kind: 'announceUpstream', prefix: `${blue.snat}/32` });
+    expect(await fabric.readState('gw2')).toEqual(intended);
+    await eventually(10, async () =>
+      (await upstreamHostRoutes()).includes(`${blue.snat}/32`) ? true : undefined,
+    );
   });
 
   it('keeps two tenants with the same private addresses apart', async () => {
