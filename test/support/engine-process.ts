@@ -12,11 +12,23 @@ export interface EngineProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+export interface StartEngineOptions {
+  /**
+   * In a process group of its own, as a shell runs a foreground command: a signal to the group
+   * (`process.kill(-pid, signal)`) is what Ctrl-C in a terminal sends to everything it started.
+   */
+  readonly ownProcessGroup?: boolean;
+}
+
 /** Starts the built engine (`npm run build`) as a real process, as `npm start` does. */
-export function startEngine(env: Record<string, string>): EngineProcess {
+export function startEngine(
+  env: Record<string, string>,
+  options: StartEngineOptions = {},
+): EngineProcess {
   const child = spawn(process.execPath, [engineMain], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let output = '';
   const append = (chunk: Buffer): void => {

@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * A Loom process killed with SIGKILL leaves its PostgreSQL child running on the data directory.
  * Ask that server for a fast shutdown (SIGINT: committed data is safe) before starting anew.
+ * Only for the data directory's owner (lockDataDir): a live engine holds the lock, so a server
+ * found running once the lock is taken belongs to an owner that is dead.
  */
 export async function stopStalePostmaster(databaseDir: string, timeoutMs = 15_000): Promise<void> {
   const pidFile = join(databaseDir, 'postmaster.pid');

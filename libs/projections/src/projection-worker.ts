@@ -76,7 +76,8 @@ export class ProjectionWorker {
         await sleep(retryInMs, this.stopping.signal);
       }
     }
-    logger.info(
+    // Debug: the engine's stop says it once, in one line.
+    logger.debug(
       { projection: name, position: this.waiters.position?.toString() },
       'projection stopped',
     );

@@ -6,6 +6,7 @@ import {
   runMigrations,
   startEmbeddedPostgres,
   type EmbeddedPostgresServer,
+  type PostmasterExit,
 } from '@loom/postgres';
 import type { Logger } from '@loom/logging';
 import type { EngineConfig } from '../config/engine.config';
@@ -39,12 +40,23 @@ export class DatabaseConnection {
     }
     const migrations = await runMigrations(url, engineMigrations);
     if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
+    // A lost database is reported once, by DatabaseHealth; each idle connection it cut, here.
     const pool = createPool(url, config.LOOM_DB_POOL_SIZE, (error) => {
-      logger.warn({ err: error }, 'idle database connection lost');
+      logger.debug({ reason: error.message }, 'idle database connection lost');
     });
     return new DatabaseConnection(url, pool, server !== undefined, server);
   }
 
+  /**
+   * With the embedded PostgreSQL: resolves if that server exits while the engine runs (killed,
+   * crashed). The engine then stops (main.ts; docs/configuration.md says why). Undefined with
+   * DATABASE_URL, whose server comes and goes on its own (DatabaseHealth follows it).
+   */
+  get embeddedServerCrashed(): Promise<PostmasterExit> | undefined {
+    return this.server?.crashed;
+  }
+
+  /** Ends the pool, then stops the embedded server once the engine's sessions have ended. */
   async close(): Promise<void> {
     await this.pool.end();
     await this.server?.stop();

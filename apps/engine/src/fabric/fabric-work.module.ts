@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EventStore } from '@loom/event-store';
+import { errorKindOf } from '@loom/errors';
 import { carriesTenants, type FabricDriver, type FabricTopology } from '@loom/fabric';
 import { startFabricWorkDispatcher } from '@loom/intents';
 import type { Logger } from '@loom/logging';
@@ -27,6 +28,7 @@ import { EngineMetrics } from '../metrics/engine-metrics';
 import { instrumentSagaSteps } from '../metrics/instrumented-saga-steps';
 import { NETWORK_SERVICES } from '../network/network.tokens';
 import { FABRIC_DRIVER, FABRIC_TOPOLOGY, SAGA_DEFINITIONS } from './fabric.tokens';
+import { keepSubscribed } from './keep-subscribed';
 
 /**
  * The saga types this engine runs: port provisioning, drift repairs on the same leaves, and the
@@ -113,18 +115,34 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.config.LOOM_SAGA_WORKERS === 0) return;
-    // One reading of the log for the fabric work: the sagas to start, and how they ended.
-    const dispatcher = startFabricWorkDispatcher({
-      store: this.store,
-      sagas: this.sagas,
-      reactions: [
-        portFabricOutcomes(this.store, this.network.aggregates),
-        externalFabricOutcomes(this.store, this.network.aggregates),
-      ],
-      onError: (error, work) => {
-        this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');
+    // One reading of the log for the fabric work: the sagas to start, and how they ended; started
+    // again from its checkpoint if it fails (the database went away), as long as the engine runs.
+    const dispatcher = keepSubscribed(
+      () =>
+        startFabricWorkDispatcher({
+          store: this.store,
+          sagas: this.sagas,
+          reactions: [
+            portFabricOutcomes(this.store, this.network.aggregates),
+            externalFabricOutcomes(this.store, this.network.aggregates),
+          ],
+          onError: (error, work) => {
+            this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');
+          },
+        }),
+      {
+        onFailure: (error, attempt, retryInMs) => {
+          const message = 'fabric work dispatcher failed; resubscribing from its checkpoint';
+          // A lost database is reported once by the database health check: no stack here.
+          if (errorKindOf(error) === 'unavailable') {
+            const reason = error instanceof Error ? error.message : String(error);
+            this.logger.warn({ reason, attempt, retryInMs }, message);
+          } else {
+            this.logger.error({ err: error, attempt, retryInMs }, message);
+          }
+        },
       },
-    });
+    );
     const worker = new SagaWorker({
       pool: this.database.pool,
       store: this.store,
@@ -133,9 +151,6 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
       logger: this.logger.child({ component: 'saga-worker' }),
     });
     worker.start();
-    dispatcher.done.catch((error: unknown) => {
-      this.logger.error({ err: error }, 'fabric work dispatcher stopped');
-    });
     // Stopped in this order: a saga the worker ends while it stops still has its outcome recorded.
     this.running.push(worker, dispatcher);
   }

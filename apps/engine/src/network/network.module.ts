@@ -57,8 +57,9 @@ const readYourWritesTimeoutMs = 10_000;
           [],
           {
             poolSize: 10,
+            // A lost database is reported once, by DatabaseHealth.
             onIdleError: (error) => {
-              logger.warn({ err: error }, 'idle read-model connection lost');
+              logger.debug({ reason: error.message }, 'idle read-model connection lost');
             },
           },
         );

@@ -1,7 +1,7 @@
 import type { ProjectionLogger } from '../projection-logger';
 
 export interface LogEntry {
-  readonly level: 'info' | 'warn' | 'error';
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
   readonly details: object;
   readonly message: string;
 }
@@ -10,6 +10,9 @@ export interface LogEntry {
 export class RecordingLogger implements ProjectionLogger {
   readonly entries: LogEntry[] = [];
 
+  debug(details: object, message: string): void {
+    this.entries.push({ level: 'debug', details, message });
+  }
   info(details: object, message: string): void {
     this.entries.push({ level: 'info', details, message });
   }

@@ -120,7 +120,8 @@ export class SagaWorker {
     this.wakeup.wake();
     for (const { execution } of this.held.values()) execution.requestStop();
     await this.loops;
-    this.context.logger.info({}, 'saga worker stopped');
+    // Debug: the engine's stop says it once, in one line.
+    this.context.logger.debug({}, 'saga worker stopped');
   }
 
   private async claimLoop(): Promise<void> {
