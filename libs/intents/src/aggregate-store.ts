@@ -66,6 +66,11 @@ export class AggregateStore {
    * once and the intent's undo commands run if it fails (see runStreamByStream). `work` only
    * decides through the transaction; it may run more than once.
    */
+  /** Whether an intent is committed all at once (else stream by stream, see transact). */
+  get commitsAtomically(): boolean {
+    return this.groupCommit !== undefined;
+  }
+
   transact<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
     return this.groupCommit ? this.groupCommit.run(work) : runStreamByStream(this, work);
   }

@@ -212,4 +212,50 @@ describe('the intent runtime and its fabric work', () => {
       'claim-slots op-new pool/slots-new-a {"pool":"slots-new-a","other":"slots-new-b"}',
     ]);
   });
+
+  it.each([
+    ['committed atomically', () => counted, [] as string[]],
+    [
+      'appended stream by stream',
+      () => streamByStream(postgres.store),
+      ['RequestAccepted', 'RequestFailed'],
+    ],
+  ])(
+    'records no refusal of a request with a request_id, %s, beyond what it must',
+    async (label, storeOf, refusedRecord) => {
+      const runtime = new IntentRuntime(new AggregateStore(storeOf(), catalog));
+      const kind = label.split(' ')[0] ?? '';
+      const full = `slots-${kind}-refusals`;
+      for (const owner of ['x', 'y']) {
+        await runtime.execute(full, slots, { type: 'ClaimSlot', owner }, metadata);
+      }
+      const requestId = randomUUID();
+      const submit = (result: string) =>
+        runtime.submit(
+          { tenantId: `r-${kind}`, requestId, method: 'Claim', fingerprint: '[]', result },
+          context,
+          (intent) => claimAndStart(intent, `slots-${result}`, full),
+        );
+      await expect(submit(`op-${kind}-first`)).rejects.toBeInstanceOf(ResourceExhaustedError);
+      // Atomically: nothing at all. Stream by stream the record came first: it is ended, once.
+      expect(await types(`request-r-${kind}/`)).toEqual(refusedRecord);
+      expect(await types(`slots-op-${kind}-first`)).toEqual(
+        kind === 'committed' ? [] : ['SlotClaimed', 'SlotReleased'],
+      );
+      // The same request again: decided again, and refused again while the pool is full.
+      await expect(submit(`op-${kind}-again`)).rejects.toBeInstanceOf(ResourceExhaustedError);
+      expect(await types(`request-r-${kind}/`)).toEqual([...refusedRecord, ...refusedRecord]);
+      // Once it can be, the retry does the work, as a first attempt would.
+      await runtime.execute(full, slots, { type: 'ReleaseSlot', owner: 'x' }, metadata);
+      const done = await submit(`op-${kind}-last`);
+      const result = kind === 'committed' ? `op-${kind}-last` : `op-${kind}-first`;
+      expect(done).toEqual({ result, value: result });
+      expect(await types(`request-r-${kind}/`)).toEqual([
+        ...refusedRecord,
+        ...refusedRecord,
+        'RequestAccepted',
+        'RequestSucceeded',
+      ]);
+    },
+  );
 });

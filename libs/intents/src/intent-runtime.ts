@@ -46,7 +46,10 @@ const waitForOtherAttemptMs = 15_000;
  * The one write path of every resource's intents. `submit` decides an intent over the streams it
  * touches and commits, all at once (see AggregateStore.transact): the request_id's record, the
  * intent's events and the fabric work it requested. A retry with the request_id answers as the
- * first attempt did; a failed attempt leaves nothing but its failure, so it may be retried.
+ * first attempt did. A refused or failed attempt writes nothing, not even its request_id's record:
+ * a retry with the same request_id is decided again, like a first attempt, and the request_id
+ * stays free for another payload. Only stream by stream (EventStoreDB), where the record is
+ * appended before the intent runs, does a failed attempt end its record with RequestFailed.
  */
 export class IntentRuntime {
   constructor(private readonly aggregates: AggregateStore) {}
@@ -96,9 +99,11 @@ export class IntentRuntime {
           return { ran: true, result: state.result, value };
         });
       } catch (error) {
-        // Recording is best effort: the caller hears of the failure itself either way.
-        if (progress.accepted) {
-          await this.recordFailure(request, stream, metadata, error).catch(() => undefined);
+        // Committed atomically, the failed attempt left nothing, its record included. Stream by
+        // stream its acceptance is in the log: ended here (best effort: the caller hears of the
+        // failure itself either way), so that a retry need not wait for it to be presumed dead.
+        if (progress.accepted && !this.aggregates.commitsAtomically) {
+          await this.recordFailure(stream, metadata, error).catch(() => undefined);
         }
         throw error;
       }
@@ -111,16 +116,17 @@ export class IntentRuntime {
     }
   }
 
-  /** The failed attempt, so that its request_id stays bound to its payload, and may be retried. */
+  /**
+   * Ends an attempt whose acceptance was appended before it failed (stream by stream): one
+   * RequestFailed per failed attempt, and only on a record the attempt itself created or retried.
+   * A record that is not Accepted (any more) is left as it is.
+   */
   private async recordFailure(
-    request: IntentRequest,
     stream: string,
     metadata: EventMetadataInput,
     error: unknown,
   ): Promise<void> {
-    // Accepted anew when the transaction left nothing, already accepted when stream by stream.
     await this.aggregates.transact(async (transaction) => {
-      await transaction.execute(stream, requestDecider, acceptCommand(request), metadata);
       await transaction.execute(stream, requestDecider, failCommand(error), metadata);
     });
   }
