@@ -19,6 +19,7 @@ import {
   type VpcServiceClient,
   type WatchServiceClient,
   type FabricServiceClient,
+  type AuditServiceClient,
 } from '@loom/api-contract';
 
 export interface LoomCallOptions {
@@ -55,6 +56,9 @@ export interface LoomClients {
   readonly operations: PromiseClient<OperationServiceClient>;
   readonly watch: StreamClient<WatchServiceClient>;
   readonly fabric: PromiseClient<FabricServiceClient>;
+  /** AuditService's unary methods; `auditExport.exportEvents` streams. */
+  readonly audit: PromiseClient<AuditServiceClient>;
+  readonly auditExport: StreamClient<AuditServiceClient>;
   close(): void;
 }
 
@@ -75,6 +79,8 @@ export function createLoomClients(address: string, token: string | undefined): L
     operations: caller.unary(service(definition, 'loom.v1.OperationService')),
     watch: caller.streaming(service(definition, 'loom.v1.WatchService')),
     fabric: caller.unary(service(definition, 'loom.v1.FabricService')),
+    audit: caller.unary(service(definition, 'loom.v1.AuditService')),
+    auditExport: caller.streaming(service(definition, 'loom.v1.AuditService')),
     close: () => {
       client.close();
     },

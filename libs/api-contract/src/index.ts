@@ -7,6 +7,7 @@ export * from './generated/loom/v1/port';
 export * from './generated/loom/v1/operation';
 export * from './generated/loom/v1/watch';
 export * from './generated/loom/v1/fabric';
+export * from './generated/loom/v1/audit';
 export type { Timestamp } from './generated/google/protobuf/timestamp';
 export type { Duration } from './generated/google/protobuf/duration';
 export type { Any } from './generated/google/protobuf/any';

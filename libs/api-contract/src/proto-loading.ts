@@ -17,6 +17,7 @@ export const LOOM_PROTO_FILES: readonly string[] = [
   'loom/v1/operation.proto',
   'loom/v1/watch.proto',
   'loom/v1/fabric.proto',
+  'loom/v1/audit.proto',
 ];
 
 export const LOOM_PACKAGE = 'loom.v1';

@@ -5,25 +5,58 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ChainSealer, loadOrCreateAuditKey } from '@loom/audit';
+import {
+  AuditIndex,
+  AuditQueries,
+  ChainSealer,
+  loadOrCreateAuditKey,
+  networkResourceModels,
+} from '@loom/audit';
+import type { EventStore } from '@loom/event-store';
 import type { Logger } from '@loom/logging';
+import { ApiModule } from '../api/api.module';
 import { LOGGER } from '../config/config.module';
 import type { EngineConfig } from '../config/engine.config';
 import { DatabaseConnection } from '../database/database-connection';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { AuditController } from './audit.controller';
 
 /**
- * The audit trail's tamper evidence: a sealer that extends the hash chain over the event log
- * behind the appends and signs a checkpoint each round, with the audit key in the data directory
- * (`audit-signing-key.json`, not the token key). Only on the PostgreSQL event store, whose log it
- * reads; every replica may run one (the checkpoint table lets one extend each checkpoint).
+ * The audit trail: AuditService over the event log, the index it searches (filled behind the
+ * appends), and the tamper evidence: a sealer that extends the hash chain over the log and signs a
+ * checkpoint each round, with the audit key in the data directory (`audit-signing-key.json`, not
+ * the token key). Only on the PostgreSQL event store, whose log they read; every replica may run
+ * them (the index is idempotent, the checkpoint table lets one sealer extend each checkpoint).
  */
-@Module({})
+@Module({
+  imports: [ApiModule],
+  controllers: [AuditController],
+  providers: [
+    {
+      provide: AuditIndex,
+      inject: [DatabaseConnection, LOGGER],
+      useFactory: (database: DatabaseConnection, logger: Logger) =>
+        new AuditIndex(database.pool, {
+          onError: (error) => {
+            logger.error({ err: error, component: 'audit-index' }, 'audit index not updated');
+          },
+        }),
+    },
+    {
+      provide: AuditQueries,
+      inject: [DatabaseConnection, EVENT_STORE, AuditIndex],
+      useFactory: (database: DatabaseConnection, store: EventStore, index: AuditIndex) =>
+        new AuditQueries(database.pool, store, index, networkResourceModels),
+    },
+  ],
+})
 export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private sealer: ChainSealer | undefined;
 
   constructor(
     @Inject('EngineConfig') private readonly config: EngineConfig,
     @Inject(DatabaseConnection) private readonly database: DatabaseConnection,
+    @Inject(AuditIndex) private readonly index: AuditIndex,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -38,10 +71,12 @@ export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdow
         log.error({ err: error }, 'audit chain not sealed');
       },
     });
+    this.index.start();
     this.sealer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.sealer?.stop();
+    await this.index.stop();
   }
 }

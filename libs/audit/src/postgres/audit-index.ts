@@ -56,7 +56,10 @@ export class AuditIndex {
         text: `
           SELECT global_position::text AS position, stream_name AS stream,
                  stream_revision::text AS revision, event_type,
-                 metadata->>'tenant' AS tenant, metadata->>'actor' AS actor,
+                 metadata->>'tenant' AS tenant,
+                 -- A saga asked for by someone (a drift repair) starts as theirs.
+                 COALESCE(CASE WHEN event_type = 'SagaStarted'
+                   THEN data->'input'->>'requestedBy' END, metadata->>'actor') AS actor,
                  metadata->>'method' AS method, metadata->>'requestId' AS request_id,
                  metadata->>'correlationId' AS correlation_id, recorded_at
           FROM event_store.events
