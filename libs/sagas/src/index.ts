@@ -36,10 +36,15 @@ export {
 export { isSagaOf, readSagaStart, type SagaStart } from './store/read-saga-start';
 export { sagaStatuses, type SagaStatus } from './persistence/saga-status';
 export type { ListSagasQuery, SagaSummary } from './persistence/saga-index';
+export type { SagaFilter } from './persistence/saga-filter';
+export type { SagaPage, SagaPageQuery, SagaSort } from './persistence/saga-search';
 export { rebuildSagaIndex, type RebuildSagaIndexOptions } from './persistence/rebuild-saga-index';
 export { sagaMigrations } from './migrations';
 export {
   Sagas,
+  operatorActionStatuses,
+  type BatchResult,
+  type SagaOperatorAction,
   type OperatorRequest,
   type SagaHistory,
   type SagaHistoryEntry,

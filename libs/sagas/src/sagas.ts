@@ -16,9 +16,12 @@ import type { SagaEvent } from './domain/saga.events';
 import { evolveSaga } from './domain/saga.evolve';
 import { sagaOutcome, type SagaOutcome } from './domain/saga-outcome';
 import type { SagaState } from './domain/saga.state';
+import { SagaCommandRejectedError } from './domain/saga.errors';
 import { indexSnapshot } from './persistence/index-snapshot';
 import type { SagaStatus } from './persistence/saga-status';
+import type { SagaFilter } from './persistence/saga-filter';
 import { SagaIndex, type ListSagasQuery, type SagaSummary } from './persistence/saga-index';
+import { SagaSearch, type SagaPage, type SagaPageQuery } from './persistence/saga-search';
 import { OutcomeWaiters } from './outcome-waiters';
 import { InvalidSagaRequestError, SagaIdConflictError, SagaNotFoundError } from './sagas.errors';
 import { decodeSagaEvent } from './store/saga-event-codec';
@@ -38,6 +41,23 @@ export interface SagasOptions {
 export interface OperatorRequest {
   readonly actor: string;
   readonly reason: string;
+}
+
+/** What an operator may do to a saga; a batch applies one to every saga a filter selects. */
+export type SagaOperatorAction = 'retry' | 'abort' | 'resolve';
+
+/** Statuses an action applies to (abort starts a waiting saga to record it, then undoes it). */
+export const operatorActionStatuses: Readonly<Record<SagaOperatorAction, readonly SagaStatus[]>> = {
+  retry: ['parked'],
+  resolve: ['parked'],
+  abort: ['waiting', 'running', 'parked'],
+};
+
+export interface BatchResult {
+  readonly matched: number;
+  readonly applied: readonly string[];
+  /** Sagas that changed meanwhile (finished, or acted on by someone else), with why. */
+  readonly refused: readonly { readonly sagaId: string; readonly reason: string }[];
 }
 
 export interface SagaHistoryEntry {
@@ -65,6 +85,7 @@ const operatorAttempts = 10;
 export class Sagas {
   private readonly registry: SagaRegistry;
   private readonly index: SagaIndex;
+  private readonly searches: SagaSearch;
   private readonly streams: SagaStreams;
   private readonly waiters: OutcomeWaiters;
   private readonly clock: () => Date;
@@ -72,6 +93,7 @@ export class Sagas {
   constructor(options: SagasOptions) {
     this.registry = new SagaRegistry(options.definitions);
     this.index = new SagaIndex(options.pool);
+    this.searches = new SagaSearch(options.pool);
     this.streams = new SagaStreams(options.store);
     this.waiters = new OutcomeWaiters(this.index, this.streams, options.waitPollIntervalMs ?? 100);
     this.clock = options.clock ?? (() => new Date());
@@ -135,6 +157,77 @@ export class Sagas {
     return this.index.list(query);
   }
 
+  /** A page of sagas: filtered, sorted, keyset-paged (the dashboard's list). */
+  search(query: SagaPageQuery = {}): Promise<SagaPage> {
+    return this.searches.page(query);
+  }
+
+  count(filter: SagaFilter = {}): Promise<number> {
+    return this.searches.count(filter);
+  }
+
+  inFlightByLeaf(): Promise<{ leaf: string; count: number }[]> {
+    return this.searches.inFlightByLeaf();
+  }
+
+  /** How many sagas `batch(action, filter, ...)` would act on now. */
+  preview(action: SagaOperatorAction, filter: SagaFilter): Promise<number> {
+    return this.searches.count(eligible(action, filter));
+  }
+
+  /**
+   * Applies one operator action to every saga the filter selects that it applies to (at most
+   * `max`, oldest first), each recorded in its own stream with the actor and reason, as one
+   * action would be. A saga that changed meanwhile is refused and reported, not retried.
+   */
+  async batch(
+    action: SagaOperatorAction,
+    filter: SagaFilter,
+    request: OperatorRequest,
+    max = 1000,
+  ): Promise<BatchResult> {
+    checkOperatorRequest(request);
+    const selected = eligible(action, filter);
+    const applied: string[] = [];
+    const refused: { sagaId: string; reason: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.searches.page({
+        filter: selected,
+        sort: 'oldest',
+        limit: Math.min(100, max - applied.length - refused.length),
+        ...(cursor !== undefined && { cursor }),
+      });
+      for (const saga of page.sagas) {
+        try {
+          await this.act(action, saga.sagaId, request);
+          applied.push(saga.sagaId);
+        } catch (error) {
+          if (!(error instanceof SagaCommandRejectedError)) throw error;
+          refused.push({ sagaId: saga.sagaId, reason: error.message });
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && applied.length + refused.length < max);
+    return { matched: applied.length + refused.length, applied, refused };
+  }
+
+  /** One operator action on one saga. */
+  act(action: SagaOperatorAction, sagaId: string, request: OperatorRequest): Promise<SagaSummary> {
+    switch (action) {
+      case 'retry':
+        return this.retry(sagaId, request);
+      case 'abort':
+        return this.abort(sagaId, request);
+      case 'resolve':
+        return this.resolve(sagaId, request);
+      default: {
+        const exhaustive: never = action;
+        return exhaustive;
+      }
+    }
+  }
+
   /** How many sagas of each type are in each status: the dashboard's overview and the metrics. */
   counts(): Promise<{ type: string; status: SagaStatus; count: number }[]> {
     return this.index.counts();
@@ -167,7 +260,10 @@ export class Sagas {
     return this.operate(sagaId, 'RetrySaga', request);
   }
 
-  /** A running (or waiting) saga stops; what it did is undone and it ends failed. */
+  /**
+   * A running, waiting or parked saga stops; what it did is undone and it ends failed. A saga
+   * parked while undoing gets a fresh round for the compensation it ran out of attempts on.
+   */
   abort(sagaId: string, request: OperatorRequest): Promise<SagaSummary> {
     return this.operate(sagaId, 'AbortSaga', request);
   }
@@ -190,8 +286,9 @@ export class Sagas {
   private async operate(
     sagaId: string,
     type: 'RetrySaga' | 'AbortSaga' | 'ResolveSaga',
-    { actor, reason }: OperatorRequest,
+    request: OperatorRequest,
   ): Promise<SagaSummary> {
+    const { actor, reason } = checkOperatorRequest(request);
     for (let attempt = 1; ; attempt += 1) {
       const summary = await this.index.get(sagaId);
       if (!summary) throw new SagaNotFoundError(sagaId);
@@ -232,4 +329,24 @@ export class Sagas {
       }
     }
   }
+}
+
+/** An operator action names who asks and why: both are recorded, and both are required. */
+function checkOperatorRequest(request: OperatorRequest): OperatorRequest {
+  const actor = request.actor.trim();
+  const reason = request.reason.trim();
+  if (!actor || !reason) {
+    throw new InvalidSagaRequestError('an operator action needs an actor and a reason');
+  }
+  if (reason.length > 500) throw new InvalidSagaRequestError('a reason is at most 500 characters');
+  return { actor, reason };
+}
+
+function eligible(action: SagaOperatorAction, filter: SagaFilter): SagaFilter {
+  const applies = operatorActionStatuses[action];
+  const statuses = filter.statuses?.length
+    ? filter.statuses.filter((status) => applies.includes(status))
+    : applies;
+  // No status left: a filter that matches nothing.
+  return statuses.length ? { ...filter, statuses } : { ...filter, sagaIds: [] };
 }

@@ -153,7 +153,14 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
       requireStatus(state, command.type, 'Parked', 'only a parked saga can be retried');
       return [{ type: 'SagaRetried', data: { actor: command.actor, reason: command.reason, at } }];
     case 'AbortSaga':
-      requireStatus(state, command.type, 'Running', 'only a running saga can be aborted');
+      if (state.status !== 'Parked') {
+        requireStatus(
+          state,
+          command.type,
+          'Running',
+          'only a running or parked saga can be aborted',
+        );
+      }
       return [{ type: 'SagaAborted', data: { actor: command.actor, reason: command.reason, at } }];
     case 'ResolveSaga':
       requireStatus(state, command.type, 'Parked', 'only a parked saga can be resolved');

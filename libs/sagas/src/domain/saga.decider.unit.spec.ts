@@ -361,7 +361,7 @@ describe('saga decider', () => {
     ];
     const operator = { actor: 'alice', reason: 'switch replaced', at: at(7) };
 
-    it('aborts a running saga into compensation; nothing else can be aborted', () => {
+    it('aborts a running saga into compensation; a finished one cannot be aborted', () => {
       const given = givenSaga([started, ...succeeded(reserve)])
         .when({ type: 'AbortSaga', ...operator })
         .then([{ type: 'SagaAborted', data: operator }]);
@@ -369,9 +369,22 @@ describe('saga decider', () => {
         status: 'Compensating',
         error: { kind: 'aborted', actor: 'alice' },
       });
-      givenSaga(parked)
+      givenSaga([...parked, { type: 'SagaResolved', data: operator }])
         .when({ type: 'AbortSaga', ...operator })
-        .thenRejects('WRONG_STATUS', /only a running saga/);
+        .thenRejects('WRONG_STATUS', /only a running or parked saga/);
+    });
+
+    it('aborts a saga parked while undoing: a fresh round for the compensation it ran out of', () => {
+      const given = givenSaga(parked)
+        .when({ type: 'AbortSaga', ...operator })
+        .then([{ type: 'SagaAborted', data: operator }]);
+      expect(given.state).toMatchObject({
+        status: 'Compensating',
+        error: { kind: 'step-failed', step: createVrf },
+      });
+      given
+        .when({ type: 'StartCompensation', step: createVrf, attempt: 1, at: at(8) })
+        .then([compensationStarted(createVrf, 1, at(8))]);
     });
 
     it('retries a parked saga with a fresh round of compensation attempts', () => {
@@ -427,6 +440,29 @@ describe('saga decider', () => {
         .when({ type: 'RetrySaga', ...operator })
         .then([{ type: 'SagaRetried', data: operator }]);
       expect(given.state.status).toBe('Running');
+    });
+
+    it('aborts a saga parked while running forward: what it did is undone', () => {
+      const given = givenSaga([
+        started,
+        ...succeeded(reserve),
+        {
+          type: 'SagaParked',
+          data: {
+            step: null,
+            reason: 'no such step in this build',
+            phase: 'running',
+            error: null,
+            at: at(1),
+          },
+        },
+      ])
+        .when({ type: 'AbortSaga', ...operator })
+        .then([{ type: 'SagaAborted', data: operator }]);
+      expect(given.state).toMatchObject({
+        status: 'Compensating',
+        error: { kind: 'aborted', actor: 'alice' },
+      });
     });
   });
 

@@ -101,26 +101,20 @@ function evolveStarted(
     }
     case 'SagaRetried': {
       if (state.status !== 'Parked') return state;
-      const { parked } = state;
-      if (parked.phase === 'running') return { status: 'Running', facts, steps };
-      // A fresh round of attempts for the compensation that ran out of them.
-      const reset = withStep(state, parked.step ?? '', (step) =>
-        step.compensation.status === 'Failed'
-          ? { ...step, compensation: { status: 'Registered' } }
-          : step,
-      );
-      const { actor, reason } = event.data;
-      return {
-        status: 'Compensating',
-        facts,
-        steps: reset.steps,
-        error: state.error ?? aborted(actor, reason),
-      };
+      if (state.parked.phase === 'running') return { status: 'Running', facts, steps };
+      return resumeCompensation(state, event.data);
     }
     case 'SagaAborted': {
-      if (state.status !== 'Running') return state;
       const { actor, reason } = event.data;
-      return { status: 'Compensating', facts, steps, error: aborted(actor, reason) };
+      if (state.status === 'Running') {
+        return { status: 'Compensating', facts, steps, error: aborted(actor, reason) };
+      }
+      if (state.status !== 'Parked') return state;
+      // Parked going forward: undo what it did. Parked undoing: undo the rest, with fresh attempts.
+      if (state.parked.phase === 'running') {
+        return { status: 'Compensating', facts, steps, error: aborted(actor, reason) };
+      }
+      return resumeCompensation(state, event.data);
     }
     case 'SagaResolved': {
       if (state.status !== 'Parked') return state;
@@ -162,4 +156,22 @@ function withStep<State extends StartedSagaState>(
 
 function aborted(actor: string, reason: string): SagaError {
   return { kind: 'aborted', actor, reason, errorKind: 'aborted' };
+}
+
+/** A saga parked while undoing goes on undoing: the compensation that ran out gets a new round. */
+function resumeCompensation(
+  state: Extract<SagaState, { status: 'Parked' }>,
+  { actor, reason }: { actor: string; reason: string },
+): SagaState {
+  const reset = withStep(state, state.parked.step ?? '', (step) =>
+    step.compensation.status === 'Failed'
+      ? { ...step, compensation: { status: 'Registered' } }
+      : step,
+  );
+  return {
+    status: 'Compensating',
+    facts: state.facts,
+    steps: reset.steps,
+    error: state.error ?? aborted(actor, reason),
+  };
 }

@@ -21,6 +21,11 @@ export interface SagaSummary {
   readonly updatedAt: Date;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: Date | null;
+  /** The leaf it works on, the resource it serves, that resource's tenant, its Operation (when known from the input). */
+  readonly leaf: string | null;
+  readonly resource: string | null;
+  readonly tenant: string | null;
+  readonly operation: string | null;
 }
 
 export interface ListSagasQuery {
@@ -33,7 +38,7 @@ export interface ListSagasQuery {
   readonly limit?: number;
 }
 
-interface InstanceRow {
+export interface InstanceRow {
   saga_id: string;
   type: string;
   resource_key: string;
@@ -48,10 +53,16 @@ interface InstanceRow {
   updated_at: Date;
   lease_owner: string | null;
   lease_expires_at: Date | null;
+  leaf: string | null;
+  resource: string | null;
+  tenant: string | null;
+  operation: string | null;
 }
 
-const columns = `saga_id, type, resource_key, input, status, current_step, last_error, next_run_at,
-  stream_revision, created_seq, created_at, updated_at, lease_owner, lease_expires_at`;
+export const instanceColumns = `saga_id, type, resource_key, input, status, current_step, last_error,
+  next_run_at, stream_revision, created_seq, created_at, updated_at, lease_owner, lease_expires_at,
+  leaf, resource, tenant, operation`;
+const columns = instanceColumns;
 
 /**
  * `sagas.instances`: how workers find runnable sagas and the dashboard lists them. A row is
@@ -176,7 +187,7 @@ export class SagaIndex {
   }
 }
 
-function toSummary(row: InstanceRow): SagaSummary {
+export function toSummary(row: InstanceRow): SagaSummary {
   return {
     sagaId: row.saga_id,
     type: row.type,
@@ -192,5 +203,9 @@ function toSummary(row: InstanceRow): SagaSummary {
     updatedAt: row.updated_at,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
+    leaf: row.leaf,
+    resource: row.resource,
+    tenant: row.tenant,
+    operation: row.operation,
   };
 }
