@@ -49,6 +49,13 @@ export function fabricLabCommand(env: NodeJS.ProcessEnv, io: FabricCommandIo): C
     io.print(
       `lab up in ${manifest.labDir}: spines ${names(manifest.spines)}; leaves ${names(manifest.devices)}`,
     );
+    const host = manifest.externalHost;
+    if (manifest.upstream && host) {
+      const gateways = manifest.devices.filter((device) => device.gateway);
+      io.print(
+        `upstream router (AS ${manifest.upstream.asn}) peering with gateway nodes ${names(gateways)}; external host ${host.address} in namespace ${host.namespace}`,
+      );
+    }
   });
   withLabDir(
     lab.command('down').description('stop its daemons, delete its namespaces and its directory'),
