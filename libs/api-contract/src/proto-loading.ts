@@ -18,6 +18,9 @@ export const LOOM_PROTO_FILES: readonly string[] = [
   'loom/v1/watch.proto',
   'loom/v1/fabric.proto',
   'loom/v1/audit.proto',
+  'loom/v1/external_network.proto',
+  'loom/v1/external_gateway.proto',
+  'loom/v1/floating_ip.proto',
 ];
 
 export const LOOM_PACKAGE = 'loom.v1';

@@ -1,4 +1,5 @@
 import type { Projection } from '@loom/projections';
+import { externalResourceProjection } from '../external/external-resource.projection';
 import { operationProjection } from '../operations/operation.projection';
 import { portProjection } from '../ports/port.projection';
 import { subnetProjection } from '../subnets/subnet.projection';
@@ -12,4 +13,5 @@ export const networkProjections: readonly Projection[] = [
   subnetProjection,
   portProjection,
   operationProjection,
+  externalResourceProjection,
 ];

@@ -7,6 +7,9 @@ import { TenantController } from './tenant.controller';
 import { VpcController } from './vpc.controller';
 import { WatchController } from './watch.controller';
 import { FabricController } from './fabric.controller';
+import { ExternalGatewayController } from './external-gateway.controller';
+import { ExternalNetworkController } from './external-network.controller';
+import { FloatingIpController } from './floating-ip.controller';
 
 /** The loom.v1 gRPC services the cloud portal calls. */
 @Module({
@@ -19,6 +22,9 @@ import { FabricController } from './fabric.controller';
     OperationController,
     WatchController,
     FabricController,
+    ExternalNetworkController,
+    ExternalGatewayController,
+    FloatingIpController,
   ],
 })
 export class ResourcesModule {}
