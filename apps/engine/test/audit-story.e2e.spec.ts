@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { AuditedResource, Change, ExportedEvent } from '@loom/api-contract';
 import { openFileBackedFabric, type SimulatedFabric } from '@loom/fabric';
+import { mintToken, loadOrCreateSigningKey } from '@loom/access';
+import { Client } from 'pg';
+import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import type { LoomClients } from '../../../test/support/grpc-client';
 import { grpcErrorOf } from '../../../test/support/grpc-errors';
@@ -112,7 +115,8 @@ describe('audit trail through the API', () => {
   }
 
   beforeAll(async () => {
-    engine = await startTestEngine();
+    const [started] = await Promise.all([startTestEngine(), ensureLoomctlBuilt()]);
+    engine = started;
     portal = await engine.clientsAs('portal');
     ops = await engine.clientsAs('ops');
     tenant = await engine.clientsAs('tenant', 'acme');
@@ -390,6 +394,118 @@ describe('audit trail through the API', () => {
     expect(exports[0]).toMatchObject({
       actor: 'auditor:e2e-auditor',
       action: 'AuditService/ExportEvents',
+    });
+  });
+
+  describe('through loomctl', () => {
+    const loomctl = async (...args: string[]) => {
+      const token = await mintToken(await loadOrCreateSigningKey(engine.dataDir), {
+        role: 'auditor',
+        tenant: undefined,
+        subject: 'cli-auditor',
+        ttl: '5m',
+      });
+      return runLoomctl(['audit', ...args], {
+        LOOM_SERVER: engine.address,
+        LOOM_TOKEN: token,
+        LOOM_CONFIG: join(engine.dataDir, 'loomctl.json'),
+      });
+    };
+
+    it('lists changes, states, diffs and traces as tables and as JSON', async () => {
+      const changes = await loomctl(
+        'changes',
+        '--tenant',
+        'acme',
+        '--type',
+        'PortDeleted',
+        '--details',
+      );
+      expect(changes).toMatchObject({ code: 0 });
+      expect(changes.stdout).toContain('tenant:e2e-tenant-acme PortService/DeletePort PortDeleted');
+      expect(changes.stdout).toMatch(/^ {4}status: "ACTIVE" -> \(none\)$/m);
+      const json = await loomctl('changes', '--resource', VPC, '--all', '--json');
+      const parsed = JSON.parse(json.stdout) as { changes: Change[] };
+      expect(parsed.changes.length).toBeGreaterThan(5);
+      expect(parsed.changes.every((change) => change.resource.startsWith(VPC))).toBe(true);
+
+      const at = await loomctl('at', TENANT, '--at', steps[1]!.at.toISOString(), '-o', 'json');
+      expect(
+        stateOf((JSON.parse(at.stdout) as { resources: AuditedResource[] }).resources),
+      ).toEqual(steps[1]!.readModels);
+      const diff = await loomctl(
+        'diff',
+        TENANT,
+        '--from',
+        steps[1]!.at.toISOString(),
+        '--to',
+        steps[2]!.at.toISOString(),
+      );
+      expect(diff.stdout).toContain(`- port ${WEB}/ports/p2`);
+      expect(diff.stdout).toContain('~ tenant tenants/acme');
+      const trace = await loomctl('trace', portOperation);
+      expect(trace).toMatchObject({ code: 0 });
+      expect(trace.stdout).toMatch(/^METHOD +PortService\/CreatePort$/m);
+      expect(trace.stdout).toMatch(/^bind-port +1 +succeeded +\S+:bind-port /m);
+      expect((await loomctl('trace')).code).toBe(2);
+    });
+
+    it('exports JSON lines, resumable from the last position received', async () => {
+      const all = (await loomctl('export', '--tenant', 'acme')).stdout.trim().split('\n');
+      const lines = all.map((line) => JSON.parse(line) as { position: string; type: string });
+      expect(lines[0]).toMatchObject({ type: 'TenantCreated' });
+      const rest = (
+        await loomctl('export', '--tenant', 'acme', '--after', lines[4]!.position)
+      ).stdout
+        .trim()
+        .split('\n');
+      expect(rest.slice(0, lines.length - 5)).toEqual(all.slice(5));
+    });
+
+    it('verifies the live log the engine sealed (exit 0), and finds a change made behind its back (exit 3)', async () => {
+      const databaseUrl = await engine.databaseUrl();
+      const verify = () =>
+        runLoomctl(
+          [
+            'audit',
+            'verify',
+            '--database-url',
+            databaseUrl,
+            '--data-dir',
+            engine.dataDir,
+            '--json',
+          ],
+          {},
+        );
+      // The sealer seals every second: wait until it has sealed everything written so far.
+      let report: { intact: boolean; unsealed: number; events: number } = {
+        intact: false,
+        unsealed: 1,
+        events: 0,
+      };
+      for (let tries = 0; tries < 50 && (report.unsealed > 0 || !report.intact); tries += 1) {
+        const result = await verify();
+        expect(result.code).toBe(0);
+        report = JSON.parse(result.stdout) as typeof report;
+        if (report.unsealed > 0) await new Promise((wake) => setTimeout(wake, 200));
+      }
+      expect(report).toMatchObject({ intact: true, unsealed: 0 });
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(
+          `UPDATE event_store.events SET metadata = jsonb_set(metadata, '{actor}', '"portal:someone-else"')
+           WHERE event_type = 'PortDeleted'`,
+        );
+      } finally {
+        await client.end();
+      }
+      const tampered = await verify();
+      expect(tampered.code).toBe(3);
+      expect(JSON.parse(tampered.stdout)).toMatchObject({
+        intact: false,
+        problems: [expect.objectContaining({ kind: 'mismatch' })],
+      });
     });
   });
 });

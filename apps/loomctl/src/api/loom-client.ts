@@ -17,6 +17,7 @@ import {
   type TenantServiceClient,
   type VpcServiceClient,
   type WatchServiceClient,
+  type AuditServiceClient,
 } from '@loom/api-contract';
 
 export interface CallOptions {
@@ -45,6 +46,9 @@ export interface LoomClient {
   readonly ports: UnaryClient<PortServiceClient>;
   readonly operations: UnaryClient<OperationServiceClient>;
   readonly watch: StreamingClient<WatchServiceClient>;
+  /** AuditService; `auditExport.exportEvents` is its streaming method. */
+  readonly audit: UnaryClient<AuditServiceClient>;
+  readonly auditExport: StreamingClient<AuditServiceClient>;
   close(): void;
 }
 
@@ -107,6 +111,8 @@ export function createLoomClient(server: string, token: string): LoomClient {
     ports: unary('loom.v1.PortService'),
     operations: unary('loom.v1.OperationService'),
     watch: streaming('loom.v1.WatchService'),
+    audit: unary('loom.v1.AuditService'),
+    auditExport: streaming('loom.v1.AuditService'),
     close: () => {
       client.close();
     },

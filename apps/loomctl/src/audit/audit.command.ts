@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliContext } from '../cli/cli-context';
 import { EXIT } from '../cli/exit-codes';
 import { integerFlag } from '../cli/flag-parsers';
+import { addAuditApiCommands } from './audit-api.command';
 import type * as AuditVerifyModule from './audit-verify';
 import { formatVerification, verificationJson } from './audit-verify.view';
 
@@ -17,8 +18,10 @@ const collect = (value: string, previous: readonly string[]): string[] => [...pr
 export function auditCommand(context: CliContext): Command {
   const { env, io } = context;
   const audit = new Command('audit').description(
-    'the audit trail: verify that the event log is the one the engine sealed',
+    'the audit trail: who changed what, the network at any instant, traces, exports, and ' +
+      'verification that the event log is the one the engine sealed',
   );
+  addAuditApiCommands(audit, context);
   audit
     .command('verify')
     .description(
