@@ -15,7 +15,7 @@ export interface PostgresProcess {
 const script = `
 const { ensureDatabase, startEmbeddedPostgres } = require(${JSON.stringify(postgresLibrary)});
 const [dataDir, port] = process.argv.slice(1);
-startEmbeddedPostgres({ dataDir, port: Number(port) }).then(
+startEmbeddedPostgres({ dataDir, port: Number(port), signals: 'caller' }).then(
   async (server) => {
     await ensureDatabase(server.url, 'loom');
     process.stdout.write(JSON.stringify({ url: server.urlFor('loom') }) + '\\n');

