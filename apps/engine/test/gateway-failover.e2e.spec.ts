@@ -539,6 +539,55 @@ suite('gateway nodes on the FRR lab: NAT, floating IPs, BGP and BFD failover', (
     );
   });
 
+  it('takes back a transfer link that fails part way, leaving the node as it was', async () => {
+    const gw2 = router('gw2');
+    const green = { vrf: 'green', l3Vni: 50003 };
+    await run('gw2', {
+      kind: 'createVrf',
+      vrf: green.vrf,
+      l3Vni: green.l3Vni,
+      rd: `${gw2.loopback}:3`,
+      importRts: ['65000:50003'],
+      exportRts: ['65000:50003'],
+    });
+    const zebra = (await readFile(join(gw2.frrDir, 'zebra.pid'), 'utf8')).trim();
+    const inDaemons = async (...command: string[]) =>
+      (await exec('nsenter', ['--target', zebra, '--mount', '--net', '--', ...command])).stdout;
+    const snapshot = async () => ({
+      node: (await exec('ip', ['-n', gw2.namespace, '-o', 'link', 'show'])).stdout
+        .split('\n')
+        .map((line) => line.split(':')[1]?.trim() ?? '')
+        .sort(),
+      vrf: (await inDaemons('ip', '-4', '-n', green.vrf, '-o', 'addr', 'show')).split('\n').sort(),
+      config: await vtysh(gw2, 'show running-config'),
+      state: await fabric.readState('gw2'),
+    });
+    // Something already holds the name of the link's VRF end: the link fails after its node end
+    // was made, and must take that back.
+    const squatter = `tv${green.l3Vni}`;
+    await inDaemons('ip', '-n', green.vrf, 'link', 'add', squatter, 'type', 'bridge');
+    const before = await snapshot();
+    const operation: FabricOperation = {
+      kind: 'addTransferLink',
+      vrf: green.vrf,
+      vrfAddress: '172.16.0.4/31',
+      gatewayAddress: '172.16.0.5/31',
+    };
+    keys += 1;
+    const key = `failover-${keys}`;
+    const outcome = await fabric.await(await fabric.submit('gw2', operation, key), 30_000);
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'rejected' });
+    expect(await snapshot()).toEqual(before);
+    // With the cause gone, the same key runs it again, and it takes effect.
+    await inDaemons('ip', '-n', green.vrf, 'link', 'delete', squatter);
+    expect(await fabric.await(await fabric.submit('gw2', operation, key), 30_000)).toEqual({
+      status: 'succeeded',
+      changed: true,
+    });
+    await run('gw2', { kind: 'removeTransferLink', vrf: green.vrf });
+    await run('gw2', { kind: 'deleteVrf', vrf: green.vrf });
+  });
+
   it('keeps two tenants with the same private addresses apart', async () => {
     for (const vm of Object.values(vms) as Vm[]) await clearProbe(vm.host);
     // Each VM at .5 reaches the .6 of its own VPC, and only that one.
