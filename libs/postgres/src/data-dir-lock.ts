@@ -124,7 +124,11 @@ function askOwner(path: string): Promise<number | undefined | 'gone'> {
   });
 }
 
-async function lockByPidFile(directory: string): Promise<() => Promise<void>> {
+/**
+ * The lock where abstract sockets do not exist: `engine.pid` in the directory, created
+ * exclusively, stale when its process is gone. Exported for its tests; lockDataDir chooses.
+ */
+export async function lockByPidFile(directory: string): Promise<() => Promise<void>> {
   const file = join(directory, 'engine.pid');
   for (let attempt = 1; ; attempt += 1) {
     try {
