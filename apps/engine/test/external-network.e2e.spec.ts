@@ -270,6 +270,35 @@ describe('external networks, gateways and floating IPs', () => {
     });
   });
 
+  it('reports a NAT rule and an announcement removed on a gateway node behind its back, and repairs them', async () => {
+    expect(await portal.fabric.getFabricDrift({})).toEqual({ items: [], unreachableDevices: [] });
+    await fabric.tamper('gw2', (state) => ({
+      ...state,
+      gateway: {
+        ...state.gateway!,
+        dnatRules: [],
+        upstreamPrefixes: state.gateway!.upstreamPrefixes.filter(
+          (prefix) => prefix !== '203.0.113.2/32',
+        ),
+      },
+    }));
+    const drift = await portal.fabric.getFabricDrift({});
+    expect(drift.items.map(({ device, kind, item }) => ({ device, kind, item }))).toEqual([
+      { device: 'gw2', kind: 'MISSING', item: 'dnat 203.0.113.2' },
+      { device: 'gw2', kind: 'MISSING', item: 'upstream-prefix 203.0.113.2/32' },
+    ]);
+    const repair = await portal.fabric.repairFabricDrift({});
+    expect(repair.sagaIds).toEqual([expect.stringMatching(/^repair-gw2-/)]);
+    const deadline = Date.now() + 20_000;
+    let after = await portal.fabric.getFabricDrift({});
+    while (after.items.length > 0 && Date.now() < deadline) {
+      await new Promise((wake) => setTimeout(wake, 100));
+      after = await portal.fabric.getFabricDrift({});
+    }
+    expect(after).toEqual({ items: [], unreachableDevices: [] });
+    expect(await gateways()).toEqual([(await gateways())[0], (await gateways())[0]]);
+  });
+
   describe('refusals: each named, nothing written', () => {
     let before = 0;
     beforeAll(async () => {

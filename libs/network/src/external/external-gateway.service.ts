@@ -99,6 +99,7 @@ export class ExternalGatewayService {
             type: 'AllocateTransferBlock',
             pool: this.settings.transferPool ?? defaultTransferPool,
             owner: operation,
+            resource: name,
           },
           metadata,
           { type: 'ReleaseTransferBlock', owner: operation },

@@ -3,9 +3,10 @@ import type { Decider } from '@loom/intents';
 import { blockSize, formatCidr, formatIpv4, parseCidr } from '../shared/ipv4';
 import type { TransferPoolEvent } from './transfer-pool.events';
 
-/** Block (`172.16.0.0/31`) -> the owner holding it. */
+/** Block (`172.16.0.0/31`) -> the owner holding it, and the gateway it is for. */
 export interface TransferPoolState {
   readonly blocks: ReadonlyMap<string, string>;
+  readonly resources: ReadonlyMap<string, string>;
 }
 
 export type TransferPoolCommand =
@@ -14,6 +15,8 @@ export type TransferPoolCommand =
       /** The configured pool, e.g. `172.16.0.0/16` (LOOM_TRANSFER_POOL). */
       readonly pool: string;
       readonly owner: string;
+      /** The external gateway's name. */
+      readonly resource: string;
     }
   | { readonly type: 'ReleaseTransferBlock'; readonly owner: string };
 
@@ -42,7 +45,7 @@ export const transferPoolDecider: Decider<
   TransferPoolEvent,
   TransferPoolState
 > = {
-  initialState: () => ({ blocks: new Map() }),
+  initialState: () => ({ blocks: new Map(), resources: new Map() }),
 
   decide(command, state) {
     const held = transferBlockOf(state, command.owner);
@@ -57,7 +60,8 @@ export const transferPoolDecider: Decider<
     for (let offset = 0; offset + 1 < blockSize(pool.prefixLength); offset += 2) {
       const block = formatCidr({ network: pool.network + offset, prefixLength: 31 });
       if (!state.blocks.has(block)) {
-        return [{ type: 'TransferBlockAllocated', data: { block, owner: command.owner } }];
+        const { owner, resource } = command;
+        return [{ type: 'TransferBlockAllocated', data: { block, owner, resource } }];
       }
     }
     throw new ResourceExhaustedError(
@@ -68,8 +72,14 @@ export const transferPoolDecider: Decider<
 
   evolve(state, event) {
     const blocks = new Map(state.blocks);
-    if (event.type === 'TransferBlockAllocated') blocks.set(event.data.block, event.data.owner);
-    else blocks.delete(event.data.block);
-    return { blocks };
+    const resources = new Map(state.resources);
+    if (event.type === 'TransferBlockAllocated') {
+      blocks.set(event.data.block, event.data.owner);
+      resources.set(event.data.block, event.data.resource);
+    } else {
+      blocks.delete(event.data.block);
+      resources.delete(event.data.block);
+    }
+    return { blocks, resources };
   },
 };

@@ -4,9 +4,12 @@ import { transferEnds, transferPoolDecider } from './transfer-pool.decider';
 
 const given = specify(transferPoolDecider);
 const allocate = (owner: string, pool = '172.16.0.0/16') =>
-  ({ type: 'AllocateTransferBlock', pool, owner }) as const;
+  ({ type: 'AllocateTransferBlock', pool, owner, resource: `gateway-${owner}` }) as const;
 const allocated = (block: string, owner: string) =>
-  ({ type: 'TransferBlockAllocated', data: { block, owner } }) as const;
+  ({
+    type: 'TransferBlockAllocated',
+    data: { block, owner, resource: `gateway-${owner}` },
+  }) as const;
 
 describe('transfer pool decider', () => {
   it('gives each owner a /31 of its own, the first free one, once', () => {

@@ -5,6 +5,7 @@ import {
   type L2VniState,
   type VrfState,
 } from '@loom/fabric';
+import { gatewayConvergence } from './gateway-convergence';
 
 /** The operations that take one device from its actual configuration to the intended one. */
 export interface ConvergencePlan {
@@ -48,7 +49,8 @@ const byKey = <T, K>(items: readonly T[], key: (item: T) => K): Map<K, T> =>
  * are removed and created again: an L2 VNI with other settings is unbound from all its interfaces
  * and bound anew; a VRF with another identity (L3 VNI, RD, RTs) is recreated only when no intended
  * binding still uses it, since that would cut tenant traffic the intent wants; otherwise it is
- * left alone and reported as unresolved.
+ * left alone and reported as unresolved. A gateway node's NAT state (gatewayConvergence) goes
+ * before the VRFs and comes back after them.
  */
 export function convergencePlan(
   intendedState: DeviceState,
@@ -85,7 +87,8 @@ export function convergencePlan(
   }
   const gone = (vrf: string): boolean => !wantVrfs.has(vrf) || recreate.has(vrf);
 
-  const operations: FabricOperation[] = [];
+  const gateway = gatewayConvergence(intended, actual, gone);
+  const operations: FabricOperation[] = [...gateway.removals];
   for (const l2 of actual.l2Vnis) {
     const kept = keptInterfaces(l2);
     for (const name of l2.interfaces.filter((candidate) => !kept.includes(candidate))) {
@@ -138,5 +141,6 @@ export function convergencePlan(
       operations.push({ kind: 'announcePrefix', vrf, prefix });
     }
   }
+  operations.push(...gateway.additions);
   return { operations, unresolved };
 }

@@ -5,6 +5,7 @@ import {
   type L2VniState,
   type VrfState,
 } from '@loom/fabric';
+import { intendedGatewayNodes, type GatewayNodeIntent } from '../external/gateway-intent';
 import { leafVlansDecider } from '../pools/leaf-vlans.decider';
 import type { AggregateStore } from '@loom/intents';
 import { streams } from '../shared/streams';
@@ -31,8 +32,15 @@ export function anycastGatewayOf(subnet: { gatewayIp: string; cidr: string }): s
 class IntentReader {
   private readonly subnets = new Map<string, Promise<SubnetState>>();
   private readonly vpcs = new Map<string, Promise<VpcState>>();
+  private gatewayNodes: Promise<Map<string, GatewayNodeIntent>> | undefined;
 
   constructor(private readonly aggregates: AggregateStore) {}
+
+  /** What the external gateways and floating IPs put on `device` if it is a gateway node. */
+  private async gatewayNode(device: string): Promise<GatewayNodeIntent | undefined> {
+    this.gatewayNodes ??= intendedGatewayNodes(this.aggregates);
+    return (await this.gatewayNodes).get(device);
+  }
 
   subnet(tenantId: string, vpcId: string, subnetId: string): Promise<SubnetState> {
     const stream = streams.subnet(tenantId, vpcId, subnetId);
@@ -94,8 +102,15 @@ class IntentReader {
         interfaces: [...use.ports.values()].map((port) => port.interface),
       });
     }
-    // Floating IPs (announced prefixes) are not part of the intent yet.
-    return normalizeDeviceState({ vrfs: [...vrfs.values()], l2Vnis, prefixes: [] });
+    // A gateway node holds VPC VRFs and NAT state for the external gateways it serves.
+    const gateway = await this.gatewayNode(leaf);
+    for (const vrf of gateway?.vrfs ?? []) vrfs.set(vrf.name, vrf);
+    return normalizeDeviceState({
+      vrfs: [...vrfs.values()],
+      l2Vnis,
+      prefixes: [],
+      ...(gateway ? { gateway: gateway.gateway } : {}),
+    });
   }
 }
 
