@@ -1,18 +1,4 @@
 import type { Pool } from 'pg';
-import { auditedStream } from '../model/audited-stream';
-
-interface SourceRow {
-  position: string;
-  stream: string;
-  revision: string;
-  event_type: string;
-  tenant: string | null;
-  actor: string | null;
-  method: string | null;
-  request_id: string | null;
-  correlation_id: string | null;
-  recorded_at: Date;
-}
 
 /**
  * Fills `audit.entries` from the log, behind the appends: everything below the oldest running
@@ -42,7 +28,10 @@ export class AuditIndex {
     return BigInt(rows[0]?.below ?? '0');
   }
 
-  /** Indexes everything final now; returns how many events it indexed. */
+  /**
+   * Indexes everything final now, in batches, each one INSERT ... SELECT inside the database;
+   * returns how many events it indexed.
+   */
   async catchUp(): Promise<number> {
     const batchSize = this.options.batchSize ?? 5000;
     let indexed = 0;
@@ -51,27 +40,37 @@ export class AuditIndex {
     for (;;) {
       const below = await this.indexedBelow();
       if (below >= horizon) return indexed;
-      const { rows } = await this.pool.query<SourceRow>({
-        name: 'loom-audit-index-source',
+      const { rows } = await this.pool.query<{ count: string; last: string | null }>({
+        name: 'loom-audit-index-batch',
         text: `
-          SELECT global_position::text AS position, stream_name AS stream,
-                 stream_revision::text AS revision, event_type,
-                 metadata->>'tenant' AS tenant,
-                 -- A saga asked for by someone (a drift repair) starts as theirs.
-                 COALESCE(CASE WHEN event_type = 'SagaStarted'
-                   THEN data->'input'->>'requestedBy' END, metadata->>'actor') AS actor,
-                 metadata->>'method' AS method, metadata->>'requestId' AS request_id,
-                 metadata->>'correlationId' AS correlation_id, recorded_at
-          FROM event_store.events
-          WHERE global_position >= $1 AND global_position < $2
-          ORDER BY events.global_position LIMIT $3`,
+          WITH batch AS (
+            SELECT e.*, audit.stream_kind(e.stream_name) AS kind
+            FROM event_store.events e
+            WHERE e.global_position >= $1 AND e.global_position < $2
+            ORDER BY e.global_position LIMIT $3
+          ),
+          inserted AS (
+            INSERT INTO audit.entries (position, stream, revision, kind, tenant, resource, actor,
+              method, request_id, correlation_id, event_type, recorded_at)
+            SELECT global_position, stream_name, stream_revision, kind,
+                   COALESCE(audit.stream_tenant(stream_name, kind), metadata->>'tenant'),
+                   audit.stream_resource(stream_name, kind),
+                   -- A saga asked for by someone (a drift repair) starts as theirs.
+                   COALESCE(CASE WHEN event_type = 'SagaStarted'
+                     THEN data->'input'->>'requestedBy' END, metadata->>'actor'),
+                   metadata->>'method', metadata->>'requestId', metadata->>'correlationId',
+                   event_type, recorded_at
+            FROM batch
+            ON CONFLICT (position) DO NOTHING
+          )
+          SELECT count(*)::text AS count, max(global_position)::text AS last FROM batch`,
         values: [below.toString(), horizon.toString(), batchSize],
       });
-      if (rows.length > 0) await this.insert(rows);
-      indexed += rows.length;
-      const last = rows.at(-1);
-      if (rows.length === batchSize && last !== undefined) {
-        await this.advance(BigInt(last.position) + 1n);
+      const count = Number(rows[0]?.count ?? '0');
+      const last = rows[0]?.last ?? null;
+      indexed += count;
+      if (count === batchSize && last !== null) {
+        await this.advance(BigInt(last) + 1n);
         continue;
       }
       await this.advance(horizon);
@@ -126,32 +125,5 @@ export class AuditIndex {
     await this.pool.query(`UPDATE audit.index_position SET below = GREATEST(below, $1)`, [
       below.toString(),
     ]);
-  }
-
-  private async insert(rows: readonly SourceRow[]): Promise<void> {
-    const streams = rows.map((row) => auditedStream(row.stream));
-    await this.pool.query({
-      name: 'loom-audit-index-insert',
-      text: `
-        INSERT INTO audit.entries (position, stream, revision, kind, tenant, resource, actor, method,
-          request_id, correlation_id, event_type, recorded_at)
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[],
-          $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
-        ON CONFLICT (position) DO NOTHING`,
-      values: [
-        rows.map((row) => row.position),
-        rows.map((row) => row.stream),
-        rows.map((row) => row.revision),
-        streams.map((stream) => stream.kind),
-        rows.map((row, index) => streams[index]?.tenant ?? row.tenant),
-        streams.map((stream) => stream.resource),
-        rows.map((row) => row.actor),
-        rows.map((row) => row.method),
-        rows.map((row) => row.request_id),
-        rows.map((row) => row.correlation_id),
-        rows.map((row) => row.event_type),
-        rows.map((row) => row.recorded_at),
-      ],
-    });
   }
 }

@@ -308,26 +308,43 @@ export class AuditQueries {
     }
     const views = new Map<string, { before?: JsonObject; after?: JsonObject }>();
     const sagaTypes = new Map<string, string>();
-    for (const [stream, revision] of needed) {
-      const events = await this.store.readStream(stream, { maxCount: revision + 1 });
-      if (auditedStream(stream).kind === 'saga') {
-        const started = events[0];
-        if (started?.type === 'SagaStarted') {
-          const { sagaType } = started.data;
-          if (typeof sagaType === 'string') sagaTypes.set(stream, sagaType);
+    // Every stream the page touches, each up to the revision it needs, in one round trip.
+    const { rows: events } = await this.pool.query<{
+      stream: string;
+      revision: number;
+      type: string;
+      schema_version: number;
+      data: JsonObject;
+    }>(
+      `SELECT e.stream_name AS stream, e.stream_revision::int AS revision, e.event_type AS type,
+              e.schema_version, e.data
+       FROM unnest($1::text[], $2::bigint[]) AS needed(stream, upto)
+       JOIN event_store.events e
+         ON e.stream_name = needed.stream AND e.stream_revision <= needed.upto
+       ORDER BY e.stream_name, e.stream_revision`,
+      [[...needed.keys()], [...needed.values()]],
+    );
+    let replay = new NetworkReplay(this.models);
+    let current = '';
+    for (const event of events) {
+      if (event.stream !== current) {
+        current = event.stream;
+        replay = new NetworkReplay(this.models);
+      }
+      if (auditedStream(event.stream).kind === 'saga') {
+        const { sagaType } = event.data;
+        if (event.type === 'SagaStarted' && typeof sagaType === 'string') {
+          sagaTypes.set(event.stream, sagaType);
         }
         continue;
       }
-      const replay = new NetworkReplay(this.models);
-      for (const event of events) {
-        const before = replay.viewOf(stream)?.fields;
-        replay.apply(event);
-        const after = replay.viewOf(stream)?.fields;
-        views.set(`${stream}@${event.revision}`, {
-          ...(before === undefined ? {} : { before }),
-          ...(after === undefined ? {} : { after }),
-        });
-      }
+      const before = replay.viewOf(event.stream)?.fields;
+      replay.apply({ ...event, schemaVersion: event.schema_version });
+      const after = replay.viewOf(event.stream)?.fields;
+      views.set(`${event.stream}@${event.revision}`, {
+        ...(before === undefined ? {} : { before }),
+        ...(after === undefined ? {} : { after }),
+      });
     }
     return rows.map((row) => {
       const { role, subject } = parseActor(row.actor ?? undefined);
