@@ -99,10 +99,11 @@ export const portDecider: Decider<PortCommand, PortEvent, PortState> = {
         return { status: 'Deleted' };
       case 'PortUpdated':
         return state.status === 'Active' ? withUpdate(state, event.data) : state;
+      // A fabric verdict changes the status Get shows: a new version, as an update is.
       case 'PortActivated':
-        return state.status === 'Active' ? { ...state, portStatus: 'ACTIVE' } : state;
+        return state.status === 'Active' ? withUpdate(state, { portStatus: 'ACTIVE' }) : state;
       case 'PortFailed':
-        return state.status === 'Active' ? { ...state, portStatus: 'ERROR' } : state;
+        return state.status === 'Active' ? withUpdate(state, { portStatus: 'ERROR' }) : state;
       default: {
         const exhaustive: never = event;
         return exhaustive;

@@ -1,4 +1,4 @@
-import { AlreadyExistsError, NotFoundError } from '@loom/errors';
+import { AbortedError, AlreadyExistsError, NotFoundError } from '@loom/errors';
 import { specify } from '@loom/intents/testing';
 import { describeResourceLifecycle, withEtag } from '../testing/resource-lifecycle.contract';
 import { portDecider, type PortCommand } from './port.decider';
@@ -103,10 +103,19 @@ describe('port decider', () => {
         .then([]);
     });
 
-    it('takes a rename with the etag it had before its fabric verdict: a verdict is no new version', () => {
-      given([created, activated, failed('link down')])
+    it('makes each fabric verdict a new version: the etag read before it is stale', () => {
+      given([created, activated])
         .when(update('Web', '"1"'))
+        .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: name });
+      given([created, activated, failed('link down')])
+        .when(update('Web', '"2"'))
+        .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
+      given([created, activated, failed('link down')])
+        .when(update('Web', '"3"'))
         .then([renamed('Web')]);
+      given([created, activated])
+        .when(remove('"1"'))
+        .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
     });
 
     it('refuses a port that does not exist or was deleted', () => {

@@ -13,7 +13,7 @@ import type { PortRow } from './port.read-model';
 /** The row as plain, immutable values: what the fold passes along. */
 type Row = Readonly<PortRow>;
 
-/** A change to a stored port row: an update, or the fabric's verdict (active, or failed). */
+/** A change to a stored port row: an update, or the fabric's verdict (active, or failed); each a new version. */
 export interface PortPatch extends ResourcePatch {
   readonly status?: PortRow['status'];
   readonly statusReason?: string;
@@ -66,10 +66,11 @@ export function portRowChange(recorded: RecordedEvent): RowChange<Row, PortPatch
       return { kind: 'patch', name, patch };
     }
     case 'PortActivated': {
+      // A new status is a new version, as in the decider: the etag changes with it.
       const patch = {
         status: 'ACTIVE',
         statusReason: '',
-        versionBumps: 0,
+        versionBumps: 1,
         updateTime: at,
       } as const;
       return { kind: 'patch', name, patch };
@@ -79,7 +80,7 @@ export function portRowChange(recorded: RecordedEvent): RowChange<Row, PortPatch
       const patch = {
         status: 'ERROR',
         statusReason: reason,
-        versionBumps: 0,
+        versionBumps: 1,
         updateTime: at,
       } as const;
       return { kind: 'patch', name, patch };

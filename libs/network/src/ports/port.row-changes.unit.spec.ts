@@ -42,7 +42,8 @@ describe('port row changes', () => {
           binding: created.binding,
           status: 'ACTIVE',
           statusReason: '',
-          version: 1,
+          // Created, then activated: a new version, so a new etag.
+          version: 2,
           createTime: new Date('2026-01-01T00:00:00.000Z'),
           updateTime: new Date('2026-01-01T00:00:01.000Z'),
         },
@@ -51,7 +52,7 @@ describe('port row changes', () => {
     });
   });
 
-  it('turns changes to a port of an earlier batch into one patch: the later status wins, updates bump the version', () => {
+  it('turns changes to a port of an earlier batch into one patch: the later status wins, each change bumps the version', () => {
     const writes = foldPortEvents([
       port({ type: 'PortFailed', data: { reason: 'leaf1 is full' } }, '2026-01-01T00:00:01.000Z'),
       port({ type: 'PortUpdated', data: { displayName: 'web-1' } }, '2026-01-01T00:00:02.000Z'),
@@ -65,7 +66,7 @@ describe('port row changes', () => {
           name,
           patch: {
             displayName: 'web-1',
-            versionBumps: 1,
+            versionBumps: 3,
             status: 'ACTIVE',
             statusReason: '',
             updateTime: new Date('2026-01-01T00:00:03.000Z'),

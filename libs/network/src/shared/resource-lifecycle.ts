@@ -2,8 +2,11 @@ import { AbortedError, AlreadyExistsError } from '@loom/errors';
 
 /*
  * The lifecycle the deciders of tenants, VPCs, subnets and ports share: a create that a retry of
- * the same operation may repeat, updates and deletes guarded by an etag, and a version that each
- * update of the resource's own fields bumps (claims held in the resource's stream do not).
+ * the same operation may repeat, updates and deletes guarded by an etag, and a version, the etag,
+ * that every change a client can read bumps: an update of the resource's own fields, a port's
+ * fabric verdict (its status), a tenant's usage. Claims held in the resource's stream that Get
+ * does not show (a VPC's subnet blocks, a subnet's addresses) do not. The projections count the
+ * same events (see the *.row-changes.ts), so the etag Get returns is the one the decider checks.
  */
 
 interface Versioned {
@@ -54,7 +57,7 @@ export function changesDisplayName(
   return update.displayName !== resource.displayName;
 }
 
-/** The resource with an update of its own fields applied: a new version, so a new etag. */
+/** The resource with a change a client can read applied: a new version, so a new etag. */
 export const withUpdate = <R extends Versioned>(resource: R, fields: Partial<R>): R => ({
   ...resource,
   ...fields,

@@ -20,7 +20,7 @@ export type TenantState =
       readonly quota: Quota;
       /** Owners holding one unit each, per resource (persistent: a claim copies no set). */
       readonly claims: Readonly<Record<QuotaResource, ImmutableSet<string>>>;
-      /** Bumped by changes to the tenant's own fields: the etag. */
+      /** Bumped by every change Get shows (its fields, its usage): the etag. */
       readonly version: number;
     };
 
@@ -147,7 +147,8 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
           event.type === 'TenantQuotaClaimed'
             ? held.add(event.data.owner)
             : held.delete(event.data.owner);
-        return { ...state, claims: { ...state.claims, [event.data.resource]: owners } };
+        // The usage Get shows changes: a new version.
+        return withUpdate(state, { claims: { ...state.claims, [event.data.resource]: owners } });
       }
       default: {
         const exhaustive: never = event;

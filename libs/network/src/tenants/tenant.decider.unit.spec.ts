@@ -73,8 +73,30 @@ describe('tenant decider', () => {
       .when({ type: 'DeleteTenant', tenantId: 'acme', etag: '"1"' })
       .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
     given([created, claimed('op-1')])
-      .when(update({ displayName: 'Acme', etag: '"1"' }))
+      .when(update({ displayName: 'Acme', etag: '"2"' }))
       .then([updated('Acme')]);
+  });
+
+  it('makes each change of the usage Get shows a new version: the etag read before is stale', () => {
+    const released = {
+      type: 'TenantQuotaReleased',
+      data: { resource: 'vpcs', owner: 'op-1' },
+    } as const;
+    const update = (etag: string) =>
+      ({ type: 'UpdateTenant', tenantId: 'acme', displayName: 'Acme Corp', etag }) as const;
+    const renamed = { type: 'TenantUpdated', data: { displayName: 'Acme Corp', quota } } as const;
+    given([created, claimed('op-1')])
+      .when(update('"1"'))
+      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH', resourceName: 'tenants/acme' });
+    given([created, claimed('op-1'), released])
+      .when(update('"2"'))
+      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
+    given([created, claimed('op-1'), released])
+      .when(update('"3"'))
+      .then([renamed]);
+    given([created, claimed('op-1')])
+      .when({ type: 'DeleteTenant', tenantId: 'acme', etag: '"1"' })
+      .thenThrows(AbortedError, { reason: 'ETAG_MISMATCH' });
   });
 
   it('refuses every change to a tenant that does not exist or was deleted', () => {

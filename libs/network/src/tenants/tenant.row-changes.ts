@@ -13,7 +13,10 @@ import type { TenantRow } from './tenant.read-model';
 /** The row as plain, immutable values: what the fold passes along. */
 type Row = Readonly<TenantRow>;
 
-/** A change to a stored tenant row; quota claims and releases add up to one usage delta. */
+/**
+ * A change to a stored tenant row; quota claims and releases add up to one usage delta, each a
+ * new version.
+ */
 export interface TenantPatch extends ResourcePatch {
   readonly quota?: Quota;
   readonly usageDelta: Quota;
@@ -70,7 +73,8 @@ export function tenantRowChange(recorded: RecordedEvent): RowChange<Row, TenantP
     case 'TenantQuotaReleased': {
       const change = event.type === 'TenantQuotaClaimed' ? 1 : -1;
       const usageDelta = { ...noUsage, [event.data.resource]: change };
-      return { kind: 'patch', name, patch: { versionBumps: 0, usageDelta } };
+      // The usage Get shows changes: a new version (as in the decider), at this time.
+      return { kind: 'patch', name, patch: { versionBumps: 1, updateTime: at, usageDelta } };
     }
     default: {
       const exhaustive: never = event;

@@ -45,7 +45,8 @@ describe('tenant row changes', () => {
           displayName: 'Acme Corp',
           quota: { ...quota, vpcs: 9 },
           usage: { vpcs: 1, subnets: 1, ports: 0, floatingIps: 0 },
-          version: 2,
+          // Created, four usage changes and an update: each a new version.
+          version: 6,
           createTime: new Date(at),
           updateTime: new Date('2026-01-02T00:00:00.000Z'),
         },
@@ -54,21 +55,25 @@ describe('tenant row changes', () => {
     });
   });
 
-  it('turns claims on a tenant of an earlier batch into one usage delta, leaving version and time alone', () => {
+  it('turns claims on a tenant of an earlier batch into one usage delta, each a new version at its time', () => {
     const writes = foldTenantEvents([
       tenant(claim('ports')),
       tenant(claim('ports')),
-      tenant(release('subnets')),
+      tenant(release('subnets'), '2026-01-03T00:00:00.000Z'),
     ]);
     expect(writes.patches).toEqual([
       {
         name: 'tenants/acme',
-        patch: { versionBumps: 0, usageDelta: { vpcs: 0, subnets: -1, ports: 2, floatingIps: 0 } },
+        patch: {
+          versionBumps: 3,
+          updateTime: new Date('2026-01-03T00:00:00.000Z'),
+          usageDelta: { vpcs: 0, subnets: -1, ports: 2, floatingIps: 0 },
+        },
       },
     ]);
   });
 
-  it('keeps the update of a stored tenant in the patch, with its version bump', () => {
+  it('keeps the update of a stored tenant in the patch, with its version bumps', () => {
     const writes = foldTenantEvents([
       tenant({ type: 'TenantUpdated', data: { displayName: 'Acme Corp', quota } }),
       tenant(claim('vpcs')),
@@ -79,7 +84,7 @@ describe('tenant row changes', () => {
         patch: {
           displayName: 'Acme Corp',
           quota,
-          versionBumps: 1,
+          versionBumps: 2,
           updateTime: new Date(at),
           usageDelta: { vpcs: 1, subnets: 0, ports: 0, floatingIps: 0 },
         },
