@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import {
   gatewayLabPrerequisites,
   labHostNamespace,
   readLabManifest,
+  vtysh,
   vtyshJson,
   type LabManifest,
 } from '@loom/fabric';
@@ -338,6 +339,66 @@ suite('external networks on the FRR lab, through the API', () => {
     await done(associate('tenants/acme/floatingIps/web', ''));
     await upstreamHolds(snats);
     expect(await pings(externalNs(), address)).toBe(false);
+  });
+
+  it('reports a SNAT rule and an announcement removed on a gateway node behind its back, and repairs them', async () => {
+    const drift = () => portal.fabric.getFabricDrift({});
+    await eventually(20, async () => ((await drift()).items.length === 0 ? true : undefined));
+    expect(await drift()).toEqual({ items: [], unreachableDevices: [] });
+    const gw2 = manifest.devices.find((device) => device.name === 'gw2');
+    if (!gw2) throw new Error('no gw2 in the lab');
+    const snat = await snatOf('acme');
+    const { vrfName } = await portal.vpcs.getVpc({ name: 'tenants/acme/vpcs/blue' });
+    // Behind Loom's back on gw2: acme's SNAT rule goes from nftables, its /32 from BGP.
+    const zebra = (await readFile(join(gw2.frrDir, 'zebra.pid'), 'utf8')).trim();
+    const inVrf = async (...command: string[]) =>
+      (
+        await exec('nsenter', [
+          ...['--target', zebra, '--mount', '--net', '--'],
+          ...['ip', 'netns', 'exec', vrfName, ...command],
+        ])
+      ).stdout;
+    const chain = JSON.parse(
+      await inVrf('nft', '-j', '-a', 'list', 'chain', 'ip', 'loom', 'postrouting'),
+    ) as { nftables: { rule?: { handle: number; comment?: string } }[] };
+    const rule = chain.nftables.find((entry) => entry.rule?.comment === 'loom snat')?.rule;
+    if (!rule) throw new Error(`no SNAT rule in ${vrfName} on gw2`);
+    await inVrf(
+      'nft',
+      'delete',
+      'rule',
+      'ip',
+      'loom',
+      'postrouting',
+      'handle',
+      String(rule.handle),
+    );
+    await vtysh(
+      gw2,
+      'configure terminal',
+      `router bgp ${gw2.asn}`,
+      'address-family ipv4 unicast',
+      `no network ${snat}/32`,
+    );
+    const found = await drift();
+    expect(
+      found.items
+        .map(({ device, kind, item }) => ({ device, kind, item }))
+        .sort((a, b) => (a.item < b.item ? -1 : 1)),
+    ).toEqual([
+      { device: 'gw2', kind: 'MISSING', item: expect.stringMatching(/^snat /) as string },
+      { device: 'gw2', kind: 'MISSING', item: `upstream-prefix ${snat}/32` },
+    ]);
+    await portal.fabric.repairFabricDrift({});
+    await eventually(30, async () => ((await drift()).items.length === 0 ? true : undefined));
+    expect(await drift()).toEqual({ items: [], unreachableDevices: [] });
+    // gw2 holds the rule and the announcement again: the upstream has both nodes' paths.
+    const upstream = manifest.upstream;
+    if (!upstream) throw new Error('the lab has no upstream router');
+    await eventually(15, async () => {
+      const entry = await vtyshJson<{ paths?: unknown[] }>(upstream, `show ip bgp ${snat}/32 json`);
+      return entry.paths?.length === 2 ? true : undefined;
+    });
   });
 
   it("keeps the tenants' identical addresses apart", async () => {
