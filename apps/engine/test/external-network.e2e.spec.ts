@@ -237,6 +237,45 @@ describe('external networks, gateways and floating IPs', () => {
     ]);
   });
 
+  it.each([
+    ['createVrf', 'gw1'],
+    ['addTransferLink', 'gw2'],
+    ['addSnat', 'gw2'],
+    ['announceUpstream', 'gw1'],
+  ] as const)(
+    'a gateway whose %s fails on %s leaves both nodes as they were, the error on its Operation',
+    async (operationKind, device) => {
+      const before = await Promise.all(nodes.map((node) => fabric.readState(node)));
+      const fault = await fabric.injectFault({ effect: 'fail', device, operationKind });
+      const operation = await finished(
+        portal,
+        await acme.externalGateways.createExternalGateway({
+          parent: 'tenants/acme/vpcs/red',
+          externalGateway: gatewayBody(),
+          requestId: '',
+        }),
+      );
+      await fabric.clearFault(fault);
+      expect(operation).toMatchObject({ done: true, error: { code: 14 } });
+      expect(operation.error?.message).toContain(operationKind);
+      expect(await Promise.all(nodes.map((node) => fabric.readState(node)))).toEqual(before);
+      expect(
+        await acme.externalGateways.getExternalGateway({
+          name: 'tenants/acme/vpcs/red/externalGateway',
+        }),
+      ).toMatchObject({ status: 'EXTERNAL_GATEWAY_ERROR' });
+      // Deleting the failed gateway gives its claims back; the nodes stay as they are.
+      await done(
+        acme.externalGateways.deleteExternalGateway({
+          name: 'tenants/acme/vpcs/red/externalGateway',
+          etag: '',
+          requestId: '',
+        }),
+      );
+      expect(await Promise.all(nodes.map((node) => fabric.readState(node)))).toEqual(before);
+    },
+  );
+
   it('associates a floating IP: DNAT to the port on both nodes and its /32 announced', async () => {
     await done(
       acme.floatingIps.createFloatingIp({
@@ -416,6 +455,30 @@ describe('external networks, gateways and floating IPs', () => {
   });
 
   it('moves the floating IP to another port, then disassociates it: the nodes follow, the /32 withdrawn', async () => {
+    // A move whose new DNAT fails on gw2: both nodes keep the old one, the intent goes back too.
+    const before = await gateways();
+    // Every attempt of the step (three) fails; the compensation's addDnat of the old rule does not.
+    const fault = await fabric.injectFault({
+      effect: 'fail',
+      device: 'gw2',
+      operationKind: 'addDnat',
+      times: 3,
+    });
+    const failed = await finished(
+      portal,
+      await associate(acme, 'tenants/acme/floatingIps/web', acmeVm2),
+    );
+    await fabric.clearFault(fault);
+    expect(failed).toMatchObject({ done: true, error: { code: 14 } });
+    expect(await gateways()).toEqual(before);
+    expect(
+      await acme.floatingIps.getFloatingIp({ name: 'tenants/acme/floatingIps/web' }),
+    ).toMatchObject({
+      port: acmeVm1,
+      status: 'FLOATING_IP_ERROR',
+    });
+    expect(await portal.fabric.getFabricDrift({})).toEqual({ items: [], unreachableDevices: [] });
+
     await done(associate(acme, 'tenants/acme/floatingIps/web', acmeVm2));
     const vrf = (await portal.vpcs.getVpc({ name: 'tenants/acme/vpcs/blue' })).vrfName;
     for (const gateway of await gateways()) {

@@ -11,6 +11,7 @@ import {
   clearExternalGatewaySaga,
   setExternalGatewaySaga,
 } from './external-fabric.saga-types';
+import type { FloatingIpFabricInput } from './external-fabric.input';
 import { externalGatewayDecider } from './external-gateway.decider';
 import { floatingIpDecider } from './floating-ip.decider';
 
@@ -58,6 +59,9 @@ export function externalFabricOutcomes(
         operation = start.input.operation;
         const [, tenantId = '', , floatingIpId = ''] = start.input.floatingIp.split('/');
         const target = { tenantId, floatingIpId };
+        if (failure) {
+          await revertAssociation(aggregates, start.input, metadataOf(operation));
+        }
         await aggregates
           .execute(
             streams.floatingIp(tenantId, floatingIpId),
@@ -86,6 +90,73 @@ export function externalFabricOutcomes(
       );
     },
   };
+}
+
+/**
+ * A failed floating IP saga left the nodes as they were: the intent goes back to the association
+ * before (the floating IP, and the gateways it moved between), so intent and devices agree.
+ */
+async function revertAssociation(
+  aggregates: AggregateStore,
+  input: FloatingIpFabricInput,
+  metadata: { tenant: string; actor: string; causationId: string },
+): Promise<void> {
+  if (input.previous === undefined || input.next === undefined) return;
+  const [, tenantId = '', , floatingIpId = ''] = input.floatingIp.split('/');
+  const { previous, next } = input;
+  const tolerate = (work: Promise<unknown>) => work.then(() => undefined, ignoreRefusal);
+  await tolerate(
+    aggregates.execute(
+      streams.floatingIp(tenantId, floatingIpId),
+      floatingIpDecider,
+      {
+        type: 'AssociateFloatingIp',
+        tenantId,
+        floatingIpId,
+        association: previous,
+        operation: input.operation,
+      },
+      metadata,
+    ),
+  );
+  if (next) {
+    await tolerate(
+      aggregates.execute(
+        streams.externalGateway(tenantId, next.vpcId),
+        externalGatewayDecider,
+        { type: 'DetachFloatingIp', tenantId, vpcId: next.vpcId, floatingIp: input.floatingIp },
+        metadata,
+      ),
+    );
+  }
+  if (previous) {
+    await tolerate(
+      aggregates.execute(
+        streams.externalGateway(tenantId, previous.vpcId),
+        externalGatewayDecider,
+        {
+          type: 'AttachFloatingIp',
+          tenantId,
+          vpcId: previous.vpcId,
+          floatingIp: input.floatingIp,
+          externalNetworkId: input.gatewayNodes.externalNetwork,
+          privateAddress: previous.fixedIp,
+        },
+        metadata,
+      ),
+    );
+  }
+}
+
+/** What changed meanwhile (the floating IP or a gateway deleted) is left as it is now. */
+function ignoreRefusal(error: unknown): void {
+  if (
+    error instanceof LoomError &&
+    (error.kind === 'not-found' || error.kind === 'failed-precondition')
+  ) {
+    return;
+  }
+  throw error;
 }
 
 function failureOf(recorded: RecordedEvent): { kind: ErrorKind; message: string } | undefined {

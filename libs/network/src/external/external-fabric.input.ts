@@ -1,3 +1,4 @@
+import type { FloatingIpAssociation } from './floating-ip.events';
 import type { VpcRouting } from '../vpcs/vpc.events';
 
 /** The gateway nodes of an external network: every gateway saga configures all of them alike. */
@@ -37,4 +38,10 @@ export interface FloatingIpFabricInput {
   readonly publicAddress: string;
   readonly from: FloatingIpTarget | null;
   readonly to: FloatingIpTarget | null;
+  /**
+   * The association before and after, as the intent records them: what a failed saga's outcome
+   * puts back (absent in sagas recorded before they were added).
+   */
+  readonly previous?: FloatingIpAssociation | null;
+  readonly next?: FloatingIpAssociation | null;
 }

@@ -175,6 +175,8 @@ export class FloatingIpService {
             publicAddress: address,
             from,
             to,
+            previous,
+            next: association,
           },
         });
       },

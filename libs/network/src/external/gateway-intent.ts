@@ -66,7 +66,9 @@ export async function intendedGatewayNodes(
       await aggregates.load(streams.externalGateway(tenantId, vpcId), externalGatewayDecider)
     ).state;
     const vpc = (await aggregates.load(streams.vpc(tenantId, vpcId), vpcDecider)).state;
-    if (gateway.status !== 'Active' || vpc.status !== 'Active') continue;
+    // A gateway whose set-external-gateway failed was undone on the nodes: nothing is intended.
+    if (gateway.status !== 'Active' || gateway.gatewayStatus === 'ERROR') continue;
+    if (vpc.status !== 'Active') continue;
     const network = (
       await aggregates.load(
         streams.externalNetwork(gateway.externalNetworkId),
