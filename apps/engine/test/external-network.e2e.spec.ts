@@ -416,6 +416,18 @@ describe('external networks, gateways and floating IPs', () => {
       });
     });
 
+    it('deleting a port with an associated floating IP is FAILED_PRECONDITION naming it', async () => {
+      const error = await grpcErrorOf(
+        portal.ports.deletePort({ name: acmeVm1, etag: '', requestId: '' }),
+      );
+      expect(error.codeName).toBe('FAILED_PRECONDITION');
+      expect(error.preconditionFailure?.violations[0]).toMatchObject({
+        type: 'HAS_FLOATING_IP',
+        subject: acmeVm1,
+        description: expect.stringContaining('tenants/acme/floatingIps/web'),
+      });
+    });
+
     it.each([
       ['an address outside the pool', '198.51.100.7', 'floating_ip.address'],
       ['a malformed address', '203.0.113', 'floating_ip.address'],

@@ -15,6 +15,7 @@ import {
   type ResourceDeletion,
 } from '../shared/resource-changes';
 import { streams } from '../shared/streams';
+import { refuseWhileFloatingIpAssociated } from '../external/floating-ip-port-guard';
 import { claimPort, releasePort } from './port-claims';
 import { portDecider } from './port.decider';
 import {
@@ -191,6 +192,7 @@ export class PortService {
       },
       context,
       async (intent) => {
+        await refuseWhileFloatingIpAssociated(intent, { tenantId, vpcId, subnetId, portId });
         const deleted = await intent.execute(
           streams.port(tenantId, vpcId, subnetId, portId),
           portDecider,
