@@ -1,4 +1,5 @@
 import { api } from './api';
+import { audit } from './audit';
 import type { Benchmark } from './benchmark';
 import { batchAppends } from './batch-appends';
 import { catchUp } from './catch-up';
@@ -19,4 +20,5 @@ export const benchmarks: readonly Benchmark[] = [
   api,
   projectionRebuild,
   portSagas,
+  audit,
 ];

@@ -10,6 +10,11 @@ export class AuditIndex {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  /**
+   * Below this, this process saw nothing left to index. Not written to the table: a write would
+   * take a transaction id and move the horizon, so every catch-up would find more to do.
+   */
+  private knownBelow = 0n;
 
   constructor(
     private readonly pool: Pool,
@@ -25,7 +30,8 @@ export class AuditIndex {
     const { rows } = await this.pool.query<{ below: string }>(
       `SELECT below::text FROM audit.index_position`,
     );
-    return BigInt(rows[0]?.below ?? '0');
+    const stored = BigInt(rows[0]?.below ?? '0');
+    return stored > this.knownBelow ? stored : this.knownBelow;
   }
 
   /**
@@ -73,7 +79,8 @@ export class AuditIndex {
         await this.advance(BigInt(last) + 1n);
         continue;
       }
-      await this.advance(horizon);
+      if (count > 0) await this.advance(horizon);
+      else if (horizon > this.knownBelow) this.knownBelow = horizon;
       return indexed;
     }
   }
@@ -85,7 +92,7 @@ export class AuditIndex {
   async reach(position?: bigint): Promise<void> {
     const target = position === undefined ? await this.horizon() : position + 1n;
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      if ((await this.indexedBelow()) >= target) return;
+      if (this.knownBelow >= target) return;
       await this.catchUp();
       if ((await this.indexedBelow()) >= target) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -122,6 +129,7 @@ export class AuditIndex {
   }
 
   private async advance(below: bigint): Promise<void> {
+    if (below > this.knownBelow) this.knownBelow = below;
     await this.pool.query(`UPDATE audit.index_position SET below = GREATEST(below, $1)`, [
       below.toString(),
     ]);
