@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const engineMain = resolve(__dirname, '../../dist/apps/engine/src/main.js');
+/** `nest build engine`'s output; LOOM_E2E_ENGINE_MAIN points at another build (e.g. one of your own, away from a shared dist/). */
+const engineMain =
+  process.env['LOOM_E2E_ENGINE_MAIN'] ?? resolve(__dirname, '../../dist/apps/engine/src/main.js');
 
 export interface EngineProcess {
   readonly child: ChildProcess;

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { ResourcesModule } from './api/resources/resources.module';
 import { ConfigModule } from './config/config.module';
 import type { EngineConfig } from './config/engine.config';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { FabricWorkModule } from './fabric/fabric-work.module';
@@ -33,6 +34,7 @@ export class EngineModule {
         ApiModule,
         ResourcesModule,
         MetricsSourcesModule,
+        DashboardModule.forRoot(config),
       ],
     };
   }

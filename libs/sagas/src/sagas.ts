@@ -166,6 +166,11 @@ export class Sagas {
     return this.searches.count(filter);
   }
 
+  /** When the saga index last changed: a live view polls it and reloads when it moves. */
+  lastChange(): Promise<string | null> {
+    return this.searches.lastChange();
+  }
+
   inFlightByLeaf(): Promise<{ leaf: string; count: number }[]> {
     return this.searches.inFlightByLeaf();
   }

@@ -178,6 +178,10 @@ export class EngineConfig {
   @Max(600_000)
   LOOM_SAGA_LEASE_MS = 10_000;
 
+  /** The operators' dashboard at `/` on the HTTP port. */
+  @IsIn(['on', 'off'], { message: 'LOOM_DASHBOARD must be on or off' })
+  LOOM_DASHBOARD: 'on' | 'off' = 'on';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOOM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })

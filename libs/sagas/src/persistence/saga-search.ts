@@ -95,6 +95,14 @@ export class SagaSearch {
     return Number(rows[0]?.count ?? 0);
   }
 
+  /** When the index last changed (a saga requested or moved on): what live views poll. */
+  async lastChange(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ at: string | null }>(
+      `SELECT max(updated_at)::text AS at FROM sagas.instances`,
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** Sagas not finished nor parked (waiting, running, compensating) per leaf. */
   async inFlightByLeaf(): Promise<{ leaf: string; count: number }[]> {
     const { rows } = await this.pool.query<{ leaf: string; count: string }>(

@@ -1,0 +1,221 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Logger } from '@loom/logging';
+import {
+  InvalidSagaRequestError,
+  SagaCommandRejectedError,
+  SagaNotFoundError,
+  Sagas,
+  type SagaOperatorAction,
+} from '@loom/sagas';
+import { LOGGER } from '../config/config.module';
+import { DashboardSessions } from './dashboard-sessions';
+import { DashboardViews, summaryView } from './dashboard-views';
+import { SagaChanges } from './saga-changes';
+import { sagaFilterOf, sagaPageQueryOf } from './saga-query';
+
+type Json = Record<string, unknown>;
+const actions: readonly SagaOperatorAction[] = ['retry', 'abort', 'resolve'];
+
+function actionOf(value: unknown): SagaOperatorAction {
+  if (!actions.includes(value as SagaOperatorAction)) {
+    throw new HttpException('action must be retry, abort or resolve', HttpStatus.BAD_REQUEST);
+  }
+  return value as SagaOperatorAction;
+}
+
+function reasonOf(body: Json): string {
+  const reason = typeof body['reason'] === 'string' ? body['reason'].trim() : '';
+  if (!reason) throw new HttpException('a reason is required', HttpStatus.BAD_REQUEST);
+  if (reason.length > 500) throw new HttpException('a reason is at most 500 characters', 400);
+  return reason;
+}
+
+/** Saga API errors as HTTP statuses; anything else stays a 500. */
+async function mapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SagaNotFoundError) throw new HttpException(error.message, 404);
+    if (error instanceof SagaCommandRejectedError) throw new HttpException(error.message, 409);
+    if (error instanceof InvalidSagaRequestError) throw new HttpException(error.message, 400);
+    throw error;
+  }
+}
+
+/**
+ * The dashboard's JSON API (`/api/dashboard/...`, same origin as the page): sign-in, the views,
+ * live changes as server-sent events, and the operator actions, which need an ops or portal
+ * session and its CSRF token. Auditors read everything and may do nothing.
+ */
+@Controller('api/dashboard')
+export class DashboardApiController {
+  constructor(
+    @Inject(DashboardSessions) private readonly sessions: DashboardSessions,
+    @Inject(DashboardViews) private readonly views: DashboardViews,
+    @Inject(SagaChanges) private readonly changes: SagaChanges,
+    @Inject(Sagas) private readonly sagas: Sagas,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Post('session')
+  @HttpCode(200)
+  async signIn(@Body() body: Json | undefined, @Res({ passthrough: true }) res: ServerResponse) {
+    const session = await this.sessions.signIn(body?.['token']);
+    res.setHeader('Set-Cookie', DashboardSessions.cookie(session));
+    this.logger.info({ actor: session.actor }, 'dashboard sign-in');
+    return this.describe(session);
+  }
+
+  @Get('session')
+  session(@Req() req: IncomingMessage) {
+    return this.describe(this.sessions.require(req));
+  }
+
+  @Delete('session')
+  @HttpCode(204)
+  signOut(@Req() req: IncomingMessage, @Res({ passthrough: true }) res: ServerResponse): void {
+    this.sessions.signOut(req);
+    res.setHeader('Set-Cookie', DashboardSessions.cookie(undefined));
+  }
+
+  @Get('overview')
+  overview(@Req() req: IncomingMessage) {
+    this.sessions.require(req);
+    return this.views.overview();
+  }
+
+  @Get('sagas')
+  async list(@Req() req: IncomingMessage, @Query() query: Json) {
+    this.sessions.require(req);
+    const page = await mapped(() => this.sagas.search(sagaPageQueryOf(query)));
+    return { sagas: page.sagas.map(summaryView), nextCursor: page.nextCursor ?? null };
+  }
+
+  @Get('sagas/:sagaId')
+  async detail(@Req() req: IncomingMessage, @Param('sagaId') sagaId: string) {
+    this.sessions.require(req);
+    const detail = await this.views.sagaDetail(sagaId);
+    if (!detail) throw new HttpException(`no saga ${sagaId}`, HttpStatus.NOT_FOUND);
+    return detail;
+  }
+
+  @Get('fabric')
+  fabric(@Req() req: IncomingMessage) {
+    this.sessions.require(req);
+    return this.views.fabric();
+  }
+
+  @Post('sagas/:sagaId/actions')
+  @HttpCode(200)
+  async act(
+    @Req() req: IncomingMessage,
+    @Param('sagaId') sagaId: string,
+    @Body() body: Json | undefined,
+  ) {
+    const session = this.sessions.requireActor(req);
+    const action = actionOf(body?.['action']);
+    const reason = reasonOf(body ?? {});
+    const saga = await mapped(() =>
+      this.sagas.act(action, sagaId, { actor: session.actor, reason }),
+    );
+    this.logger.info({ actor: session.actor, action, sagaId }, 'operator action on a saga');
+    return summaryView(saga);
+  }
+
+  @Post('batch/preview')
+  @HttpCode(200)
+  async preview(@Req() req: IncomingMessage, @Body() body: Json | undefined) {
+    this.sessions.requireActor(req);
+    const action = actionOf(body?.['action']);
+    const filter = sagaFilterOf((body?.['filter'] ?? {}) as Json);
+    return { action, count: await this.sagas.preview(action, filter) };
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  async batch(@Req() req: IncomingMessage, @Body() body: Json | undefined) {
+    const session = this.sessions.requireActor(req);
+    const action = actionOf(body?.['action']);
+    const reason = reasonOf(body ?? {});
+    const filter = sagaFilterOf((body?.['filter'] ?? {}) as Json);
+    const result = await mapped(() =>
+      this.sagas.batch(action, filter, { actor: session.actor, reason }),
+    );
+    this.logger.info(
+      { actor: session.actor, action, applied: result.applied.length },
+      'operator batch action on sagas',
+    );
+    return result;
+  }
+
+  @Post('fabric/:device/repair')
+  @HttpCode(200)
+  async repair(
+    @Req() req: IncomingMessage,
+    @Param('device') device: string,
+    @Body() body: Json | undefined,
+  ) {
+    const session = this.sessions.requireActor(req);
+    const reason = reasonOf(body ?? {});
+    let sagaId: string;
+    try {
+      sagaId = await this.views.repairDevice(device, session.actor, reason);
+    } catch (error) {
+      throw new HttpException(error instanceof Error ? error.message : String(error), 400);
+    }
+    this.logger.info({ actor: session.actor, device, sagaId }, 'operator repair of a device');
+    return { sagaId };
+  }
+
+  /** Server-sent events: `sagas` whenever the saga index changes, `tick` every 5 s. */
+  @Get('events')
+  events(@Req() req: IncomingMessage, @Res() res: ServerResponse): void {
+    const session = this.sessions.require(req);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+    const unsubscribe = this.changes.subscribe((change) => {
+      res.write(`event: sagas\ndata: ${JSON.stringify({ change })}\n\n`);
+    });
+    const tick = setInterval(() => {
+      if (session.expiresAt <= Date.now()) res.end();
+      else res.write(`event: tick\ndata: {}\n\n`);
+    }, 5_000);
+    const close = (): void => {
+      clearInterval(tick);
+      unsubscribe();
+    };
+    req.on('close', close);
+    res.on('close', close);
+  }
+
+  private describe(session: ReturnType<DashboardSessions['require']>) {
+    return {
+      actor: session.actor,
+      role: session.principal.role,
+      subject: session.principal.subject,
+      csrfToken: session.csrfToken,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      canAct: session.principal.role !== 'auditor',
+    };
+  }
+}

@@ -1,0 +1,286 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadOrCreateSigningKey, mintToken, type Role } from '@loom/access';
+import { openFileBackedFabric, type SimulatedFabric } from '@loom/fabric';
+import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
+import type { LoomClients } from '../../../test/support/grpc-client';
+import { boundPortBody, createTenantSubnet } from '../../../test/support/network-fixtures';
+
+const chromiumPath = '/usr/bin/chromium';
+const browserRequired = Boolean(
+  process.env['LOOM_REQUIRE_BROWSER'] ?? process.env['LOOM_REQUIRE_FRR'],
+);
+const hasBrowser = existsSync(chromiumPath);
+if (!hasBrowser && !browserRequired) {
+  process.stdout.write(
+    `dashboard e2e skipped: no ${chromiumPath} (apt-get install chromium; LOOM_REQUIRE_BROWSER=1 makes this a failure)\n`,
+  );
+}
+const describeWithBrowser = hasBrowser || browserRequired ? describe : describe.skip;
+
+/** Screenshots of every view, for a person to look at (git-ignored). */
+const screenshots = join(__dirname, '../../../test-results/dashboard');
+const SUBNET = 'tenants/acme/vpcs/f/subnets/a';
+
+/**
+ * The dashboard in Debian's Chromium (headless, no download): a device fault parks a saga, which
+ * shows up live; an operator retries or aborts it with a reason; an auditor can only look; a
+ * tenant cannot sign in.
+ */
+describeWithBrowser('ops dashboard in a browser', () => {
+  let engine: TestEngine;
+  let portal: LoomClients;
+  let fabric: SimulatedFabric;
+  let browser: Browser;
+  let database: Client;
+  const base = () => `http://127.0.0.1:${engine.httpPort}`;
+
+  const token = async (role: Role, subject: string, tenant?: string) =>
+    mintToken(await loadOrCreateSigningKey(engine.dataDir), {
+      role,
+      subject,
+      ...(tenant !== undefined && { tenant }),
+      ttl: '1h',
+    });
+
+  const signedIn = async (role: Role, subject: string): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await page.goto(base());
+    await page.fill('#token', await token(role, subject));
+    await page.click('#sign-in');
+    await page.waitForSelector('#who:not([hidden])');
+    return page;
+  };
+
+  const statusOf = async (sagaId: string): Promise<string | undefined> => {
+    const { rows } = await database.query<{ status: string }>(
+      'SELECT status FROM sagas.instances WHERE saga_id = $1',
+      [sagaId],
+    );
+    return rows[0]?.status;
+  };
+
+  const sagaOfPort = async (port: string): Promise<string> => {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const { rows } = await database.query<{ saga_id: string }>(
+        'SELECT saga_id FROM sagas.instances WHERE resource = $1',
+        [port],
+      );
+      if (rows[0]) return rows[0].saga_id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no saga for ${port}`);
+  };
+
+  /** When the saga index says `status`, within `timeoutMs`. */
+  const reached = async (sagaId: string, status: string, timeoutMs: number): Promise<number> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await statusOf(sagaId)) === status) return Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(
+      `saga ${sagaId} did not reach ${status}; it is ${String(await statusOf(sagaId))}`,
+    );
+  };
+
+  /** A port on `leaf` whose saga parks: BGP EVPN refused 3 times, then the VRF's removal 5 times. */
+  const parkedPort = async (leaf: string, portId: string): Promise<string> => {
+    await fabric.injectFault({
+      effect: 'fail',
+      device: leaf,
+      operationKind: 'configureBgpEvpn',
+      times: 3,
+    });
+    await fabric.injectFault({
+      effect: 'fail',
+      device: leaf,
+      operationKind: 'deleteVrf',
+      times: 5,
+    });
+    await portal.ports.createPort({
+      parent: SUBNET,
+      portId,
+      port: boundPortBody(leaf),
+      requestId: '',
+    });
+    return sagaOfPort(`${SUBNET}/ports/${portId}`);
+  };
+
+  beforeAll(async () => {
+    if (!hasBrowser) throw new Error(`LOOM_REQUIRE_BROWSER is set but ${chromiumPath} is missing`);
+    await mkdir(screenshots, { recursive: true });
+    engine = await startTestEngine({ LOOM_DEVICE_TIMEOUT_MS: '400' });
+    portal = await engine.clientsAs('portal');
+    fabric = await openFileBackedFabric({ directory: join(engine.dataDir, 'fabric') });
+    database = new Client({ connectionString: await engine.databaseUrl() });
+    await database.connect();
+    await createTenantSubnet(portal, { vpcs: 5, subnets: 5, ports: 50 });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    // Whatever beforeAll got to open.
+    const opened = { browser, database, engine } as Partial<{
+      browser: Browser;
+      database: Client;
+      engine: TestEngine;
+    }>;
+    await opened.browser?.close();
+    await opened.database?.end();
+    await opened.engine?.stop();
+  });
+
+  it('refuses a tenant token at sign-in', async () => {
+    const page = await browser.newPage();
+    await page.goto(base());
+    await page.fill('#token', await token('tenant', 'acme-user', 'acme'));
+    await page.click('#sign-in');
+    await page.waitForSelector('text=role tenant may not use the dashboard');
+    expect(await page.isHidden('#nav')).toBe(true);
+    const cookies = await page.context().cookies();
+    expect(cookies.filter((cookie) => cookie.name === 'loom_session')).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a parked saga live, and an operator retries it with a reason until it ends', async () => {
+    const page = await signedIn('ops', 'alice');
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'loom_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    let navigations = 0;
+    await page.goto(`${base()}/#/sagas?state=parked`);
+    await page.waitForSelector('#saga-results');
+    page.on('framenavigated', () => {
+      navigations += 1;
+    });
+    const leafBefore = await fabric.readState('leaf2');
+
+    const sagaId = await parkedPort('leaf2', 'p-retry');
+    const parkedAt = await reached(sagaId, 'parked', 60_000);
+    await page.waitForSelector(`#saga-results a[href="#/sagas/${sagaId}"]`, { timeout: 2_000 });
+    expect(Date.now() - parkedAt).toBeLessThan(2_000);
+    expect(navigations).toBe(0); // no reload: the row came through the event stream
+
+    await page.click(`#saga-results a[href="#/sagas/${sagaId}"]`);
+    await page.waitForSelector('#saga-actions');
+    expect(await page.textContent('h1')).toContain('parked');
+    expect(await page.textContent('#timeline')).toContain(`${sagaId}:configure-bgp-evpn`);
+    expect(await page.textContent('#device-operations')).toContain('deleteVrf');
+    await page.screenshot({ path: join(screenshots, 'saga-detail.png'), fullPage: true });
+
+    await page.click('#retry'); // no reason: refused
+    await page.waitForSelector('text=a reason is required');
+    await page.fill('#action-reason', 'leaf2 replaced its line card');
+    await page.click('#retry');
+    await page.waitForSelector('h1 [data-status="failed"]', { timeout: 20_000 });
+    await page.waitForSelector('#timeline >> text=SagaFailed');
+    expect(await page.textContent('#timeline')).toContain('SagaRetried');
+    expect(await page.textContent('#timeline')).toContain('ops:alice');
+    expect(await fabric.readState('leaf2')).toEqual(leafBefore);
+
+    const { rows } = await database.query<{ metadata: { actor?: string; correlationId?: string } }>(
+      `SELECT metadata FROM event_store.events WHERE stream_name = $1 AND event_type = 'SagaRetried'`,
+      [`saga-${sagaId}`],
+    );
+    expect(rows).toEqual([
+      { metadata: expect.objectContaining({ actor: 'ops:alice', correlationId: sagaId }) },
+    ]);
+    await page.close();
+  });
+
+  it('aborts a parked saga: its work is undone and the device ends as before', async () => {
+    const page = await signedIn('portal', 'portal-svc');
+    const leafBefore = await fabric.readState('leaf3');
+    const sagaId = await parkedPort('leaf3', 'p-abort');
+    await reached(sagaId, 'parked', 60_000);
+    await page.goto(`${base()}/#/sagas/${encodeURIComponent(sagaId)}`);
+    await page.waitForSelector('#saga-actions');
+    await page.fill('#action-reason', 'not needed any more');
+    await page.click('#abort');
+    await page.waitForSelector('h1 [data-status="failed"]', { timeout: 20_000 });
+    expect(await page.textContent('#timeline')).toContain('SagaAborted');
+    expect(await fabric.readState('leaf3')).toEqual(leafBefore);
+    await page.close();
+  });
+
+  it('shows an auditor everything and lets them do nothing', async () => {
+    const page = await signedIn('auditor', 'carol');
+    expect(await page.textContent('#actor')).toContain('read only');
+    await page.goto(`${base()}/#/sagas`);
+    await page.waitForSelector('#saga-results a');
+    expect(await page.$('#batch')).toBeNull();
+    const sagaId = (await page.getAttribute('#saga-results tbody a', 'href'))?.replace(
+      '#/sagas/',
+      '',
+    );
+    await page.click('#saga-results tbody a');
+    await page.waitForSelector('#timeline');
+    expect(await page.$('#saga-actions')).toBeNull();
+    const forged = await page.evaluate(async (id) => {
+      const session = (await (await fetch('/api/dashboard/session')).json()) as {
+        csrfToken: string;
+      };
+      const response = await fetch(`/api/dashboard/sagas/${id}/actions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
+        body: JSON.stringify({ action: 'abort', reason: 'forged' }),
+      });
+      return { status: response.status, body: await response.text() };
+    }, sagaId ?? '');
+    expect(forged).toMatchObject({
+      status: 403,
+      body: expect.stringContaining('may read but not act'),
+    });
+    await page.close();
+  });
+
+  it('refuses an action without the session CSRF token', async () => {
+    const page = await signedIn('ops', 'mallory-target');
+    const status = await page.evaluate(async () => {
+      const response = await fetch('/api/dashboard/batch', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ action: 'abort', reason: 'x', filter: {} }),
+      });
+      return response.status;
+    });
+    expect(status).toBe(403);
+    await page.close();
+  });
+
+  it('renders every view (screenshots in test-results/dashboard)', async () => {
+    await portal.ports.createPort({
+      parent: SUBNET,
+      portId: 'p-ok',
+      port: boundPortBody('leaf1'),
+      requestId: '',
+    });
+    await reached(await sagaOfPort(`${SUBNET}/ports/p-ok`), 'completed', 20_000);
+    const page = await signedIn('ops', 'alice');
+    await page.goto(`${base()}/#/overview`);
+    await page.waitForSelector('#saga-states table');
+    expect(await page.textContent('#saga-states')).toContain('provision-port');
+    expect(await page.textContent('#drift')).toContain('leaf1');
+    await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
+    await page.goto(`${base()}/#/sagas`);
+    await page.waitForSelector('#saga-results tbody tr');
+    await page.screenshot({ path: join(screenshots, 'sagas.png'), fullPage: true });
+    await page.goto(`${base()}/#/fabric`);
+    await page.waitForSelector('[data-device="leaf1"]');
+    expect(await page.textContent('[data-device="leaf1"]')).toContain('swp1');
+    await page.screenshot({ path: join(screenshots, 'fabric.png'), fullPage: true });
+    await page.close();
+  });
+});
