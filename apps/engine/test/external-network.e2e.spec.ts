@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { Operation } from '@loom/api-contract';
+import {
+  ChangeType,
+  FloatingIpStatus,
+  type Operation,
+  type ResourceChange,
+} from '@loom/api-contract';
 import { openFileBackedFabric, type SimulatedFabric } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import { externalClientsAs, type ExternalClients } from '../../../test/support/external-clients';
@@ -292,7 +297,32 @@ describe('external networks, gateways and floating IPs', () => {
       status: 'FLOATING_IP_ACTIVE',
     });
     expect((await gateways())[0]?.upstreamPrefixes).not.toContain('203.0.113.2/32');
+    const stream = portal.watch.watch({ parent: 'tenants/acme' });
+    const changes: ResourceChange[] = [];
+    stream.on('data', (change: ResourceChange) => changes.push(change));
+    stream.on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await done(associate(acme, 'tenants/acme/floatingIps/web', acmeVm1));
+    const deadline = Date.now() + 10_000;
+    while (
+      !changes.some(
+        (change) => change.floatingIp?.status === FloatingIpStatus.FLOATING_IP_ACTIVE,
+      ) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    stream.cancel();
+    // The watcher sees the floating IP and the gateway it is associated through change.
+    expect(changes.map((change) => [change.type, change.resourceName])).toEqual(
+      expect.arrayContaining([
+        [ChangeType.UPDATED, 'tenants/acme/floatingIps/web'],
+        [ChangeType.UPDATED, 'tenants/acme/vpcs/blue/externalGateway'],
+      ]),
+    );
+    expect(changes.find((change) => change.externalGateway)?.externalGateway).toMatchObject({
+      floatingIps: ['tenants/acme/floatingIps/web'],
+    });
     const vrf = (await portal.vpcs.getVpc({ name: 'tenants/acme/vpcs/blue' })).vrfName;
     for (const gateway of await gateways()) {
       expect(gateway?.dnatRules).toEqual([

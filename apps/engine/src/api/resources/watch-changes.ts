@@ -1,12 +1,21 @@
 import { ChangeType } from '@loom/api-contract';
-import { operationName, portName, subnetName, tenantName, vpcName } from '@loom/network';
+import {
+  externalGatewayName,
+  floatingIpName,
+  operationName,
+  portName,
+  subnetName,
+  tenantName,
+  vpcName,
+} from '@loom/network';
 
 export interface WatchedChange {
   readonly type: ChangeType;
-  readonly resource: 'tenant' | 'vpc' | 'subnet' | 'port' | 'operation';
+  readonly resource:
+    'tenant' | 'vpc' | 'subnet' | 'port' | 'operation' | 'external-gateway' | 'floating-ip';
   readonly name: string;
-  /** The projection whose read model holds the resource after the change. */
-  readonly projection: string;
+  /** The projection whose read model holds the resource after the change, if it is read from one. */
+  readonly projection: string | undefined;
 }
 
 const created = new Set([
@@ -15,8 +24,17 @@ const created = new Set([
   'SubnetCreated',
   'PortCreated',
   'OperationStarted',
+  'ExternalGatewayCreated',
+  'FloatingIpCreated',
 ]);
-const deleted = new Set(['TenantDeleted', 'VpcDeleted', 'SubnetDeleted', 'PortDeleted']);
+const deleted = new Set([
+  'TenantDeleted',
+  'VpcDeleted',
+  'SubnetDeleted',
+  'PortDeleted',
+  'ExternalGatewayDeleted',
+  'FloatingIpDeleted',
+]);
 const updated = new Set([
   'TenantUpdated',
   'TenantQuotaClaimed',
@@ -28,7 +46,30 @@ const updated = new Set([
   'PortFailed',
   'OperationSucceeded',
   'OperationFailed',
+  'ExternalGatewayActivated',
+  'ExternalGatewayFailed',
+  'ExternalGatewayFloatingIpAttached',
+  'ExternalGatewayFloatingIpDetached',
+  'FloatingIpUpdated',
+  'FloatingIpAssociated',
+  'FloatingIpDisassociated',
+  'FloatingIpActivated',
+  'FloatingIpFailed',
 ]);
+
+/** Gateways and floating IPs are read from their streams: no projection to wait for. */
+function externalChange(type: ChangeType, stream: string): WatchedChange | undefined {
+  for (const [prefix, resource] of [
+    ['external-gateway-', 'external-gateway'],
+    ['floating-ip-', 'floating-ip'],
+  ] as const) {
+    if (!stream.startsWith(prefix)) continue;
+    const [a = '', b = ''] = stream.slice(prefix.length).split('/');
+    const name = resource === 'external-gateway' ? externalGatewayName(a, b) : floatingIpName(a, b);
+    return { type, resource, name, projection: undefined };
+  }
+  return undefined;
+}
 
 /**
  * What an event of a tenant's streams means to a watcher, or undefined for bookkeeping events
@@ -43,6 +84,8 @@ export function changeOf(stream: string, eventType: string): WatchedChange | und
         ? ChangeType.UPDATED
         : undefined;
   if (type === undefined) return undefined;
+  const external = externalChange(type, stream);
+  if (external) return external;
   const [kind = '', ...rest] = stream.split('-');
   const ids = rest.join('-').split('/');
   const [a = '', b = '', c = '', d = ''] = ids;

@@ -10,11 +10,20 @@ import {
 } from '@loom/api-contract';
 import { parseTenantName } from '@loom/names';
 import type { EventStore } from '@loom/event-store';
-import { NetworkQueries, NotFoundError, tenantStreamPrefixes } from '@loom/network';
+import {
+  externalGatewayDecider,
+  floatingIpDecider,
+  NetworkQueries,
+  NotFoundError,
+  streams,
+  tenantStreamPrefixes,
+  type NetworkServices,
+} from '@loom/network';
 import type { ProjectionRunner } from '@loom/projections';
 import { EVENT_STORE } from '../../event-store/event-store.module';
-import { PROJECTION_RUNNER } from '../../network/network.tokens';
+import { NETWORK_SERVICES, PROJECTION_RUNNER } from '../../network/network.tokens';
 import { authorize } from './call-context';
+import { toExternalGateway, toFloatingIp } from './external-mapping';
 import { toOperation, toPort, toSubnet, toTenant, toVpc } from './resource-mapping';
 import { changeOf, type WatchedChange } from './watch-changes';
 
@@ -27,6 +36,7 @@ export class WatchController implements WatchServiceController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
     @Inject(NetworkQueries) private readonly queries: NetworkQueries,
+    @Inject(NETWORK_SERVICES) private readonly network: NetworkServices,
   ) {}
 
   /**
@@ -49,11 +59,13 @@ export class WatchController implements WatchServiceController {
         for await (const event of subscription) {
           const change = changeOf(event.stream, event.type);
           if (!change) continue;
-          await this.projections.waitForPosition(
-            change.projection,
-            event.position,
-            projectionWaitMs,
-          );
+          if (change.projection !== undefined) {
+            await this.projections.waitForPosition(
+              change.projection,
+              event.position,
+              projectionWaitMs,
+            );
+          }
           subscriber.next({
             ...(await this.resourceOf(change)),
             position: event.position.toString(),
@@ -94,6 +106,24 @@ export class WatchController implements WatchServiceController {
       case 'operation': {
         const row = await this.queries.operation(change.name);
         return row ? { ...base, operation: toOperation(row) } : base;
+      }
+      case 'external-gateway': {
+        const [, tenantId = '', , vpcId = ''] = change.name.split('/');
+        const { state } = await this.network.aggregates.load(
+          streams.externalGateway(tenantId, vpcId),
+          externalGatewayDecider,
+        );
+        return state.status === 'Active'
+          ? { ...base, externalGateway: toExternalGateway(state) }
+          : base;
+      }
+      case 'floating-ip': {
+        const [, tenantId = '', , floatingIpId = ''] = change.name.split('/');
+        const { state } = await this.network.aggregates.load(
+          streams.floatingIp(tenantId, floatingIpId),
+          floatingIpDecider,
+        );
+        return state.status === 'Active' ? { ...base, floatingIp: toFloatingIp(state) } : base;
       }
     }
   }

@@ -8,6 +8,8 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
+import { ExternalGateway } from "./external_gateway";
+import { FloatingIp } from "./floating_ip";
 import { Operation } from "./operation";
 import { Port } from "./port";
 import { Subnet } from "./subnet";
@@ -34,8 +36,10 @@ export interface ResourceChange {
   vpc?: Vpc | null;
   subnet?: Subnet | null;
   port?: Port | null;
-  operation?:
-    | Operation
+  operation?: Operation | null;
+  externalGateway?: ExternalGateway | null;
+  floatingIp?:
+    | FloatingIp
     | null;
   /** Position of the change in Loom's event log, for resuming and auditing. */
   position: string;
