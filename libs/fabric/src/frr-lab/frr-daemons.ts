@@ -1,4 +1,13 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { renderBfdConfig, renderFrrConfig } from './frr-config';
 import type { LabDaemon, LabManifest, LabRouter } from './lab-layout';
@@ -121,6 +130,35 @@ export async function stopFrr(device: LabRouter): Promise<void> {
     while (isDaemon(pid, device, daemon)) await sleep(20);
   }
   rmSync(device.frrDir, { recursive: true, force: true });
+  removeRunDir(device.name);
+}
+
+/** Whether any FRR daemon started with `-N name` runs (this lab's or another's of that name). */
+function anyDaemonNamed(name: string): boolean {
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if ((args[0] ?? '').startsWith(`${frrBin}/`) && args[args.indexOf('-N') + 1] === name) {
+        return true;
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
+}
+
+/**
+ * `-N name` makes FRR create `/var/run/frr/<name>`; the lab passes every path of its own, so the
+ * directory stays empty. It goes with the last daemon of that name (rmdir: only when empty).
+ */
+function removeRunDir(name: string): void {
+  if (anyDaemonNamed(name)) return;
+  try {
+    rmdirSync(join('/var/run/frr', name));
+  } catch {
+    // absent, or not empty: not the lab's to remove
+  }
 }
 
 /** vtysh against this leaf's daemons. */
