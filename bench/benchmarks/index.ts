@@ -6,6 +6,7 @@ import { catchUp } from './catch-up';
 import { portSagas } from './port-sagas';
 import { projectionRebuild } from './projection-rebuild';
 import { readAll } from './read-all';
+import { sagaList } from './saga-list';
 import { singleAppends } from './single-appends';
 
 /**
@@ -20,5 +21,6 @@ export const benchmarks: readonly Benchmark[] = [
   api,
   projectionRebuild,
   portSagas,
+  sagaList,
   audit,
 ];
