@@ -21,7 +21,9 @@ import type { StreamAppend } from '../../libs/event-store/src/event-store.port';
 import { eventStoreMigrations } from '../../libs/event-store/src/postgres/migrations';
 import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store';
 import { createPool, runMigrations } from '../../libs/postgres/src';
+import { compareRates } from '../support/compare';
 import { againstMeasured, underLimit, type Metric } from '../support/metric';
+import { createReferenceTable, ReferenceWriter, StreamWriter } from '../support/writers';
 import { createNetworkTemplate, tenantEvents } from '../support/network-template';
 import type { Benchmark, BenchContext } from './benchmark';
 
@@ -43,10 +45,11 @@ const stateQueries = 20;
 export const audit: Benchmark = {
   name: 'audit',
   async run(context) {
+    const appends = await measureAppendsWhileSealing(context);
     const log = await loadAuditLog(context);
     const pool = createPool(log.url, 4);
     const store = new PostgresEventStore({ pool });
-    const metrics: Metric[] = [];
+    const metrics: Metric[] = [appends];
     try {
       const index = new AuditIndex(pool, { batchSize: 10_000 });
       let start = performance.now();
@@ -314,4 +317,82 @@ function tenantIdOf(index: number): string {
 function withoutSynchronousCommit(url: string): string {
   const separator = url.includes('?') ? '&' : '?';
   return `${url}${separator}options=${encodeURIComponent('-c synchronous_commit=off')}`;
+}
+
+/**
+ * The append benchmark's 8-writer point twice in one run, on one database: plain, then with the
+ * engine's sealer and audit index following the log (their default intervals) on the same
+ * server. Each is a ratio to plain INSERTs measured beside it; the issue allows the ratio to fall
+ * by at most 0.05.
+ */
+async function measureAppendsWhileSealing(context: BenchContext): Promise<Metric> {
+  const url = await context.server.createDatabase('bench_audit_appends');
+  await runMigrations(url, [...eventStoreMigrations, ...auditMigrations]);
+  const writers = 8;
+  const setup = createPool(url, 2);
+  await createReferenceTable(setup);
+  const key = await importAuditSigningKey(await generateAuditPrivateJwk(), 'bench');
+  const ratio = async (label: string, following: boolean): Promise<number> => {
+    const loomPool = createPool(url, writers);
+    const referencePool = createPool(url, writers);
+    const store = new PostgresEventStore({ pool: loomPool });
+    const sealer = new ChainSealer({ pool: setup, key });
+    const index = new AuditIndex(setup);
+    if (following) {
+      sealer.start();
+      index.start();
+    }
+    try {
+      const { a: loom, b: reference } = await compareRates(
+        Array.from({ length: writers }, (_, w) => {
+          const writer = new StreamWriter(store, `${label}-w${w}`, 10);
+          return () => writer.append(1);
+        }),
+        Array.from({ length: writers }, (_, w) => {
+          const writer = new ReferenceWriter(referencePool, `${label}-w${w}`);
+          return () => writer.insert(1);
+        }),
+        {
+          warmupMs: context.settings.warmupMs,
+          durationMs: context.settings.durationMs,
+          rounds: 10,
+          rampMs: 100,
+        },
+      );
+      context.log(
+        `audit: appends ${label}: loom ${Math.round(loom.perSecond)} events/s, ` +
+          `plain INSERT ${Math.round(reference.perSecond)} rows/s`,
+      );
+      return loom.perSecond / reference.perSecond;
+    } finally {
+      await sealer.stop();
+      await index.stop();
+      await store.close();
+      await Promise.all([loomPool.end(), referencePool.end()]);
+    }
+  };
+  try {
+    const plain = await ratio('plain', false);
+    const sealing = await ratio('sealing', true);
+    const { rows } = await setup.query<{ sealed: string }>(
+      `SELECT coalesce(max(event_count), 0)::text AS sealed FROM audit.checkpoints`,
+    );
+    return underLimit(
+      {
+        key: 'audit.append-ratio-drop',
+        label: 'audit: append ratio lost to sealing and indexing',
+        value: Math.max(0, plain - sealing),
+        unit: 'ratio',
+        details: {
+          writers,
+          ratioPlain: plain,
+          ratioWhileSealing: sealing,
+          eventsSealedMeanwhile: Number(rows[0]?.sealed ?? '0'),
+        },
+      },
+      0.05,
+    );
+  } finally {
+    await setup.end();
+  }
 }

@@ -136,7 +136,8 @@ export class AuditQueries {
     }
     values.push(page.size + 1);
     // Ordered as an index is (its equality column first), so the planner walks that index for
-    // one page instead of the whole log backwards, filtering.
+    // one page instead of the whole log backwards, filtering. Qualified: `position` alone would
+    // be the text column of the SELECT list, which sorts as text.
     const leading =
       filter.actor?.includes(':') === true
         ? 'actor, '
@@ -148,7 +149,7 @@ export class AuditQueries {
       `SELECT position::text, stream, revision::text, kind, tenant, resource, actor, method,
               request_id, correlation_id, event_type, recorded_at
        FROM audit.entries WHERE ${where.join(' AND ')}
-       ORDER BY ${leading.replace(', ', ` ${direction}, `)}position ${direction}
+       ORDER BY ${leading.replace(', ', ` ${direction}, `)}entries.position ${direction}
        LIMIT $${values.length}`,
       values,
     );
@@ -221,7 +222,7 @@ export class AuditQueries {
         : await this.pool.query<EntryRow>(
             `SELECT position::text, stream, revision::text, kind, tenant, resource, actor, method,
                     request_id, correlation_id, event_type, recorded_at
-             FROM audit.entries WHERE correlation_id = $1 ORDER BY position`,
+             FROM audit.entries WHERE correlation_id = $1 ORDER BY entries.position`,
             [correlationId],
           );
     const events: TraceEvent[] = rows.map((row) => ({
@@ -287,7 +288,7 @@ export class AuditQueries {
     const { rows } = await this.pool.query<EntryRow>(
       `SELECT position::text, stream, revision::text, kind, tenant, resource, actor, method,
               request_id, correlation_id, event_type, recorded_at
-       FROM audit.entries WHERE ${column} = $1 ORDER BY position LIMIT 1`,
+       FROM audit.entries WHERE ${column} = $1 ORDER BY entries.position LIMIT 1`,
       [value],
     );
     return rows[0];

@@ -23,7 +23,7 @@ export class CheckpointRepository {
   async latest(): Promise<StoredCheckpoint | undefined> {
     const { rows } = await this.pool.query<CheckpointRow>(
       `SELECT position::text, event_count::text, head, sealed_at, jws FROM audit.checkpoints
-       ORDER BY position DESC LIMIT 1`,
+       ORDER BY checkpoints.position DESC LIMIT 1`,
     );
     return rows[0] === undefined ? undefined : toStored(rows[0]);
   }
@@ -31,7 +31,7 @@ export class CheckpointRepository {
   async all(): Promise<StoredCheckpoint[]> {
     const { rows } = await this.pool.query<CheckpointRow>(
       `SELECT position::text, event_count::text, head, sealed_at, jws FROM audit.checkpoints
-       ORDER BY position`,
+       ORDER BY checkpoints.position`,
     );
     return rows.map(toStored);
   }
