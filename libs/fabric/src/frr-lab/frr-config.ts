@@ -4,7 +4,7 @@ import type { LabDevice, LabLink, LabRouter } from './lab-layout';
 /**
  * BFD for the sessions of gateway nodes: a peer that goes silent is down after 3 missed packets
  * of 80 ms, 0.24 s (FRR's default, 300 ms x 3, takes about 0.9 s). With 100 ms x 3 a silent
- * gateway node cost about 0.41 s of traffic in the lab, with 80 ms x 3 0.30-0.39 s
+ * gateway node cost about 0.41 s of traffic in the lab, with 80 ms x 3 0.30-0.39 s in seven runs
  * (docs/frr-lab.md).
  */
 export const bfdProfile = 'loom-fast';
