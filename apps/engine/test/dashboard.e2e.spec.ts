@@ -38,13 +38,17 @@ describeWithBrowser('ops dashboard in a browser', () => {
   let database: Client;
   const base = () => `http://127.0.0.1:${engine.httpPort}`;
 
-  const token = async (role: Role, subject: string, tenant?: string) =>
-    mintToken(await loadOrCreateSigningKey(engine.dataDir), {
+  const minted: string[] = [];
+  const token = async (role: Role, subject: string, tenant?: string) => {
+    const jwt = await mintToken(await loadOrCreateSigningKey(engine.dataDir), {
       role,
       subject,
       ...(tenant !== undefined && { tenant }),
       ttl: '1h',
     });
+    minted.push(jwt);
+    return jwt;
+  };
 
   const signedIn = async (role: Role, subject: string): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -282,5 +286,12 @@ describeWithBrowser('ops dashboard in a browser', () => {
     expect(await page.textContent('[data-device="leaf1"]')).toContain('swp1');
     await page.screenshot({ path: join(screenshots, 'fabric.png'), fullPage: true });
     await page.close();
+  });
+
+  it('never writes a token it was given to its log', () => {
+    const log = engine.process.output();
+    expect(log).toContain('dashboard sign-in');
+    expect(minted.length).toBeGreaterThan(4);
+    for (const jwt of minted) expect(log).not.toContain(jwt.split('.')[2]);
   });
 });
