@@ -7,6 +7,8 @@ import {
   type ResourceChange,
 } from '@loom/api-contract';
 import { openFileBackedFabric, type SimulatedFabric } from '@loom/fabric';
+import { loadOrCreateSigningKey, mintToken } from '@loom/access';
+import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import { externalClientsAs, type ExternalClients } from '../../../test/support/external-clients';
 import type { LoomClients } from '../../../test/support/grpc-client';
@@ -579,4 +581,44 @@ describe('external networks, gateways and floating IPs', () => {
       }),
     ).toMatchObject({ transferBlock: '172.16.0.0/31', snatAddress: '203.0.113.0' });
   });
+
+  it('loomctl creates, associates, disassociates and deletes a floating IP, and shows the gateway', async () => {
+    await ensureLoomctlBuilt();
+    const key = await loadOrCreateSigningKey(engine.dataDir);
+    const env = {
+      LOOM_SERVER: engine.address,
+      LOOM_TOKEN: await mintToken(key, {
+        role: 'tenant',
+        tenant: 'acme',
+        subject: 'cli',
+        ttl: '1h',
+      }),
+      LOOM_CONFIG: join(engine.dataDir, 'loomctl-config.json'),
+    };
+    const loomctl = async (...args: string[]) => {
+      const result = await runLoomctl(args, env);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({
+        args,
+        code: 0,
+        stderr: '',
+      });
+      return result.stdout;
+    };
+    const name = 'tenants/acme/floatingIps/cli';
+    const created = JSON.parse(
+      await loomctl('floating-ips', 'create', name, '--external-network', NETWORK, '-o', 'json'),
+    ) as { address: string };
+    expect(created.address).toBe('203.0.113.2');
+    expect(
+      JSON.parse(await loomctl('floating-ips', 'associate', name, acmeVm1, '-o', 'json')),
+    ).toMatchObject({ port: acmeVm1, status: 'FLOATING_IP_ACTIVE' });
+    expect((await gateways())[1]?.upstreamPrefixes).toContain('203.0.113.2/32');
+    expect(await loomctl('floating-ips', 'list', 'tenants/acme')).toContain(name);
+    expect(
+      JSON.parse(await loomctl('external-gateways', 'get', 'tenants/acme/vpcs/blue', '-o', 'json')),
+    ).toMatchObject({ floatingIps: [name], snatAddress: '203.0.113.0' });
+    await loomctl('floating-ips', 'disassociate', name);
+    expect((await gateways())[1]?.upstreamPrefixes).not.toContain('203.0.113.2/32');
+    await loomctl('floating-ips', 'delete', name);
+  }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { externalGatewaysCommand, floatingIpsCommand } from './external/floating-ips.command';
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './audit/audit.command';
 import type { CliContext } from './cli/cli-context';
@@ -27,7 +28,9 @@ export function buildProgram(context: CliContext, readStdin: () => Promise<strin
     .addCommand(vpcsCommand(context))
     .addCommand(subnetsCommand(context))
     .addCommand(portsCommand(context))
-    .addCommand(operationsCommand(context));
+    .addCommand(operationsCommand(context))
+    .addCommand(externalGatewaysCommand(context))
+    .addCommand(floatingIpsCommand(context));
   addWatchCommand(program, context);
   addLoginCommands(program, context, readStdin);
   program.addCommand(

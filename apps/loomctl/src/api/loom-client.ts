@@ -18,6 +18,9 @@ import {
   type VpcServiceClient,
   type WatchServiceClient,
   type AuditServiceClient,
+  type ExternalGatewayServiceClient,
+  type ExternalNetworkServiceClient,
+  type FloatingIpServiceClient,
 } from '@loom/api-contract';
 
 export interface CallOptions {
@@ -49,6 +52,9 @@ export interface LoomClient {
   /** AuditService; `auditExport.exportEvents` is its streaming method. */
   readonly audit: UnaryClient<AuditServiceClient>;
   readonly auditExport: StreamingClient<AuditServiceClient>;
+  readonly externalNetworks: UnaryClient<ExternalNetworkServiceClient>;
+  readonly externalGateways: UnaryClient<ExternalGatewayServiceClient>;
+  readonly floatingIps: UnaryClient<FloatingIpServiceClient>;
   close(): void;
 }
 
@@ -113,6 +119,9 @@ export function createLoomClient(server: string, token: string): LoomClient {
     watch: streaming('loom.v1.WatchService'),
     audit: unary('loom.v1.AuditService'),
     auditExport: streaming('loom.v1.AuditService'),
+    externalNetworks: unary('loom.v1.ExternalNetworkService'),
+    externalGateways: unary('loom.v1.ExternalGatewayService'),
+    floatingIps: unary('loom.v1.FloatingIpService'),
     close: () => {
       client.close();
     },
