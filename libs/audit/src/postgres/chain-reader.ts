@@ -33,21 +33,30 @@ export async function* readChainEvents(
   const horizon = options.belowHorizon
     ? `AND global_position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16)`
     : '';
-  let after = options.after;
-  for (;;) {
-    const { rows } = await pool.query<ChainRow>({
+  const read = (after: bigint) => {
+    const query = pool.query<ChainRow>({
       name: `loom-audit-chain-${options.belowHorizon ? 'horizon' : 'all'}`,
       text: `SELECT ${columns} FROM event_store.events
              WHERE global_position > $1 ${horizon}
              ORDER BY events.global_position LIMIT $2`,
       values: [after.toString(), batchSize],
     });
+    // A reader that stops early leaves one read in flight: its failure is nobody's to handle.
+    query.catch(() => undefined);
+    return query;
+  };
+  // The next batch is asked for before this one is handed over: the database reads it while the
+  // caller hashes this one.
+  let next = read(options.after);
+  for (;;) {
+    const { rows } = await next;
     const events = rows.map(toChainedEvent);
     const last = events.at(-1);
     if (last === undefined) return;
+    const full = events.length === batchSize;
+    if (full) next = read(last.position);
     yield events;
-    if (events.length < batchSize) return;
-    after = last.position;
+    if (!full) return;
   }
 }
 
