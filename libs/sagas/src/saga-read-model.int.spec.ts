@@ -1,5 +1,7 @@
 import type { TestDatabase } from '../../../test/support/test-database';
+import { sagaType } from './definition/saga-type';
 import { InvalidSagaRequestError } from './sagas.errors';
+import type { FaultyInput } from './testing/fake-device';
 import { FakeDevice } from './testing/fake-device';
 import {
   createSagaTestDatabase,
@@ -118,10 +120,14 @@ describe('operator actions with a reason, one saga or a batch', () => {
   let database: TestDatabase;
   let engine: SagaProcess;
   const device = new FakeDevice();
+  const parking = sagaType<FaultyInput>('create-vpc-parking');
 
   beforeAll(async () => {
     database = await createSagaTestDatabase();
-    engine = openSagaProcess(database.url, [fabricSaga(device)]);
+    engine = openSagaProcess(database.url, [
+      fabricSaga(device),
+      fabricSaga(device, { onExhausted: 'park' }, parking),
+    ]);
     engine.worker({ concurrency: 4 });
   });
 
@@ -139,6 +145,31 @@ describe('operator actions with a reason, one saga or a batch', () => {
       status: 'parked',
     });
   };
+
+  it('retries a saga parked going forward from its failed step, which then completes', async () => {
+    await engine.sagas.start(parking, 'forward', 'vpc/forward', {
+      failAt: 'create-vrf',
+      failTimes: 2,
+    });
+    await expect(engine.sagas.waitFor('forward', 10_000)).resolves.toMatchObject({
+      status: 'parked',
+    });
+    await expect(engine.sagas.get('forward')).resolves.toMatchObject({
+      currentStep: 'create-vrf',
+      lastError: expect.stringContaining('step create-vrf failed 2 time(s)'),
+    });
+    await engine.sagas.retry('forward', { actor: 'ops:alice', reason: 'the leaf is back' });
+    await expect(engine.sagas.waitFor('forward', 10_000)).resolves.toMatchObject({
+      status: 'completed',
+    });
+    // Nothing was undone: the step ran again (a third attempt, the same key) and the rest followed.
+    expect(device.logOf('forward')).toEqual([
+      'do reserve-vni',
+      'do create-vrf',
+      'do bind-vni',
+      'do announce-evpn',
+    ]);
+  });
 
   it('refuses an action without a reason', async () => {
     await park('no-reason', 3);

@@ -65,6 +65,8 @@ export function planSteps(definition: AnySagaDefinition): StepPlan[] {
       ...defaultCompensationRetryPolicy,
       ...step.compensationRetry,
     }),
+    // Only when set, so that plans recorded before the option existed read the same.
+    ...(step.onExhausted === 'park' && { onExhausted: 'park' as const }),
   }));
 }
 

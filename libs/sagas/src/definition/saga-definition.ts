@@ -37,6 +37,13 @@ export interface SagaStep<Input> {
   readonly retry?: Partial<RetryPolicy>;
   readonly compensationTimeoutMs?: number;
   readonly compensationRetry?: Partial<RetryPolicy>;
+  /**
+   * What a failure out of attempts does: `compensate` (the default) undoes the saga; `park` stops
+   * it where it is for an operator, who retries the step (one more attempt each time), aborts
+   * (undo) or resolves it by hand. For a step whose failure is worth a person's look before undoing
+   * work that took effect on other devices.
+   */
+  readonly onExhausted?: 'compensate' | 'park';
   /** When true, the step is skipped (and recorded as skipped); judged once, when its turn comes. */
   skipWhen?(input: Input, results: StepResults): boolean;
 }

@@ -92,8 +92,15 @@ function nextForward(
       return { type: 'RecordInterruption', of: 'action', step: name, attempt: action.attempt };
     case 'Failed':
       if (action.retryAt === null) {
-        // evolve turns a final failure into Compensating, so a running saga never holds one.
-        throw new Error(`saga ${saga.facts.sagaId} is running with step ${name} out of retries`);
+        // evolve turns a final failure into Compensating unless the step parks when exhausted.
+        if (step.plan.onExhausted !== 'park') {
+          throw new Error(`saga ${saga.facts.sagaId} is running with step ${name} out of retries`);
+        }
+        return {
+          type: 'ParkSaga',
+          step: name,
+          reason: `step ${name} failed ${action.attempt} time(s), the last with ${action.cause}: ${action.reason}`,
+        };
       }
       return due(action.retryAt, now)
         ? run(action.attempt + 1)

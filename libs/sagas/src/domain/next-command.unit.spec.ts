@@ -3,6 +3,7 @@ import {
   compensated,
   compensationFailed,
   compensationStarted,
+  plan,
   sagaId,
   started,
   stepFailed,
@@ -41,6 +42,42 @@ const outOfRetries = (step: string): SagaEvent[] => [
 ];
 
 describe('next command', () => {
+  it("parks a step that parks when out of attempts, and retries it from there on the operator's word", () => {
+    const parking: SagaEvent = {
+      ...started,
+      data: {
+        ...(started.data as Extract<SagaEvent, { type: 'SagaStarted' }>['data']),
+        steps: stepNames.map((name) =>
+          name === createVrf ? { ...plan(name), onExhausted: 'park' as const } : plan(name),
+        ),
+      },
+    };
+    const exhausted = [parking, ...succeeded(reserve), ...outOfRetries(createVrf)];
+    const given = givenSaga(exhausted);
+    expect(given.state.status).toBe('Running');
+    given.next(at(3)).is({
+      type: 'ParkSaga',
+      step: createVrf,
+      reason: `step ${createVrf} failed 3 time(s), the last with error: ${createVrf} broke`,
+    });
+    const parked: SagaEvent = {
+      type: 'SagaParked',
+      data: { step: createVrf, reason: 'out', phase: 'running', error: null, at: at(3) },
+    };
+    const operator = { actor: 'ops:alice', reason: 'switch rebooted', at: at(4) };
+    givenSaga([...exhausted, parked])
+      .next(at(5))
+      .is({ type: 'Nothing', status: 'Parked' });
+    // Retried: one more attempt of the same step, due at once; no compensation ran.
+    givenSaga([...exhausted, parked, { type: 'SagaRetried', data: operator }])
+      .next(at(4))
+      .is(run(createVrf, 4));
+    // Aborted instead: what it did is undone, the failed step's compensation first.
+    givenSaga([...exhausted, parked, { type: 'SagaAborted', data: operator }])
+      .next(at(4))
+      .is(compensate(createVrf, 1));
+  });
+
   it('starts an empty stream, then runs the steps in order, then completes', () => {
     givenSaga([]).next(at(0)).is({ type: 'StartSaga' });
     givenSaga([started]).next(at(0)).is(run(reserve, 1));

@@ -26,6 +26,8 @@ export type StepPlan = {
   readonly retry: RetryPolicy;
   readonly compensationTimeoutMs: number;
   readonly compensationRetry: RetryPolicy;
+  /** `park`: out of attempts, the saga parks for an operator instead of undoing (absent: it undoes). */
+  readonly onExhausted?: 'park';
 };
 
 /** `interrupted`: the worker running the attempt stopped (crashed, lost its lease) before recording it. */

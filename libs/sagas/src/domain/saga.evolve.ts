@@ -60,6 +60,10 @@ function evolveStarted(
         action: { status: 'Failed', attempt, cause, reason, retryAt },
       }));
       if (next.status !== 'Running' || retryAt !== null) return next;
+      // Out of attempts on a step that parks: it stays failed here until ParkSaga records it.
+      if (next.steps.find((step) => step.plan.name === name)?.plan.onExhausted === 'park') {
+        return next;
+      }
       return {
         status: 'Compensating',
         facts,
@@ -101,7 +105,15 @@ function evolveStarted(
     }
     case 'SagaRetried': {
       if (state.status !== 'Parked') return state;
-      if (state.parked.phase === 'running') return { status: 'Running', facts, steps };
+      if (state.parked.phase === 'running') {
+        // The step it parked on, out of attempts, gets one more, due now.
+        const retried = withStep(state, state.parked.step ?? '', (step) =>
+          step.action.status === 'Failed' && step.action.retryAt === null
+            ? { ...step, action: { ...step.action, retryAt: event.data.at } }
+            : step,
+        );
+        return { status: 'Running', facts, steps: retried.steps };
+      }
       return resumeCompensation(state, event.data);
     }
     case 'SagaAborted': {
