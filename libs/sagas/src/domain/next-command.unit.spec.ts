@@ -43,10 +43,11 @@ const outOfRetries = (step: string): SagaEvent[] => [
 
 describe('next command', () => {
   it("parks a step that parks when out of attempts, and retries it from there on the operator's word", () => {
+    const { data } = started as Extract<SagaEvent, { type: 'SagaStarted' }>;
     const parking: SagaEvent = {
-      ...started,
+      type: 'SagaStarted',
       data: {
-        ...(started.data as Extract<SagaEvent, { type: 'SagaStarted' }>['data']),
+        ...data,
         steps: stepNames.map((name) =>
           name === createVrf ? { ...plan(name), onExhausted: 'park' as const } : plan(name),
         ),
