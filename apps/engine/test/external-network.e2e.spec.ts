@@ -245,8 +245,11 @@ describe('external networks, gateways and floating IPs', () => {
   });
 
   it.each([
+    // Every step of set-external-gateway, on one node or the other.
     ['createVrf', 'gw1'],
+    ['configureBgpEvpn', 'gw2'],
     ['addTransferLink', 'gw2'],
+    ['addDefaultRoute', 'gw1'],
     ['addSnat', 'gw2'],
     ['announceUpstream', 'gw1'],
   ] as const)(
