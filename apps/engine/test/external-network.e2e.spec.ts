@@ -273,7 +273,10 @@ describe('external networks, gateways and floating IPs', () => {
         await acme.externalGateways.getExternalGateway({
           name: 'tenants/acme/vpcs/red/externalGateway',
         }),
-      ).toMatchObject({ status: 'EXTERNAL_GATEWAY_ERROR' });
+      ).toMatchObject({
+        status: 'EXTERNAL_GATEWAY_ERROR',
+        statusReason: expect.stringContaining(operationKind),
+      });
       // Deleting the failed gateway gives its claims back; the nodes stay as they are.
       await done(
         acme.externalGateways.deleteExternalGateway({
@@ -523,6 +526,7 @@ describe('external networks, gateways and floating IPs', () => {
     ).toMatchObject({
       port: acmeVm1,
       status: 'FLOATING_IP_ERROR',
+      statusReason: expect.stringContaining('addDnat'),
     });
     expect(await portal.fabric.getFabricDrift({})).toEqual({ items: [], unreachableDevices: [] });
 

@@ -13,6 +13,8 @@ export type ExternalGatewayState =
   | (ExternalGatewayCreated['data'] & {
       readonly status: 'Active';
       readonly gatewayStatus: ExternalGatewayStatus;
+      /** Why it is ERROR: the failed fabric step; empty otherwise. */
+      readonly statusReason: string;
       /** Floating IP name -> the private address it is associated with in this VPC. */
       readonly floatingIps: ReadonlyMap<string, string>;
       readonly version: number;
@@ -94,7 +96,14 @@ export const externalGatewayDecider: Decider<
             `floating IPs of the VPC are still associated: ${[...state.floatingIps.keys()].join(', ')}`,
           );
         }
-        const { status: _s, gatewayStatus: _g, floatingIps: _f, version: _v, ...data } = state;
+        const {
+          status: _s,
+          gatewayStatus: _g,
+          statusReason: _r,
+          floatingIps: _f,
+          version: _v,
+          ...data
+        } = state;
         return [{ type: 'ExternalGatewayDeleted', data }];
       }
       case 'AttachFloatingIp': {
@@ -135,13 +144,18 @@ export const externalGatewayDecider: Decider<
           status: 'Active',
           ...event.data,
           gatewayStatus: 'PENDING',
+          statusReason: '',
           floatingIps: new Map(),
           version: 1,
         };
       case 'ExternalGatewayActivated':
-        return state.status === 'Active' ? { ...state, gatewayStatus: 'ACTIVE' } : state;
+        return state.status === 'Active'
+          ? { ...state, gatewayStatus: 'ACTIVE', statusReason: '' }
+          : state;
       case 'ExternalGatewayFailed':
-        return state.status === 'Active' ? { ...state, gatewayStatus: 'ERROR' } : state;
+        return state.status === 'Active'
+          ? { ...state, gatewayStatus: 'ERROR', statusReason: event.data.reason }
+          : state;
       case 'ExternalGatewayDeleted':
         return { status: 'Deleted' };
       case 'ExternalGatewayFloatingIpAttached':

@@ -23,6 +23,8 @@ export type FloatingIpState =
       readonly address: string;
       readonly association: FloatingIpAssociation | null;
       readonly floatingIpStatus: FloatingIpStatus;
+      /** Why it is ERROR: the failed fabric step; empty otherwise. */
+      readonly statusReason: string;
       readonly createdBy: string;
       readonly version: number;
     };
@@ -138,6 +140,7 @@ export const floatingIpDecider: Decider<FloatingIpCommand, FloatingIpEvent, Floa
           ...event.data,
           association: null,
           floatingIpStatus: 'ACTIVE',
+          statusReason: '',
           version: 1,
         };
       case 'FloatingIpUpdated':
@@ -151,9 +154,13 @@ export const floatingIpDecider: Decider<FloatingIpCommand, FloatingIpEvent, Floa
           ? withUpdate(state, { association: null, floatingIpStatus: 'PENDING' })
           : state;
       case 'FloatingIpActivated':
-        return state.status === 'Active' ? { ...state, floatingIpStatus: 'ACTIVE' } : state;
+        return state.status === 'Active'
+          ? { ...state, floatingIpStatus: 'ACTIVE', statusReason: '' }
+          : state;
       case 'FloatingIpFailed':
-        return state.status === 'Active' ? { ...state, floatingIpStatus: 'ERROR' } : state;
+        return state.status === 'Active'
+          ? { ...state, floatingIpStatus: 'ERROR', statusReason: event.data.reason }
+          : state;
       case 'FloatingIpDeleted':
         return { status: 'Deleted' };
       default: {

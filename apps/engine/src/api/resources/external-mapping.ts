@@ -51,7 +51,7 @@ export function toExternalGateway(state: Active<ExternalGatewayState>): External
     gatewayAddress: state.gatewayAddress,
     snatAddress: state.snatAddress,
     status: gatewayStatuses[state.gatewayStatus],
-    statusReason: '',
+    statusReason: state.statusReason,
     floatingIps: [...state.floatingIps.keys()].sort(),
     etag: etag(state.version),
   };
@@ -72,7 +72,7 @@ export function toFloatingIp(state: Active<FloatingIpState>): FloatingIp {
     port: state.association?.port ?? '',
     fixedIp: state.association?.fixedIp ?? '',
     status: floatingIpStatuses[state.floatingIpStatus],
-    statusReason: '',
+    statusReason: state.statusReason,
     etag: etag(state.version),
   };
 }
