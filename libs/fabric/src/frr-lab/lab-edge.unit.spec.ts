@@ -34,14 +34,14 @@ describe('the lab edge: gateway nodes, the upstream router and the external host
     for (const address of publicAddresses) expect(address).toMatch(/^(198\.51\.100|203\.0\.113)\./);
   });
 
-  it('runs bfdd with BFD on the sessions of gateway nodes only, 80 ms x 3', () => {
+  it('runs bfdd with BFD on the sessions of gateway nodes only, 60 ms x 3', () => {
     expect(node('gw1').daemons).toEqual(['zebra', 'bfdd', 'bgpd']);
     expect(node('leaf1').daemons).toEqual(['zebra', 'bgpd']);
     expect(manifest.spines[0]?.daemons).toEqual(['zebra', 'bfdd', 'bgpd']);
     const spine = renderFrrConfig(manifest.spines[0] ?? node('gw1'));
     expect(spine).toContain(' neighbor 10.255.1.13 bfd profile loom-fast');
     expect(spine).not.toContain(' neighbor 10.255.1.1 bfd');
-    expect(renderBfdConfig(node('gw1'))).toContain('  receive-interval 80');
+    expect(renderBfdConfig(node('gw1'))).toContain('  receive-interval 60');
   });
 
   it('has the standby node prepend upstream and towards the VPCs, never its own AS into its VRFs', () => {
