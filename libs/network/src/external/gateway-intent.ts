@@ -112,3 +112,31 @@ export async function intendedGatewayNodes(
   }
   return nodes;
 }
+
+/**
+ * The external network each gateway node serves, as far as the intent's gateways know it: a drift
+ * repair on the node queues behind that network's gateway and floating IP sagas.
+ */
+export async function gatewayNodeNetworks(
+  aggregates: AggregateStore,
+): Promise<Map<string, string>> {
+  const networks = new Map<string, string>();
+  const pool = await aggregates.load(streams.transferPool, transferPoolDecider);
+  for (const resource of pool.state.resources.values()) {
+    const [, tenantId = '', vpcId = ''] = gatewayPattern.exec(resource) ?? [];
+    if (!vpcId) continue;
+    const gateway = (
+      await aggregates.load(streams.externalGateway(tenantId, vpcId), externalGatewayDecider)
+    ).state;
+    if (gateway.status !== 'Active' || networks.has(gateway.externalNetworkId)) continue;
+    const network = (
+      await aggregates.load(
+        streams.externalNetwork(gateway.externalNetworkId),
+        externalNetworkDecider,
+      )
+    ).state;
+    if (network.status !== 'Active') continue;
+    for (const node of network.gatewayNodes) networks.set(node, gateway.externalNetworkId);
+  }
+  return networks;
+}

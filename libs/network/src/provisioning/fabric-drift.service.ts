@@ -9,6 +9,8 @@ import {
 } from '@loom/fabric';
 import type { AggregateStore } from '@loom/intents';
 import type { Sagas } from '@loom/sagas';
+import { externalNetworkResourceKey } from '../external/external-fabric.saga-types';
+import { gatewayNodeNetworks } from '../external/gateway-intent';
 import { leafResourceKey } from './fabric-placement';
 import { repairLeafSaga, type RepairLeafInput } from './fabric-repair.saga';
 import { intendedFabricState } from './intended-fabric';
@@ -80,10 +82,15 @@ export class FabricDriftService {
     const { differences, unreachable } = await this.report();
     const devices = [...new Set(differences.map((difference) => difference.device))].sort();
     const sagaIds: string[] = [];
+    // A gateway node's repair queues behind its external network's sagas, a leaf's behind its own.
+    const networks = await gatewayNodeNetworks(this.dependencies.aggregates);
     for (const leaf of devices) {
       const sagaId = `repair-${leaf}-${randomUUID()}`;
       const input: RepairLeafInput = { leaf, requestedBy: actor };
-      await this.dependencies.sagas.start(repairLeafSaga, sagaId, leafResourceKey(leaf), input);
+      const network = networks.get(leaf);
+      const resourceKey =
+        network === undefined ? leafResourceKey(leaf) : externalNetworkResourceKey(network);
+      await this.dependencies.sagas.start(repairLeafSaga, sagaId, resourceKey, input);
       sagaIds.push(sagaId);
     }
     return { sagaIds, unreachable };
