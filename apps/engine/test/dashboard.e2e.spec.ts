@@ -122,6 +122,8 @@ describeWithBrowser('ops dashboard in a browser', () => {
     fabric = await openFileBackedFabric({ directory: join(engine.dataDir, 'fabric') });
     database = new Client({ connectionString: await engine.databaseUrl() });
     await database.connect();
+    // The last test restarts the engine, and with it its PostgreSQL: this connection then drops.
+    database.on('error', () => undefined);
     await createTenantSubnet(portal, { vpcs: 5, subnets: 5, ports: 50 });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -293,5 +295,15 @@ describeWithBrowser('ops dashboard in a browser', () => {
     expect(log).toContain('dashboard sign-in');
     expect(minted.length).toBeGreaterThan(4);
     for (const jwt of minted) expect(log).not.toContain(jwt.split('.')[2]);
+  });
+
+  it('stops cleanly on SIGTERM while a dashboard is open (its event stream is ended)', async () => {
+    const page = await signedIn('ops', 'alice');
+    await page.waitForSelector('#live.on');
+    const started = Date.now();
+    await engine.restart('SIGTERM');
+    expect(engine.process.output()).not.toContain('Loom engine stopped'); // the new process
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await page.close();
   });
 });

@@ -200,9 +200,11 @@ export class DashboardApiController {
       if (session.expiresAt <= Date.now()) res.end();
       else res.write(`event: tick\ndata: {}\n\n`);
     }, 5_000);
+    const forget = this.changes.track(res);
     const close = (): void => {
       clearInterval(tick);
       unsubscribe();
+      forget();
     };
     req.on('close', close);
     res.on('close', close);

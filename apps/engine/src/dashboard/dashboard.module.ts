@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import { loadVerificationKey, TokenVerifier } from '@loom/access';
 import type { FabricDriver, FabricTopology } from '@loom/fabric';
 import { FabricDriftService, type NetworkServices } from '@loom/network';
@@ -20,7 +20,7 @@ import { SagaChanges } from './saga-changes';
  * `/api/dashboard` (docs/configuration.md: LOOM_DASHBOARD=off leaves it out).
  */
 @Module({})
-export class DashboardModule implements OnApplicationShutdown {
+export class DashboardModule implements BeforeApplicationShutdown {
   constructor(@Inject(SagaChanges) private readonly changes: SagaChanges) {}
 
   static forRoot(config: EngineConfig): DynamicModule {
@@ -85,7 +85,8 @@ export class DashboardModule implements OnApplicationShutdown {
     };
   }
 
-  onApplicationShutdown(): void {
+  /** Open event streams end before the HTTP server closes: it would wait for them forever. */
+  beforeApplicationShutdown(): void {
     this.changes.stop();
   }
 }

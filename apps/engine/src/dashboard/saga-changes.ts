@@ -2,6 +2,11 @@ import type { Sagas } from '@loom/sagas';
 
 type Listener = (change: string) => void;
 
+/** An open event stream: ended when the engine shuts down, so that the HTTP server can close. */
+export interface OpenStream {
+  end(): void;
+}
+
 /**
  * Tells live views when the saga index changed: one poll of its newest `updated_at` every
  * `intervalMs` while anyone listens (an indexed max, a fraction of a millisecond), shared by every
@@ -9,6 +14,7 @@ type Listener = (change: string) => void;
  */
 export class SagaChanges {
   private readonly listeners = new Set<Listener>();
+  private readonly streams = new Set<OpenStream>();
   private timer: NodeJS.Timeout | undefined;
   private last: string | null | undefined;
 
@@ -26,7 +32,16 @@ export class SagaChanges {
     };
   }
 
+  /** Keeps `stream` until it closes, to end it at shutdown; returns what forgets it. */
+  track(stream: OpenStream): () => void {
+    this.streams.add(stream);
+    return () => this.streams.delete(stream);
+  }
+
+  /** Ends every open stream (before the HTTP server closes, which waits for them) and the polling. */
   stop(): void {
+    for (const stream of this.streams) stream.end();
+    this.streams.clear();
     clearInterval(this.timer);
     this.timer = undefined;
     this.last = undefined;
