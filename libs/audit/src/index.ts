@@ -15,6 +15,7 @@ export * from './model/resource-model';
 export * from './model/network-snapshot';
 export * from './model/network-replay';
 export * from './model/saga-trace';
+export * from './model/saga-view';
 export * from './model/change-entry';
 export * from './network/network-models';
 export * from './postgres/audit-index';

@@ -337,4 +337,62 @@ describe('audit queries', () => {
     ]);
     expect(all[0]).toMatchObject({ stream: 'tenant-acme', type: 'TenantCreated' });
   });
+
+  it('lists an operator’s action on a saga with its reason and the saga’s status before and after', async () => {
+    const stream = `saga-op-${randomUUID()}`;
+    const at = new Date().toISOString();
+    await postgres.store.append(
+      stream,
+      [
+        {
+          type: 'SagaStarted',
+          data: {
+            sagaId: stream.slice(5),
+            sagaType: 'provision-port',
+            resourceKey: 'leaf/leaf1',
+            input: {},
+            steps: [],
+            startedAt: at,
+          },
+        },
+        {
+          type: 'SagaParked',
+          data: {
+            step: 'bind-port',
+            reason: 'leaf1 unreachable',
+            phase: 'running',
+            error: null,
+            at,
+          },
+        },
+      ],
+      'no-stream',
+    );
+    await postgres.store.append(
+      stream,
+      [
+        {
+          type: 'SagaRetried',
+          data: { actor: 'ops:erin', reason: 'cable replaced', at },
+          metadata: { actor: 'ops:erin' },
+        },
+      ],
+      1,
+    );
+    const page = await queries.changes({ actor: 'ops:erin' }, { size: 10, order: 'newest' });
+    expect(page.entries).toEqual([
+      expect.objectContaining({
+        kind: 'saga',
+        resource: `sagas/${stream.slice(5)}`,
+        eventType: 'SagaRetried',
+        role: 'ops',
+        subject: 'erin',
+        action: 'saga provision-port',
+        changes: [
+          { field: 'reason', after: 'cable replaced' },
+          { field: 'status', before: 'parked', after: 'running' },
+        ],
+      }),
+    ]);
+  });
 });

@@ -22,6 +22,7 @@ import {
   type SnapshotDiff,
 } from '../model/network-snapshot';
 import { traceSaga, type SagaTrace } from '../model/saga-trace';
+import { evolveSagaView } from '../model/saga-view';
 import type { AuditIndex } from './audit-index';
 
 /** An instant of the log: a global position, or a time (the last event recorded by then). */
@@ -319,6 +320,7 @@ export class AuditQueries {
     }
     const views = new Map<string, { before?: JsonObject; after?: JsonObject }>();
     const sagaTypes = new Map<string, string>();
+    const sagaViews = new Map<string, JsonObject>();
     // Every stream the page touches, each up to the revision it needs, in one round trip.
     const { rows: events } = await this.pool.query<{
       stream: string;
@@ -343,10 +345,14 @@ export class AuditQueries {
         replay = new NetworkReplay(this.models);
       }
       if (auditedStream(event.stream).kind === 'saga') {
-        const { sagaType } = event.data;
-        if (event.type === 'SagaStarted' && typeof sagaType === 'string') {
-          sagaTypes.set(event.stream, sagaType);
-        }
+        const before = sagaViews.get(event.stream);
+        const after = evolveSagaView(before, event.type, event.data);
+        sagaViews.set(event.stream, after);
+        if (typeof after['sagaType'] === 'string') sagaTypes.set(event.stream, after['sagaType']);
+        views.set(`${event.stream}@${event.revision}`, {
+          ...(before === undefined ? {} : { before }),
+          after,
+        });
         continue;
       }
       const before = replay.viewOf(event.stream)?.fields;
