@@ -274,10 +274,13 @@ describeWithBrowser('ops dashboard in a browser', () => {
       requestId: '',
     });
     await reached(await sagaOfPort(`${SUBNET}/ports/p-ok`), 'completed', 20_000);
+    const parked = await parkedPort('leaf4', 'p-parked');
+    await reached(parked, 'parked', 60_000);
     const page = await signedIn('ops', 'alice');
     await page.goto(`${base()}/#/overview`);
-    await page.waitForSelector('#saga-states table');
+    await page.waitForSelector(`#parked a[href="#/sagas/${parked}"]`);
     expect(await page.textContent('#saga-states')).toContain('provision-port');
+    expect(await page.textContent('#parked')).toContain('deleteVrf failed');
     expect(await page.textContent('#drift')).toContain('leaf1');
     await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
     await page.goto(`${base()}/#/sagas`);

@@ -184,7 +184,7 @@ async function overview() {
       ),
       h(
         'section',
-        { className: 'card', id: 'parked' },
+        { className: 'card wide', id: 'parked' },
         h('h2', {}, `Parked: needing attention (${data.parked.count})`),
         table(
           ['saga', 'step', 'reason'],
