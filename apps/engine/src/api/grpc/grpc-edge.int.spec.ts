@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Controller, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Global, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod } from '@nestjs/microservices';
 import { status, type Metadata } from '@grpc/grpc-js';
@@ -24,6 +24,8 @@ import { decodeGrpcError, grpcErrorOf } from '../../../../../test/support/grpc-e
 import { freePort } from '../../../../../test/support/free-port';
 import { ConfigModule } from '../../config/config.module';
 import { loadEngineConfig } from '../../config/engine.config';
+import { DatabaseHealth } from '../../database/database-health';
+import { EngineMetrics } from '../../metrics/engine-metrics';
 import { ApiModule } from '../api.module';
 import { readUpdateMask } from '../shared/update-mask';
 import { connectGrpcEdge } from './grpc-edge';
@@ -94,8 +96,22 @@ describe('the gRPC edge, in process', () => {
       LOOM_GRPC_PORT: String(port),
       LOOM_SHUTDOWN_GRACE_MS: '5000',
     });
+    // The edge alone, without a database (a DatabaseHealth never started counts it as available).
+    @Global()
     @Module({
-      imports: [ConfigModule.forRoot(config, createLogger('silent')), ApiModule],
+      providers: [
+        { provide: DatabaseHealth, useValue: new DatabaseHealth('', createLogger('silent')) },
+        EngineMetrics,
+      ],
+      exports: [DatabaseHealth, EngineMetrics],
+    })
+    class EdgeDependenciesModule {}
+    @Module({
+      imports: [
+        ConfigModule.forRoot(config, createLogger('silent')),
+        EdgeDependenciesModule,
+        ApiModule,
+      ],
       controllers: [FakeTenantController, FakeWatchController],
     })
     class EdgeTestModule {}

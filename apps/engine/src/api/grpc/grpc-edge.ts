@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestMicroservice, Transport, type GrpcOptions } from '@nestjs/microservices';
-import type { Server, ServerInterceptor } from '@grpc/grpc-js';
+import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { LOOM_PACKAGE, loadLoomPackageDefinition } from '@loom/api-contract';
 import { Authenticator, authenticationInterceptor, GrpcAuthGuard } from '@loom/access';
@@ -32,7 +32,7 @@ export function connectGrpcEdge(app: INestApplication, config: GrpcListenConfig)
       packageDefinition: loadLoomPackageDefinition(),
       channelOptions: {
         interceptors: [
-          ...metricsInterceptors(app),
+          grpcMetricsInterceptor(app.get(EngineMetrics)),
           authenticationInterceptor(app.get(Authenticator), (path) =>
             path.startsWith(`/${LOOM_PACKAGE}.`),
           ),
@@ -54,13 +54,4 @@ export function connectGrpcEdge(app: INestApplication, config: GrpcListenConfig)
   microservice.setIsInitHookCalled(true);
   microservice.useGlobalGuards(app.get(GrpcAuthGuard));
   microservice.useGlobalFilters(app.get(GrpcExceptionFilter));
-}
-
-/** Counts and times every call when the application has the engine's metrics (tests may not). */
-function metricsInterceptors(app: INestApplication): ServerInterceptor[] {
-  try {
-    return [grpcMetricsInterceptor(app.get(EngineMetrics))];
-  } catch {
-    return [];
-  }
 }
