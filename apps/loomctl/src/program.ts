@@ -1,10 +1,11 @@
-import { externalGatewaysCommand, floatingIpsCommand } from './external/floating-ips.command';
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './audit/audit.command';
 import type { CliContext } from './cli/cli-context';
 import { CliError } from './cli/cli-error';
 import { EXIT } from './cli/exit-codes';
 import { addCompletionCommand } from './completion/completion.command';
+import { externalNetworksCommand } from './external/external-networks.command';
+import { externalGatewaysCommand, floatingIpsCommand } from './external/floating-ips.command';
 import { fabricCommand } from './fabric.command';
 import { addLoginCommands } from './login/login.command';
 import { operationsCommand } from './operations/operations.command';
@@ -29,6 +30,7 @@ export function buildProgram(context: CliContext, readStdin: () => Promise<strin
     .addCommand(subnetsCommand(context))
     .addCommand(portsCommand(context))
     .addCommand(operationsCommand(context))
+    .addCommand(externalNetworksCommand(context))
     .addCommand(externalGatewaysCommand(context))
     .addCommand(floatingIpsCommand(context));
   addWatchCommand(program, context);

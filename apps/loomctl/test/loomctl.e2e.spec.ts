@@ -256,6 +256,68 @@ describe('loomctl against a running engine', () => {
     });
   });
 
+  it('external networks, a VPC external gateway and a floating IP on the port', async () => {
+    const NET = 'externalNetworks/internet';
+    const created = await loomctl(
+      'external-networks',
+      'create',
+      NET,
+      '--pool',
+      '203.0.113.0/28',
+      '--gateway-node',
+      'gw1',
+      '--gateway-node',
+      'gw2',
+      '--upstream-peer',
+      '198.51.100.1:64500',
+    );
+    expect(created).toMatchObject({ code: 0 });
+    expect(created.stdout).toMatch(/^upstream_peers +198\.51\.100\.1 AS64500$/m);
+    expect((await loomctl('external-networks', 'list', '-o', 'name')).stdout).toBe(`${NET}\n`);
+    expect(
+      (
+        await loomctl(
+          'external-networks',
+          'create',
+          NET,
+          '--pool',
+          '203.0.113.16/28',
+          '--gateway-node',
+          'gw1',
+          '--upstream-peer',
+          'nowhere',
+        )
+      ).code,
+    ).toBe(2);
+    const renamed = json(
+      await loomctl('external-networks', 'update', NET, '--display-name', 'Internet', '-o', 'json'),
+    ) as { displayName: string };
+    expect(renamed.displayName).toBe('Internet');
+
+    const gateway = await loomctl('external-gateways', 'create', VPC, '--external-network', NET);
+    expect(gateway).toMatchObject({ code: 0 });
+    expect(gateway.stdout).toMatch(/^status +EXTERNAL_GATEWAY_ACTIVE$/m);
+    expect((await loomctl('external-gateways', 'list', 'tenants/acme')).stdout).toMatch(
+      /^tenants\/acme\/vpcs\/blue\/externalGateway +externalNetworks\/internet +203\.0\.113\.\d+ +172\.16\./m,
+    );
+    const FIP = 'tenants/acme/floatingIps/web';
+    expect(
+      (await loomctl('tenants', 'update', 'tenants/acme', '--quota-floating-ips', '2')).code,
+    ).toBe(0);
+    const fip = await loomctl('floating-ips', 'create', FIP, '--external-network', NET);
+    expect(fip).toMatchObject({ code: 0, stderr: '' });
+    const associated = await loomctl('floating-ips', 'associate', FIP, PORT, '-o', 'json');
+    expect(json(associated)).toMatchObject({ port: PORT, status: 'FLOATING_IP_ACTIVE' });
+    expect((await loomctl('floating-ips', 'disassociate', FIP)).code).toBe(0);
+    expect((await loomctl('floating-ips', 'delete', FIP)).code).toBe(0);
+    expect((await loomctl('external-gateways', 'delete', VPC)).code).toBe(0);
+    expect(await loomctl('external-networks', 'delete', NET)).toMatchObject({
+      code: 0,
+      stdout: `deleted ${NET}\n`,
+    });
+    expect((await loomctl('external-networks', 'get', NET)).code).toBe(15);
+  });
+
   it('watch streams changes as JSON lines until Ctrl-C (exit 130), or until --timeout (exit 0)', async () => {
     const watch = startLoomctl(['watch', 'tenants/acme', '-o', 'json'], env);
     // The stream carries changes from when it is set up on: change until one shows, bounded.

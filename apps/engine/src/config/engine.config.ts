@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
+import { transferPoolProblem } from '@loom/network';
 import {
   IsIn,
   IsInt,
@@ -13,6 +14,7 @@ import {
   ValidateIf,
   validateSync,
   ValidatorConstraint,
+  type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 
@@ -43,6 +45,18 @@ class AscendingRange implements ValidatorConstraintInterface {
     if (typeof value !== 'string' || !vniRangePattern.test(value)) return true;
     const { first, last } = parseVniRange(value);
     return first <= last && last <= 16_777_215;
+  }
+}
+
+@ValidatorConstraint({ name: 'transferPool' })
+class TransferPool implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && transferPoolProblem(value) === undefined;
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    const value: unknown = args?.value;
+    const problem = typeof value === 'string' ? transferPoolProblem(value) : 'must be a string';
+    return `LOOM_TRANSFER_POOL ${problem ?? 'is invalid'}`;
   }
 }
 
@@ -132,6 +146,10 @@ export class EngineConfig {
   @Min(1)
   @Max(65534)
   LOOM_FABRIC_ASN = 65000;
+
+  /** Where VPC external gateways' transfer /31s come from. */
+  @Validate(TransferPool)
+  LOOM_TRANSFER_POOL = '172.16.0.0/16';
 
   @IsIn(['simulated', 'frr-lab'], { message: 'LOOM_FABRIC must be simulated or frr-lab' })
   LOOM_FABRIC: 'simulated' | 'frr-lab' = 'simulated';

@@ -124,4 +124,20 @@ describe('loadEngineConfig', () => {
       'LOOM_L2_VNI_RANGE must run from a lower',
     );
   });
+
+  it('reads the transfer pool and refuses public, misaligned or too small ones', () => {
+    expect(loadEngineConfig({}).LOOM_TRANSFER_POOL).toBe('172.16.0.0/16');
+    expect(loadEngineConfig({ LOOM_TRANSFER_POOL: '100.64.0.0/22' }).LOOM_TRANSFER_POOL).toBe(
+      '100.64.0.0/22',
+    );
+    for (const [pool, problem] of [
+      ['203.0.113.0/24', 'LOOM_TRANSFER_POOL must be a private block'],
+      ['172.15.0.0/16', 'LOOM_TRANSFER_POOL must be a private block'],
+      ['172.16.0.1/16', 'LOOM_TRANSFER_POOL has host bits set: did you mean 172.16.0.0/16?'],
+      ['10.0.0.0/31', 'LOOM_TRANSFER_POOL must hold at least two /31s'],
+      ['ten', 'LOOM_TRANSFER_POOL must be an IPv4 CIDR block'],
+    ]) {
+      expect(() => loadEngineConfig({ LOOM_TRANSFER_POOL: pool })).toThrow(problem);
+    }
+  });
 });

@@ -43,6 +43,7 @@ const readYourWritesTimeoutMs = 10_000;
             l3VniRange: parseVniRange(config.LOOM_L3_VNI_RANGE),
             l2VniRange: parseVniRange(config.LOOM_L2_VNI_RANGE),
             asn: config.LOOM_FABRIC_ASN,
+            transferPool: config.LOOM_TRANSFER_POOL,
           },
           { topology },
         ),

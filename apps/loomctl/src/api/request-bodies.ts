@@ -1,5 +1,6 @@
 import {
   PortKind,
+  type ExternalNetwork,
   PortStatus,
   ResourceState,
   type Port,
@@ -92,6 +93,28 @@ export function portBody(
     binding: null,
     status: PortStatus.PORT_STATUS_UNSPECIFIED,
     statusReason: '',
+    etag: '',
+    createTime: null,
+    updateTime: null,
+    ...fields,
+  };
+}
+
+export function externalNetworkBody(
+  fields: Partial<
+    Pick<
+      ExternalNetwork,
+      'name' | 'displayName' | 'pools' | 'gatewayNodes' | 'upstreamPeers' | 'etag'
+    >
+  >,
+): ExternalNetwork {
+  return {
+    name: '',
+    displayName: '',
+    pools: [],
+    gatewayNodes: [],
+    upstreamPeers: [],
+    addressesInUse: 0,
     etag: '',
     createTime: null,
     updateTime: null,

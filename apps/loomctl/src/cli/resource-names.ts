@@ -1,7 +1,8 @@
 import { CliError } from './cli-error';
 
 /** The collections of loom.v1 resource names, outermost first. */
-export type Collection = 'tenants' | 'vpcs' | 'subnets' | 'ports' | 'operations';
+export type Collection =
+  'tenants' | 'vpcs' | 'subnets' | 'ports' | 'operations' | 'externalNetworks';
 
 const singular: Record<Collection, string> = {
   tenants: 'tenant',
@@ -9,6 +10,7 @@ const singular: Record<Collection, string> = {
   subnets: 'subnet',
   ports: 'port',
   operations: 'operation',
+  externalNetworks: 'external_network',
 };
 
 export interface ResourceName {

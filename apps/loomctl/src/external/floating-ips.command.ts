@@ -205,7 +205,7 @@ export function floatingIpsCommand(context: CliContext): Command {
   return group;
 }
 
-/** `loomctl external-gateways create|get|delete`: a VPC's connection to an external network. */
+/** `loomctl external-gateways create|get|list|delete`: a VPC's connection to an external network. */
 export function externalGatewaysCommand(context: CliContext): Command {
   const group = new Command('external-gateways').description(
     "VPC external gateways: a VPC's transfer /31, default route and SNAT address on the gateway nodes",
@@ -253,6 +253,35 @@ export function externalGatewaysCommand(context: CliContext): Command {
       print(context, flags, gateway, gatewayFields);
     },
   );
+  withPagingOptions(
+    apiCommand(group, 'list <tenant>', "list a tenant's external gateways, one per connected VPC"),
+  ).action(async (parent: string, flags: ApiFlags & PagingFlags) => {
+    const page = await withSession(context, flags, (session) =>
+      session.client.externalGateways.listExternalGateways({
+        parent,
+        pageSize: flags.pageSize ?? 0,
+        pageToken: flags.pageToken ?? '',
+      }),
+    );
+    printRendering(context.io, flags.output, {
+      message: page,
+      table: () =>
+        formatList(
+          [
+            { header: 'NAME', value: (gateway: ExternalGateway) => gateway.name },
+            {
+              header: 'EXTERNAL NETWORK',
+              value: (gateway: ExternalGateway) => gateway.externalNetwork,
+            },
+            { header: 'SNAT', value: (gateway: ExternalGateway) => gateway.snatAddress },
+            { header: 'TRANSFER', value: (gateway: ExternalGateway) => gateway.transferBlock },
+            { header: 'STATUS', value: (gateway: ExternalGateway) => gateway.status },
+          ],
+          page.externalGateways,
+        ),
+      names: () => page.externalGateways.map((gateway) => gateway.name),
+    });
+  });
   withRequestIdOption(
     withWaitOptions(apiCommand(group, 'delete <vpc>', "remove a VPC's external gateway")),
   ).action((vpc: string, flags: Change) =>

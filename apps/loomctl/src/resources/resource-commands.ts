@@ -125,7 +125,7 @@ export function addDelete<R extends Named>(
       `delete a ${kind.noun}; waits until it is gone unless --no-wait`,
     ),
   );
-  if (kind.collection !== 'tenants') command = withRequestIdOption(withWaitOptions(command));
+  if (kind.deletesAtOnce !== true) command = withRequestIdOption(withWaitOptions(command));
   command.action(
     async (name: string, flags: ApiFlags & EtagFlags & RequestIdFlags & Partial<WaitFlags>) => {
       parseResourceName(name, kind.path);

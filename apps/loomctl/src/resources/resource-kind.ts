@@ -25,6 +25,8 @@ export interface ResourceKind<R extends Named> {
   readonly path: readonly Collection[];
   /** In sentences: `VPC`. */
   readonly noun: string;
+  /** Deleted at once (no Operation, so no request id or wait): tenants, external networks. */
+  readonly deletesAtOnce?: boolean;
   readonly columns: (nowMs: number) => Column<R>[];
   readonly fields: (resource: R) => [string, string][];
   get(client: LoomClient, name: string): Promise<R>;

@@ -25,6 +25,7 @@ export const tenants: ResourceKind<Tenant> = {
   collection: 'tenants',
   path: ['tenants'],
   noun: 'tenant',
+  deletesAtOnce: true,
   columns: tenantColumns,
   fields: tenantFields,
   get: (client, name) => client.tenants.getTenant({ name }),

@@ -35,8 +35,8 @@ export interface RemoveTransferLink {
 /**
  * The VRF's default route (0.0.0.0/0) through its transfer link to `nextHop` (the gateway end's
  * address, without prefix length), announced into the VPC as an EVPN type-5 route, so the leaves
- * send the VPC's outbound traffic to the gateway nodes (ECMP over both). Needs the transfer link
- * and the VRF's BGP EVPN.
+ * send the VPC's outbound traffic to the gateway nodes (the active one: the standby prepends its
+ * AS path). Needs the transfer link and the VRF's BGP EVPN.
  */
 export interface AddDefaultRoute {
   readonly kind: 'addDefaultRoute';
