@@ -14,7 +14,13 @@ import {
 export type FabricItem =
   | { readonly type: 'vrf'; readonly vrf: string }
   | { readonly type: 'l2Vni'; readonly l2Vni: number }
-  | { readonly type: 'l2Vni-interface'; readonly l2Vni: number; readonly interface: string }
+  | {
+      readonly type: 'l2Vni-interface';
+      readonly l2Vni: number;
+      readonly interface: string;
+      /** An access port (untagged, a bare-metal server's); absent for a trunk. */
+      readonly untagged?: true;
+    }
   | { readonly type: 'prefix'; readonly vrf: string; readonly prefix: string }
   /** Gateway nodes: a VRF's transfer link, default route and SNAT rule, a DNAT rule, an upstream announcement. */
   | { readonly type: 'transfer-link'; readonly vrf: string }
@@ -54,11 +60,17 @@ function entries(state: DeviceState): Map<string, Entry> {
   const map = new Map<string, Entry>();
   for (const { name, ...fields } of state.vrfs)
     map.set(`vrf:${name}`, { item: { type: 'vrf', vrf: name }, fields });
-  for (const { l2Vni, interfaces, ...fields } of state.l2Vnis) {
+  for (const { l2Vni, interfaces, untaggedInterfaces = [], ...fields } of state.l2Vnis) {
     map.set(`l2:${l2Vni}`, { item: { type: 'l2Vni', l2Vni }, fields });
     for (const name of interfaces) {
       map.set(`l2:${l2Vni}:${name}`, {
         item: { type: 'l2Vni-interface', l2Vni, interface: name },
+        fields: {},
+      });
+    }
+    for (const name of untaggedInterfaces) {
+      map.set(`l2:${l2Vni}:${name}:untagged`, {
+        item: { type: 'l2Vni-interface', l2Vni, interface: name, untagged: true },
         fields: {},
       });
     }

@@ -18,7 +18,14 @@ async function bindL2Vni(change: DeviceChange, before: DeviceState, op: BindL2Vn
       vlan: op.vlan,
     });
   }
-  await addAccessPort(change, op.vrf, op.interface, op.vlan, bridgeName(op.l2Vni));
+  await addAccessPort(
+    change,
+    op.vrf,
+    op.interface,
+    op.vlan,
+    bridgeName(op.l2Vni),
+    op.untagged === true,
+  );
 }
 
 async function unbindL2Vni(
@@ -28,7 +35,7 @@ async function unbindL2Vni(
   op: UnbindL2Vni,
 ): Promise<void> {
   const vrf = before.l2Vnis.find((l2) => l2.l2Vni === op.l2Vni)?.vrf ?? '';
-  await removeAccessPort(change, vrf, op.interface, op.vlan);
+  await removeAccessPort(change, vrf, op.interface, op.vlan, op.untagged === true);
   if (!after.l2Vnis.some((l2) => l2.l2Vni === op.l2Vni)) {
     await removeVxlanBridge(change.vrfs, vrf, op.l2Vni);
   }

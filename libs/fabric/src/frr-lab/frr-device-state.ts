@@ -7,7 +7,7 @@ import {
 } from '../state/fabric-state';
 import { vtysh, vtyshJson } from './frr-daemons';
 import { readGatewayState } from './gateway-state';
-import { parseAccessAlias } from './lab-hosts';
+import { parseAccessAlias, parseUntaggedAlias } from './lab-hosts';
 import type { LabDevice, LabManifest } from './lab-layout';
 import { leafTenantVrfs, type TenantVrfs } from './tenant-vrfs';
 
@@ -131,15 +131,16 @@ async function readL2Vnis(vrfs: TenantVrfs, vrf: string): Promise<L2VniState[]> 
     const gateway = addrs
       .find((entry) => entry.ifname === bridge.ifname)
       ?.addr_info?.find((info) => info.family === 'inet');
+    // An access port counts where it is bridged now: moved to another bridge, it is in that VLAN.
+    const ports = links.filter((link) => link.master === bridge.ifname);
     l2Vnis.push({
       l2Vni: vxlan.linkinfo.info_data?.id ?? 0,
       vrf: tags.vrf,
       vlan: tags.vlan,
       anycastGateway: gateway ? `${gateway.local}/${gateway.prefixlen}` : '',
       gatewayMac: bridge.address ?? '',
-      interfaces: links
-        .filter((link) => link.master === bridge.ifname)
-        .flatMap((link) => parseAccessAlias(link.ifalias)?.iface ?? []),
+      interfaces: ports.flatMap((link) => parseAccessAlias(link.ifalias)?.iface ?? []),
+      untaggedInterfaces: ports.flatMap((link) => parseUntaggedAlias(link.ifalias) ?? []),
     });
   }
   return l2Vnis;

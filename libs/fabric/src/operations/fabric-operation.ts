@@ -47,6 +47,11 @@ export interface BindL2Vni {
   readonly anycastGateway: string;
   /** Lowercase colon form, e.g. `00:00:5e:00:01:01`; the same on every leaf. */
   readonly gatewayMac: string;
+  /**
+   * Access mode (a bare-metal server's NIC): `interface` carries this VLAN untagged and nothing
+   * else. Absent or false: a trunk (a hypervisor's), one tagged VLAN per subnet of its VMs.
+   */
+  readonly untagged?: boolean;
 }
 
 /** Takes `interface` out of the L2 VNI; the L2 VNI itself goes with its last interface. */
@@ -55,6 +60,8 @@ export interface UnbindL2Vni {
   readonly l2Vni: number;
   readonly vlan: number;
   readonly interface: string;
+  /** The interface's access (untagged) binding, as bindL2Vni made it. */
+  readonly untagged?: boolean;
 }
 
 /** Announces `prefix` (e.g. a floating IP /32) as a type-5 route from the VRF. */

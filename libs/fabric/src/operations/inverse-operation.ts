@@ -1,4 +1,5 @@
 import { gatewayStateOf, type DeviceState } from '../state/fabric-state';
+import { isBound } from '../state/access-interfaces';
 import type { FabricOperation } from './fabric-operation';
 import type { GatewayOperation } from './gateway-operation';
 
@@ -39,13 +40,18 @@ export function inverseOf(
     }
     case 'bindL2Vni': {
       const l2 = before.l2Vnis.find((entry) => entry.l2Vni === operation.l2Vni);
-      if (l2?.interfaces.includes(operation.interface)) return undefined;
+      if (l2 && isBound(l2, operation.interface, operation.untagged)) return undefined;
       const { l2Vni, vlan } = operation;
-      return { kind: 'unbindL2Vni', l2Vni, vlan, interface: operation.interface };
+      const untagged = operation.untagged ? { untagged: true } : {};
+      return { kind: 'unbindL2Vni', l2Vni, vlan, interface: operation.interface, ...untagged };
     }
     case 'unbindL2Vni': {
       const l2 = before.l2Vnis.find((entry) => entry.l2Vni === operation.l2Vni);
-      if (!l2 || l2.vlan !== operation.vlan || !l2.interfaces.includes(operation.interface)) {
+      if (
+        !l2 ||
+        l2.vlan !== operation.vlan ||
+        !isBound(l2, operation.interface, operation.untagged)
+      ) {
         return undefined;
       }
       const { l2Vni, vrf, vlan, anycastGateway, gatewayMac } = l2;
@@ -57,6 +63,7 @@ export function inverseOf(
         interface: operation.interface,
         anycastGateway,
         gatewayMac,
+        ...(operation.untagged ? { untagged: true } : {}),
       };
     }
     case 'announcePrefix':

@@ -14,6 +14,12 @@ import {
   type L2VniState,
   type VrfState,
 } from './fabric-state';
+import {
+  interfaceModeConflict,
+  isBound,
+  withInterface,
+  withoutInterface,
+} from './access-interfaces';
 import { applyGatewayOperation } from './gateway-model';
 import { operationProblems } from './operation-validation';
 
@@ -130,6 +136,8 @@ function setBgpEvpn(state: DeviceState, name: string, enabled: boolean): DeviceR
 }
 
 function bindL2Vni(device: FabricDevice, state: DeviceState, op: BindL2Vni): DeviceResult {
+  const modeConflict = interfaceModeConflict(state, op);
+  if (modeConflict !== undefined) return failed('conflict', modeConflict);
   const existing = state.l2Vnis.find((l2) => l2.l2Vni === op.l2Vni);
   if (existing) {
     const differences = [
@@ -144,11 +152,11 @@ function bindL2Vni(device: FabricDevice, state: DeviceState, op: BindL2Vni): Dev
         `L2 VNI ${op.l2Vni} is already bound with ${differences.join(', ')}`,
       );
     }
-    if (existing.interfaces.includes(op.interface)) return unchanged;
+    if (isBound(existing, op.interface, op.untagged)) return unchanged;
     return changed({
       ...state,
       l2Vnis: state.l2Vnis.map((l2) =>
-        l2 === existing ? { ...l2, interfaces: [...l2.interfaces, op.interface] } : l2,
+        l2 === existing ? withInterface(l2, op.interface, op.untagged) : l2,
       ),
     });
   }
@@ -174,7 +182,8 @@ function bindL2Vni(device: FabricDevice, state: DeviceState, op: BindL2Vni): Dev
     vlan: op.vlan,
     anycastGateway: op.anycastGateway,
     gatewayMac: op.gatewayMac,
-    interfaces: [op.interface],
+    interfaces: op.untagged ? [] : [op.interface],
+    ...(op.untagged ? { untaggedInterfaces: [op.interface] } : {}),
   };
   return changed({ ...state, l2Vnis: [...state.l2Vnis, l2] });
 }
@@ -185,14 +194,14 @@ function unbindL2Vni(state: DeviceState, op: UnbindL2Vni): DeviceResult {
   if (existing.vlan !== op.vlan) {
     return failed('conflict', `L2 VNI ${op.l2Vni} is on VLAN ${existing.vlan}, not ${op.vlan}`);
   }
-  if (!existing.interfaces.includes(op.interface)) return unchanged;
-  const interfaces = existing.interfaces.filter((name) => name !== op.interface);
+  if (!isBound(existing, op.interface, op.untagged)) return unchanged;
+  const remaining = withoutInterface(existing, op.interface, op.untagged);
   return changed({
     ...state,
     l2Vnis:
-      interfaces.length === 0
+      remaining === undefined
         ? state.l2Vnis.filter((l2) => l2 !== existing)
-        : state.l2Vnis.map((l2) => (l2 === existing ? { ...l2, interfaces } : l2)),
+        : state.l2Vnis.map((l2) => (l2 === existing ? remaining : l2)),
   });
 }
 

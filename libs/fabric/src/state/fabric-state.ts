@@ -23,8 +23,13 @@ export interface L2VniState {
   readonly vlan: number;
   readonly anycastGateway: string;
   readonly gatewayMac: string;
-  /** Sorted; never empty (an L2 VNI goes with its last interface). */
+  /** Trunk interfaces (tagged, `vlan`), sorted. */
   readonly interfaces: readonly string[];
+  /**
+   * Access interfaces (untagged: bare-metal servers), sorted; the canonical form leaves it out
+   * when empty. The L2 VNI goes with its last interface of either kind.
+   */
+  readonly untaggedInterfaces?: readonly string[];
 }
 
 export interface AnnouncedPrefix {
@@ -186,6 +191,9 @@ export function normalizeDeviceState(state: DeviceState): DeviceState {
         anycastGateway: l2.anycastGateway,
         gatewayMac: l2.gatewayMac,
         interfaces: sortedUnique(l2.interfaces),
+        ...(l2.untaggedInterfaces?.length
+          ? { untaggedInterfaces: sortedUnique(l2.untaggedInterfaces) }
+          : {}),
       }))
       .sort((a, b) => a.l2Vni - b.l2Vni),
     prefixes: state.prefixes

@@ -72,6 +72,10 @@ export function operationProblems(device: FabricDevice, operation: FabricOperati
         device.interfaces.includes(text(operation.interface)),
         `${device.name} has no interface ${JSON.stringify(operation.interface)}`,
       );
+      check(
+        operation.untagged === undefined || typeof operation.untagged === 'boolean',
+        `untagged ${JSON.stringify(operation.untagged)} is not true or false`,
+      );
       if (operation.kind === 'bindL2Vni') {
         vrfName(operation.vrf);
         check(

@@ -5,6 +5,7 @@ import type {
   FabricDriverContractOptions,
   FabricDriverUnderTest,
 } from './driver-contract/contract-context';
+import { describeAccessPorts } from './driver-contract/access-ports.contract';
 import { describeGatewayOperations } from './driver-contract/gateway-operations.contract';
 import {
   contractGateway,
@@ -84,6 +85,7 @@ export function describeFabricDriverContract(
     }, testTimeoutMs);
 
     describeOperationKinds(context);
+    describeAccessPorts(context);
     describeIdempotencyKeys(context);
     describeRefusals(context);
     describePartWayFailure(context);

@@ -12,6 +12,8 @@ export interface PortOnLeaf {
   /** The operation that bound it. */
   readonly owner: string;
   readonly interface: string;
+  /** A bare-metal port: its interface is in access mode (the VLAN untagged) and carries only it. */
+  readonly untagged: boolean;
 }
 
 export interface VlanUse {
@@ -34,6 +36,8 @@ export type LeafVlanCommand =
       readonly interface: string;
       /** The VLAN the caller asked for, or undefined to let Loom choose. */
       readonly vlan: number | undefined;
+      /** A bare-metal port: the interface in access mode, for this port alone. */
+      readonly untagged: boolean;
       readonly owner: string;
     }
   | {
@@ -75,6 +79,7 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
         `${command.port} is already bound on leaf ${command.leaf}`,
       );
     }
+    refuseInterfaceMode(state, command);
     const { leaf, subnet, l2Vni, port, owner } = command;
     const portInterface = command.interface;
     const vlan = command.vlan ?? vlanOfSubnet(state, subnet) ?? lowestFreeVlan(state, leaf);
@@ -97,7 +102,16 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
     return [
       {
         type: 'LeafVlanBound',
-        data: { leaf, vlan, subnet, l2Vni, port, interface: portInterface, owner },
+        data: {
+          leaf,
+          vlan,
+          subnet,
+          l2Vni,
+          port,
+          interface: portInterface,
+          owner,
+          ...(command.untagged ? { untagged: true as const } : {}),
+        },
       },
     ];
   },
@@ -107,13 +121,48 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
     const use = vlans.get(event.data.vlan);
     const ports = new Map(use?.ports);
     if (event.type === 'LeafVlanBound') {
-      ports.set(event.data.port, { owner: event.data.owner, interface: event.data.interface });
+      const { owner, interface: portInterface, untagged = false } = event.data;
+      ports.set(event.data.port, { owner, interface: portInterface, untagged });
     } else ports.delete(event.data.port);
     if (ports.size === 0) vlans.delete(event.data.vlan);
     else vlans.set(event.data.vlan, { subnet: event.data.subnet, ports });
     return { vlans };
   },
 };
+
+/** The ports bound to `portInterface` on the leaf, on any VLAN. */
+function portsOnInterface(state: LeafVlansState, portInterface: string): [string, PortOnLeaf][] {
+  return [...state.vlans.values()].flatMap((use) =>
+    [...use.ports.entries()].filter(([, port]) => port.interface === portInterface),
+  );
+}
+
+/**
+ * An interface is a trunk (VMs of a hypervisor, one tagged VLAN per subnet) or the access port of
+ * one bare-metal server (untagged, nothing else), never both.
+ */
+function refuseInterfaceMode(
+  state: LeafVlansState,
+  command: Extract<LeafVlanCommand, { type: 'BindPortVlan' }>,
+): void {
+  const onInterface = portsOnInterface(state, command.interface);
+  const where = `interface ${command.interface} on leaf ${command.leaf}`;
+  const bareMetal = onInterface.filter(([, port]) => port.untagged).map(([name]) => name);
+  if (bareMetal.length > 0) {
+    throw new FailedPreconditionError(
+      'port.binding.interface',
+      'INTERFACE_IN_ACCESS_MODE',
+      `${where} is the access port of bare-metal port ${bareMetal.join(', ')}; it carries nothing else`,
+    );
+  }
+  if (command.untagged && onInterface.length > 0) {
+    throw new FailedPreconditionError(
+      'port.binding.interface',
+      'INTERFACE_CARRIES_VM_VLANS',
+      `${where} is a VM trunk carrying ${onInterface.map(([name]) => name).join(', ')}; a bare-metal port needs an interface of its own`,
+    );
+  }
+}
 
 function lowestFreeVlan(state: LeafVlansState, leaf: string): number {
   for (let vlan = tenantVlanRange.first; vlan <= tenantVlanRange.last; vlan += 1) {

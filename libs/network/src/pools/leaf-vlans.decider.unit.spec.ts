@@ -29,6 +29,7 @@ const bind = (
   port,
   interface: `eth-${port}`,
   vlan,
+  untagged: false,
   owner,
 });
 const bound = (
@@ -143,7 +144,9 @@ describe('leaf VLAN decider', () => {
             vlan,
             {
               subnet: `subnets/s${vlan}`,
-              ports: new Map([[`p${vlan}`, { owner: `op-p${vlan}`, interface: `eth-p${vlan}` }]]),
+              ports: new Map([
+                [`p${vlan}`, { owner: `op-p${vlan}`, interface: `eth-p${vlan}`, untagged: false }],
+              ]),
             },
           ]),
         ),
@@ -159,6 +162,65 @@ describe('leaf VLAN decider', () => {
       expect(
         leafVlansDecider.decide(bind('late', { subnet: 'subnets/s2', l2Vni: 100_002 }), full),
       ).toEqual([bound('late', 2, { subnet: 'subnets/s2', l2Vni: 100_002 })]);
+    });
+  });
+
+  describe('bare-metal ports (access mode)', () => {
+    const onInterface = (command: LeafVlanCommand, name: string, untagged: boolean) =>
+      ({ ...command, interface: name, untagged }) as LeafVlanCommand;
+    const boundOn = (event: LeafVlanEvent, name: string, untagged: boolean): LeafVlanEvent =>
+      ({
+        ...event,
+        data: { ...event.data, interface: name, ...(untagged ? { untagged: true } : {}) },
+      }) as LeafVlanEvent;
+
+    it('binds an interface of its own in access mode, recorded on the event', () => {
+      given([])
+        .when(onInterface(bind('bm1', web), 'swp5', true))
+        .then([boundOn(bound('bm1', 2, web), 'swp5', true)]);
+    });
+
+    it('refuses an interface that carries VM VLANs, naming the interface', () => {
+      given([boundOn(bound('vm1', 2, web), 'swp5', false)])
+        .when(onInterface(bind('bm1', db), 'swp5', true))
+        .thenThrows(FailedPreconditionError, {
+          subject: 'port.binding.interface',
+          type: 'INTERFACE_CARRIES_VM_VLANS',
+        });
+      // Even the same subnet's VLAN: the trunk would carry it tagged.
+      given([boundOn(bound('vm1', 2, web), 'swp5', false)])
+        .when(onInterface(bind('bm1', web), 'swp5', true))
+        .thenThrows(FailedPreconditionError, /VM trunk carrying vm1/);
+    });
+
+    it("refuses VM VLANs and a second bare-metal port on a bare-metal port's interface", () => {
+      const taken = [boundOn(bound('bm1', 2, web), 'swp5', true)];
+      for (const command of [
+        onInterface(bind('vm1', web), 'swp5', false),
+        onInterface(bind('vm2', db), 'swp5', false),
+        onInterface(bind('bm2', web), 'swp5', true),
+      ]) {
+        given(taken).when(command).thenThrows(FailedPreconditionError, {
+          subject: 'port.binding.interface',
+          type: 'INTERFACE_IN_ACCESS_MODE',
+        });
+      }
+    });
+
+    it('gives the interface back when the port is unbound', () => {
+      const events = [boundOn(bound('bm1', 2, web), 'swp5', true), unbound('bm1', 2, web)];
+      given(events)
+        .when(onInterface(bind('vm1', db), 'swp5', false))
+        .then([boundOn(bound('vm1', 2, db), 'swp5', false)]);
+      const state = fold(leafVlansDecider, events);
+      expect(state.vlans.size).toBe(0);
+    });
+
+    it('a retried bind of the same bare-metal port decides nothing', () => {
+      const command = onInterface(bind('bm1', web), 'swp5', true);
+      given([boundOn(bound('bm1', 2, web), 'swp5', true)])
+        .when(command)
+        .then([]);
     });
   });
 

@@ -11,6 +11,8 @@ export type LeafVlanBound = DomainEvent<
     port: string;
     interface: string;
     owner: string;
+    /** Present (true) for a bare-metal port: the interface in access mode, the VLAN untagged. */
+    untagged?: true;
   }
 >;
 export type LeafVlanUnbound = DomainEvent<

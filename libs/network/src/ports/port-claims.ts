@@ -19,6 +19,8 @@ export interface PortClaimRequest {
   readonly fixedIp: string;
   readonly macAddress: string | undefined;
   readonly binding: PortBindingInput | undefined;
+  /** A bare-metal port: its interface in access mode, for it alone. */
+  readonly untagged: boolean;
 }
 
 export interface PortClaims {
@@ -75,6 +77,7 @@ export async function claimPort(
       port: name,
       interface: bound.interface,
       vlan: bound.vlan === 0 ? undefined : bound.vlan,
+      untagged: request.untagged,
       owner: operation,
     },
     metadata,

@@ -120,6 +120,7 @@ export class PortService {
             fixedIp: input.fixedIp,
             macAddress: mac.mac,
             binding,
+            untagged: kind.kind === 'BARE_METAL',
           },
           metadata,
         );
@@ -150,6 +151,7 @@ export class PortService {
             name,
             subnet: claimed.subnet,
             binding: claimed.binding,
+            untagged: kind.kind === 'BARE_METAL',
           }),
         );
       },
@@ -193,8 +195,11 @@ export class PortService {
       context,
       async (intent) => {
         await refuseWhileFloatingIpAssociated(intent, { tenantId, vpcId, subnetId, portId });
+        const stream = streams.port(tenantId, vpcId, subnetId, portId);
+        const before = await intent.read(stream, portDecider);
+        const untagged = before.status === 'Active' && before.kind === 'BARE_METAL';
         const deleted = await intent.execute(
-          streams.port(tenantId, vpcId, subnetId, portId),
+          stream,
           portDecider,
           { type: 'DeletePort', tenantId, vpcId, subnetId, portId, ...etagOf(deletion.etag) },
           metadata,
@@ -206,7 +211,7 @@ export class PortService {
         if (!binding || !this.fabric) return;
         // Decided after the intent let go of the port: "still needed" on the leaf excludes it.
         intent.startFabricWork(
-          await portFabricWork(intent, deprovisionPortSaga, { name, subnet, binding }),
+          await portFabricWork(intent, deprovisionPortSaga, { name, subnet, binding, untagged }),
         );
       },
     );

@@ -65,18 +65,27 @@ export function convergencePlan(
   const wantPrefixes = new Set(intended.prefixes.map(({ vrf, prefix }) => `${vrf} ${prefix}`));
   const havePrefixes = new Set(actual.prefixes.map(({ vrf, prefix }) => `${vrf} ${prefix}`));
 
-  /** The actual binding of an L2 VNI that stays: same settings and an intended interface on it. */
-  const keptInterfaces = (l2: L2VniState): string[] => {
+  /**
+   * The actual bindings of an L2 VNI that stay: same settings and an intended interface on it, in
+   * the same mode (trunk, or untagged: an access port).
+   */
+  const keptInterfaces = (l2: L2VniState, untagged = false): string[] => {
     const want = wantL2.get(l2.l2Vni);
     if (!want || !sameL2Settings(want, l2)) return [];
-    return l2.interfaces.filter((name) => want.interfaces.includes(name));
+    const wanted = untagged ? (want.untaggedInterfaces ?? []) : want.interfaces;
+    return (untagged ? (l2.untaggedInterfaces ?? []) : l2.interfaces).filter((name) =>
+      wanted.includes(name),
+    );
   };
   const unresolved: string[] = [];
   const recreate = new Set<string>();
   for (const have of actual.vrfs) {
     const want = wantVrfs.get(have.name);
     if (!want || sameVrfIdentity(want, have)) continue;
-    const inUse = actual.l2Vnis.filter((l2) => l2.vrf === have.name && keptInterfaces(l2).length);
+    const inUse = actual.l2Vnis.filter(
+      (l2) =>
+        l2.vrf === have.name && keptInterfaces(l2).length + keptInterfaces(l2, true).length > 0,
+    );
     if (inUse.length === 0) recreate.add(have.name);
     else {
       unresolved.push(
@@ -93,6 +102,16 @@ export function convergencePlan(
     const kept = keptInterfaces(l2);
     for (const name of l2.interfaces.filter((candidate) => !kept.includes(candidate))) {
       operations.push({ kind: 'unbindL2Vni', l2Vni: l2.l2Vni, vlan: l2.vlan, interface: name });
+    }
+    const keptAccess = keptInterfaces(l2, true);
+    for (const name of (l2.untaggedInterfaces ?? []).filter((one) => !keptAccess.includes(one))) {
+      operations.push({
+        kind: 'unbindL2Vni',
+        l2Vni: l2.l2Vni,
+        vlan: l2.vlan,
+        interface: name,
+        untagged: true,
+      });
     }
   }
   for (const { vrf, prefix } of actual.prefixes) {
@@ -123,17 +142,14 @@ export function convergencePlan(
   for (const want of intended.l2Vnis) {
     const have = haveL2.get(want.l2Vni);
     const kept = have ? keptInterfaces(have) : [];
+    const keptAccess = have ? keptInterfaces(have, true) : [];
     const { l2Vni, vrf, vlan, anycastGateway, gatewayMac } = want;
+    const bind = { kind: 'bindL2Vni', l2Vni, vrf, vlan, anycastGateway, gatewayMac } as const;
     for (const name of want.interfaces.filter((candidate) => !kept.includes(candidate))) {
-      operations.push({
-        kind: 'bindL2Vni',
-        l2Vni,
-        vrf,
-        vlan,
-        interface: name,
-        anycastGateway,
-        gatewayMac,
-      });
+      operations.push({ ...bind, interface: name });
+    }
+    for (const name of (want.untaggedInterfaces ?? []).filter((one) => !keptAccess.includes(one))) {
+      operations.push({ ...bind, interface: name, untagged: true });
     }
   }
   for (const { vrf, prefix } of intended.prefixes) {

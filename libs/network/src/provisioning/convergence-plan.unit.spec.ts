@@ -40,6 +40,32 @@ describe('convergencePlan', () => {
     expect(convergencePlan(state, state)).toEqual({ operations: [], unresolved: [] });
   });
 
+  it("moves an access port whose VLAN was changed behind Loom's back back to its own", () => {
+    const db = bindL2Vni(100002, 'red', 11, 'swp2');
+    const bareMetal = { ...web, interface: 'swp4', untagged: true };
+    const base = [red, { kind: 'configureBgpEvpn', vrf: 'red' } as const, web, db];
+    const intended = settle([...base, bareMetal]);
+    const actual = settle([...base, { ...db, interface: 'swp4', untagged: true }]);
+    expect(diffFabric({ leaf1: intended }, { leaf1: actual })).toEqual([
+      {
+        kind: 'missing',
+        device: 'leaf1',
+        item: { type: 'l2Vni-interface', l2Vni: 100001, interface: 'swp4', untagged: true },
+      },
+      {
+        kind: 'unexpected',
+        device: 'leaf1',
+        item: { type: 'l2Vni-interface', l2Vni: 100002, interface: 'swp4', untagged: true },
+      },
+    ]);
+    const plan = convergencePlan(intended, actual);
+    expect(plan.operations).toEqual([
+      { kind: 'unbindL2Vni', l2Vni: 100002, vlan: 11, interface: 'swp4', untagged: true },
+      bareMetal,
+    ]);
+    expect(applyAll(actual, plan.operations)).toEqual(intended);
+  });
+
   it('removes before it creates: bindings, BGP EVPN and VRFs first, then VRFs, BGP EVPN, bindings', () => {
     const intended = settle([red, { kind: 'configureBgpEvpn', vrf: 'red' }, web]);
     const actual = settle([

@@ -98,8 +98,14 @@ class IntentReader {
         vlan,
         anycastGateway: anycastGatewayOf(found.subnet),
         gatewayMac: anycastGatewayMac,
-        // Ports of one subnet behind the same interface (VMs on one trunk) share one binding.
-        interfaces: [...use.ports.values()].map((port) => port.interface),
+        // Ports of one subnet behind the same interface (VMs on one trunk) share one binding;
+        // a bare-metal port has its interface to itself, untagged.
+        interfaces: [...use.ports.values()].flatMap((port) =>
+          port.untagged ? [] : port.interface,
+        ),
+        untaggedInterfaces: [...use.ports.values()].flatMap((port) =>
+          port.untagged ? port.interface : [],
+        ),
       });
     }
     // A gateway node holds VPC VRFs and NAT state for the external gateways it serves.

@@ -20,7 +20,13 @@ type ActiveSubnet = Extract<SubnetState, { status: 'Active' }>;
 export async function portFabricWork(
   intent: OperationIntent,
   saga: SagaType<PortFabricInput>,
-  port: { readonly name: string; readonly subnet: ActiveSubnet; readonly binding: PortBinding },
+  port: {
+    readonly name: string;
+    readonly subnet: ActiveSubnet;
+    readonly binding: PortBinding;
+    /** A bare-metal port: bound in access mode. */
+    readonly untagged: boolean;
+  },
 ): Promise<OperationWork<PortFabricInput>> {
   const { subnet, binding } = port;
   const { tenantId, vpcId } = subnet;
@@ -39,7 +45,11 @@ export async function portFabricWork(
         l2Vni: subnet.l2Vni,
         anycastGateway: anycastGatewayOf(subnet),
       },
-      binding: { interface: binding.interface, vlan: binding.vlan },
+      binding: {
+        interface: binding.interface,
+        vlan: binding.vlan,
+        ...(port.untagged ? { untagged: true } : {}),
+      },
     },
   };
 }

@@ -79,6 +79,8 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
     if (await vrfMustStay(context)) return;
     await run(context, { kind: 'removeBgpEvpn', vrf: context.input.vpc.routing.vrfName });
   };
+  // A bare-metal port's interface is in access mode: its VLAN untagged, nothing else on it.
+  const untagged = (context: Context) => (context.input.binding.untagged ? { untagged: true } : {});
   const bindPort = (context: Context) =>
     run(context, {
       kind: 'bindL2Vni',
@@ -88,6 +90,7 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       interface: context.input.binding.interface,
       anycastGateway: context.input.subnet.anycastGateway,
       gatewayMac: anycastGatewayMac,
+      ...untagged(context),
     });
   const unbindPort = async (context: Context) => {
     if (await bindingStillNeeded(context)) return;
@@ -96,6 +99,7 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       l2Vni: context.input.subnet.l2Vni,
       vlan: context.input.binding.vlan,
       interface: context.input.binding.interface,
+      ...untagged(context),
     });
   };
   const done = async <T>(work: Promise<T>): Promise<undefined> => {

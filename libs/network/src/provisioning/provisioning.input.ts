@@ -11,7 +11,12 @@ export interface PortFabricInput {
     readonly l2Vni: number;
     readonly anycastGateway: string;
   };
-  readonly binding: { readonly interface: string; readonly vlan: number };
+  readonly binding: {
+    readonly interface: string;
+    readonly vlan: number;
+    /** A bare-metal port's access (untagged) binding; absent for a VM's trunk VLAN. */
+    readonly untagged?: boolean;
+  };
 }
 
 /** The anycast gateway MAC every leaf answers with for every subnet (VRRP's virtual MAC range). */

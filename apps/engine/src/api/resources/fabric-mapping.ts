@@ -16,7 +16,7 @@ export function describeFabricItem(item: FabricItem): string {
     case 'l2Vni':
       return `l2vni ${item.l2Vni}`;
     case 'l2Vni-interface':
-      return `l2vni ${item.l2Vni} interface ${item.interface}`;
+      return `l2vni ${item.l2Vni} ${item.untagged ? 'access ' : ''}interface ${item.interface}`;
     case 'prefix':
       return `prefix ${item.prefix} vrf ${item.vrf}`;
     case 'transfer-link':

@@ -138,14 +138,21 @@ function teardown(state: DeviceState): FabricOperation[] {
       vrf,
       prefix,
     })),
-    ...state.l2Vnis.flatMap(({ l2Vni, vlan, interfaces }) =>
-      interfaces.map((iface): FabricOperation => ({
+    ...state.l2Vnis.flatMap(({ l2Vni, vlan, interfaces, untaggedInterfaces = [] }) => [
+      ...interfaces.map((iface): FabricOperation => ({
         kind: 'unbindL2Vni',
         l2Vni,
         vlan,
         interface: iface,
       })),
-    ),
+      ...untaggedInterfaces.map((iface): FabricOperation => ({
+        kind: 'unbindL2Vni',
+        l2Vni,
+        vlan,
+        interface: iface,
+        untagged: true,
+      })),
+    ]),
     ...state.vrfs
       .filter((vrf) => vrf.bgpEvpn)
       .map((vrf): FabricOperation => ({ kind: 'removeBgpEvpn', vrf: vrf.name })),
