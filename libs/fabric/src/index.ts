@@ -49,6 +49,17 @@ export {
   type AnnounceUpstream,
   type WithdrawUpstream,
 } from './operations/gateway-operation';
+export {
+  shapingOperationKinds,
+  isShapingOperation,
+  type ShapingOperation,
+  type ShapingOperationKind,
+  type ShapingLimit,
+  type ShapePort,
+  type UnshapePort,
+  type ShapeFloatingIp,
+  type UnshapeFloatingIp,
+} from './operations/shaping-operation';
 export type { FailureReason, OperationOutcome } from './operations/operation-outcome';
 export type { FabricDriver } from './operations/fabric-driver';
 export { inverseOf } from './operations/inverse-operation';
@@ -57,7 +68,10 @@ export {
   emptyDeviceState,
   emptyFabricState,
   emptyGatewayState,
+  emptyShapingState,
   gatewayStateOf,
+  sameShapingLimit,
+  shapingStateOf,
   normalizeDeviceState,
   normalizeFabricState,
   type AnnouncedPrefix,
@@ -68,6 +82,9 @@ export {
   type DefaultRouteState,
   type SnatRuleState,
   type DnatRuleState,
+  type ShapingState,
+  type PortShapingState,
+  type FloatingIpShapingState,
   type L2VniState,
   type VrfState,
 } from './state/fabric-state';

@@ -1,8 +1,11 @@
+import type { ShapingLimit } from '../operations/shaping-operation';
 import {
   comparePrefixes,
   emptyDeviceState,
   gatewayStateOf,
   normalizeFabricState,
+  sameShapingLimit,
+  shapingStateOf,
   type DeviceState,
   type FabricState,
 } from '../state/fabric-state';
@@ -27,7 +30,15 @@ export type FabricItem =
   | { readonly type: 'default-route'; readonly vrf: string }
   | { readonly type: 'snat'; readonly vrf: string }
   | { readonly type: 'dnat'; readonly publicAddress: string }
-  | { readonly type: 'upstream-prefix'; readonly prefix: string };
+  | { readonly type: 'upstream-prefix'; readonly prefix: string }
+  /** Traffic shaping: a port's on a leaf, a floating IP's on a gateway node. */
+  | {
+      readonly type: 'port-shaping';
+      readonly interface: string;
+      readonly vlan: number;
+      readonly address: string;
+    }
+  | { readonly type: 'floating-ip-shaping'; readonly publicAddress: string };
 
 export type FieldValue = string | number | boolean | readonly string[];
 
@@ -94,7 +105,64 @@ function entries(state: DeviceState): Map<string, Entry> {
   for (const prefix of gateway.upstreamPrefixes) {
     map.set(`upstream:${prefix}`, { item: { type: 'upstream-prefix', prefix }, fields: {} });
   }
+  const shaping = shapingStateOf(state);
+  for (const { interface: iface, vlan, address, ingress, egress } of shaping.ports) {
+    map.set(`port-shaping:${iface}:${vlan}:${address}`, {
+      item: { type: 'port-shaping', interface: iface, vlan, address },
+      fields: { ingress: limitText(ingress), egress: limitText(egress) },
+    });
+  }
+  for (const { publicAddress, vrf, ingress, egress } of shaping.floatingIps) {
+    map.set(`floating-ip-shaping:${publicAddress}`, {
+      item: { type: 'floating-ip-shaping', publicAddress },
+      fields: { vrf, ingress: limitText(ingress), egress: limitText(egress) },
+    });
+  }
   return map;
+}
+
+/** A limit as a drift report shows it: `10000 kbit/s, burst 15000 B`, or `none`. */
+function limitText(limit: ShapingLimit | null): string {
+  return limit ? `${limit.rateKbps} kbit/s, burst ${limit.burstBytes} B` : 'none';
+}
+
+/**
+ * The actual state with every shaping limit that is the same as the intended one on a device
+ * (sameShapingLimit: a burst kept to the shaper's clock) written as intended, so only real
+ * differences show.
+ */
+function alignShaping(intended: DeviceState, actual: DeviceState): DeviceState {
+  const want = shapingStateOf(intended);
+  const have = shapingStateOf(actual);
+  if (!actual.shaping) return actual;
+  const align = (wanted: ShapingLimit | null | undefined, found: ShapingLimit | null) =>
+    wanted !== undefined && sameShapingLimit(wanted, found) ? wanted : found;
+  return {
+    ...actual,
+    shaping: {
+      ports: have.ports.map((port) => {
+        const match = want.ports.find(
+          (entry) =>
+            entry.interface === port.interface &&
+            entry.vlan === port.vlan &&
+            entry.address === port.address,
+        );
+        return {
+          ...port,
+          ingress: align(match?.ingress, port.ingress),
+          egress: align(match?.egress, port.egress),
+        };
+      }),
+      floatingIps: have.floatingIps.map((entry) => {
+        const match = want.floatingIps.find((item) => item.publicAddress === entry.publicAddress);
+        return {
+          ...entry,
+          ingress: align(match?.ingress, entry.ingress),
+          egress: align(match?.egress, entry.egress),
+        };
+      }),
+    },
+  };
 }
 
 function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
@@ -114,6 +182,8 @@ const typeOrder: Record<FabricItem['type'], number> = {
   snat: 5,
   dnat: 6,
   'upstream-prefix': 7,
+  'port-shaping': 8,
+  'floating-ip-shaping': 9,
 };
 
 /** The text an item sorts by within its type, for the gateway items. */
@@ -127,6 +197,10 @@ function itemKey(item: FabricItem): string {
       return item.publicAddress;
     case 'upstream-prefix':
       return item.prefix;
+    case 'port-shaping':
+      return `${item.interface} ${String(item.vlan).padStart(4, '0')} ${item.address}`;
+    case 'floating-ip-shaping':
+      return item.publicAddress;
     default:
       return '';
   }
@@ -153,7 +227,7 @@ function diffDevice(
   actual: DeviceState,
 ): FabricDifference[] {
   const want = entries(intended);
-  const have = entries(actual);
+  const have = entries(alignShaping(intended, actual));
   const differences: FabricDifference[] = [];
   for (const [key, { item, fields }] of want) {
     const found = have.get(key);

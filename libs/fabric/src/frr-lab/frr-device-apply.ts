@@ -4,6 +4,7 @@ import type { DeviceChange } from './device-change';
 import { configure } from './frr-daemons';
 import { bgpVrf, createVrf, deleteVrf } from './frr-vrf-apply';
 import { applyGatewayOperation } from './gateway-apply';
+import { applyShaping } from './shaping-apply';
 import { addAccessPort, removeAccessPort } from './lab-hosts';
 import { bridgeName, type LabDevice, type LabManifest } from './lab-layout';
 import { leafTenantVrfs } from './tenant-vrfs';
@@ -82,6 +83,11 @@ async function apply(
       return bindL2Vni(change, before, op);
     case 'unbindL2Vni':
       return unbindL2Vni(change, before, after, op);
+    case 'shapePort':
+    case 'unshapePort':
+    case 'shapeFloatingIp':
+    case 'unshapeFloatingIp':
+      return applyShaping(change, before, after, op);
     default:
       return applyGatewayOperation(change, before, op);
   }

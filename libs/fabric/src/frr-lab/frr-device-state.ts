@@ -9,6 +9,7 @@ import { vtysh, vtyshJson } from './frr-daemons';
 import { readGatewayState } from './gateway-state';
 import { parseAccessAlias, parseUntaggedAlias } from './lab-hosts';
 import type { LabDevice, LabManifest } from './lab-layout';
+import { readShapingState } from './shaping-state';
 import { leafTenantVrfs, type TenantVrfs } from './tenant-vrfs';
 
 /** What the bridge of an L2 VNI records in its alias that the kernel has no field for. */
@@ -165,5 +166,7 @@ export async function readDeviceState(
   const gateway = device.gateway
     ? { gateway: await readGatewayState(device, tenantVrfs, inKernel) }
     : {};
-  return normalizeDeviceState({ vrfs, l2Vnis: [...l2Vnis.values()], prefixes, ...gateway });
+  const state = { vrfs, l2Vnis: [...l2Vnis.values()], prefixes, ...gateway };
+  const shaping = await readShapingState(device, tenantVrfs, inKernel, state);
+  return normalizeDeviceState({ ...state, ...(shaping ? { shaping } : {}) });
 }

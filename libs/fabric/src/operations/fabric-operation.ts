@@ -1,5 +1,7 @@
 import type { GatewayOperation } from './gateway-operation';
 import { gatewayOperationKinds } from './gateway-operation';
+import type { ShapingOperation } from './shaping-operation';
+import { shapingOperationKinds } from './shaping-operation';
 
 /**
  * What Loom asks a device to do. Each operation is a whole unit of configuration the device
@@ -88,8 +90,11 @@ export type LeafOperation =
   | AnnouncePrefix
   | WithdrawPrefix;
 
-/** Every operation: the leaf ones, and the gateway ones (gateway-operation.ts) only gateway nodes accept. */
-export type FabricOperation = LeafOperation | GatewayOperation;
+/**
+ * Every operation: the leaf ones, the gateway ones (gateway-operation.ts) only gateway nodes
+ * accept, and traffic shaping (shaping-operation.ts).
+ */
+export type FabricOperation = LeafOperation | GatewayOperation | ShapingOperation;
 
 export type OperationKind = FabricOperation['kind'];
 
@@ -107,6 +112,7 @@ export const leafOperationKinds: readonly LeafOperation['kind'][] = [
 export const operationKinds: readonly OperationKind[] = [
   ...leafOperationKinds,
   ...gatewayOperationKinds,
+  ...shapingOperationKinds,
 ];
 
 /** An id the driver gives a submitted operation. */

@@ -1,7 +1,13 @@
-import { gatewayStateOf, type DeviceState } from '../state/fabric-state';
+import {
+  gatewayStateOf,
+  sameShapingLimit,
+  shapingStateOf,
+  type DeviceState,
+} from '../state/fabric-state';
 import { isBound } from '../state/access-interfaces';
 import type { FabricOperation } from './fabric-operation';
 import type { GatewayOperation } from './gateway-operation';
+import type { ShapingLimit, ShapingOperation } from './shaping-operation';
 
 /**
  * The operation that undoes `operation` on a device whose state was `before`, for an operation
@@ -76,9 +82,47 @@ export function inverseOf(
       const { vrf, prefix } = operation;
       return { kind: announce ? 'withdrawPrefix' : 'announcePrefix', vrf, prefix };
     }
+    case 'shapePort':
+    case 'unshapePort':
+    case 'shapeFloatingIp':
+    case 'unshapeFloatingIp':
+      return inverseOfShapingOperation(operation, before);
     default:
       return inverseOfGatewayOperation(operation, before);
   }
+}
+
+/** What puts a target's shaping back as it was: its old limits, or none. */
+function inverseOfShapingOperation(
+  operation: ShapingOperation,
+  before: DeviceState,
+): FabricOperation | undefined {
+  const shaping = shapingStateOf(before);
+  const same = (a: ShapingLimit | null, b: ShapingLimit | null) => sameShapingLimit(a, b);
+  if (operation.kind === 'shapePort' || operation.kind === 'unshapePort') {
+    const { interface: iface, vlan, address } = operation;
+    const old = shaping.ports.find(
+      (entry) => entry.interface === iface && entry.vlan === vlan && entry.address === address,
+    );
+    if (operation.kind === 'unshapePort') return old && { kind: 'shapePort', ...old };
+    if (old && same(old.ingress, operation.ingress) && same(old.egress, operation.egress)) {
+      return undefined;
+    }
+    return old
+      ? { kind: 'shapePort', ...old }
+      : { kind: 'unshapePort', interface: iface, vlan, address };
+  }
+  const { vrf, publicAddress } = operation;
+  const old = shaping.floatingIps.find(
+    (entry) => entry.vrf === vrf && entry.publicAddress === publicAddress,
+  );
+  if (operation.kind === 'unshapeFloatingIp') return old && { kind: 'shapeFloatingIp', ...old };
+  if (old && same(old.ingress, operation.ingress) && same(old.egress, operation.egress)) {
+    return undefined;
+  }
+  return old
+    ? { kind: 'shapeFloatingIp', ...old }
+    : { kind: 'unshapeFloatingIp', vrf, publicAddress };
 }
 
 function inverseOfGatewayOperation(

@@ -21,6 +21,7 @@ import {
   withoutInterface,
 } from './access-interfaces';
 import { applyGatewayOperation } from './gateway-model';
+import { applyShapingOperation, shapedPortsOn } from './shaping-model';
 import { operationProblems } from './operation-validation';
 
 /** What a device does with one operation: change its state, find it already done, or refuse. */
@@ -195,6 +196,13 @@ function unbindL2Vni(state: DeviceState, op: UnbindL2Vni): DeviceResult {
     return failed('conflict', `L2 VNI ${op.l2Vni} is on VLAN ${existing.vlan}, not ${op.vlan}`);
   }
   if (!isBound(existing, op.interface, op.untagged)) return unchanged;
+  const shaped = shapedPortsOn(state, op.interface, op.vlan);
+  if (shaped.length > 0) {
+    return failed(
+      'dependency',
+      `${op.interface} on VLAN ${op.vlan} still shapes ${shaped.join(', ')}`,
+    );
+  }
   const remaining = withoutInterface(existing, op.interface, op.untagged);
   return changed({
     ...state,
@@ -270,6 +278,13 @@ export function applyOperation(
     case 'announceUpstream':
     case 'withdrawUpstream': {
       const result = applyGatewayOperation(device, state, operation);
+      return result.status === 'changed' ? changed(result.state) : result;
+    }
+    case 'shapePort':
+    case 'unshapePort':
+    case 'shapeFloatingIp':
+    case 'unshapeFloatingIp': {
+      const result = applyShapingOperation(state, operation);
       return result.status === 'changed' ? changed(result.state) : result;
     }
   }

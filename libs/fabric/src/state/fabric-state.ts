@@ -1,4 +1,5 @@
 import { parseIpv4, parseIpv4Prefix } from '../addressing';
+import type { ShapingLimit } from '../operations/shaping-operation';
 import { type FabricTopology } from '../topology/topology';
 
 /**
@@ -74,6 +75,31 @@ export interface GatewayState {
   readonly upstreamPrefixes: readonly string[];
 }
 
+/** A port's shaping on a leaf (shapePort): limits towards (ingress) and from (egress) the port. */
+export interface PortShapingState {
+  readonly interface: string;
+  readonly vlan: number;
+  readonly address: string;
+  readonly ingress: ShapingLimit | null;
+  readonly egress: ShapingLimit | null;
+}
+
+/** A floating IP's shaping on a gateway node (shapeFloatingIp). */
+export interface FloatingIpShapingState {
+  readonly vrf: string;
+  readonly publicAddress: string;
+  readonly ingress: ShapingLimit | null;
+  readonly egress: ShapingLimit | null;
+}
+
+/** Traffic shaping on a device, each list sorted. */
+export interface ShapingState {
+  /** Sorted by interface, VLAN, then address. */
+  readonly ports: readonly PortShapingState[];
+  /** Sorted by public address. */
+  readonly floatingIps: readonly FloatingIpShapingState[];
+}
+
 export interface DeviceState {
   /** Sorted by name. */
   readonly vrfs: readonly VrfState[];
@@ -87,6 +113,8 @@ export interface DeviceState {
    * three lists above alone.
    */
   readonly gateway?: GatewayState;
+  /** Only while the device shapes something, like `gateway`. */
+  readonly shaping?: ShapingState;
 }
 
 export const emptyGatewayState: GatewayState = Object.freeze({
@@ -99,6 +127,26 @@ export const emptyGatewayState: GatewayState = Object.freeze({
 
 export function gatewayStateOf(state: DeviceState): GatewayState {
   return state.gateway ?? emptyGatewayState;
+}
+
+export const emptyShapingState: ShapingState = Object.freeze({
+  ports: Object.freeze([]),
+  floatingIps: Object.freeze([]),
+});
+
+export function shapingStateOf(state: DeviceState): ShapingState {
+  return state.shaping ?? emptyShapingState;
+}
+
+/**
+ * Whether two limits are the same on a device. A device may keep a burst only to its shaper's
+ * clock (Linux tc keeps it in 64 ns ticks), so bursts that differ by less than 100 ns of traffic
+ * at the rate, plus a byte, are the same burst; rates are exact.
+ */
+export function sameShapingLimit(a: ShapingLimit | null, b: ShapingLimit | null): boolean {
+  if (a === null || b === null) return a === b;
+  const slack = Math.max(2, Math.ceil((a.rateKbps * 125) / 10_000_000) + 1);
+  return a.rateKbps === b.rateKbps && Math.abs(a.burstBytes - b.burstBytes) <= slack;
 }
 
 /** Device name -> its state. A device absent from the record has an empty state. */
@@ -165,6 +213,40 @@ function normalizeGatewayState(gateway: GatewayState | undefined): GatewayState 
   return empty ? undefined : normal;
 }
 
+function normalizeLimit(limit: ShapingLimit | null): ShapingLimit | null {
+  return limit === null ? null : { rateKbps: limit.rateKbps, burstBytes: limit.burstBytes };
+}
+
+function normalizeShapingState(shaping: ShapingState | undefined): ShapingState | undefined {
+  if (!shaping || (shaping.ports.length === 0 && shaping.floatingIps.length === 0)) {
+    return undefined;
+  }
+  return {
+    ports: shaping.ports
+      .map((port) => ({
+        interface: port.interface,
+        vlan: port.vlan,
+        address: port.address,
+        ingress: normalizeLimit(port.ingress),
+        egress: normalizeLimit(port.egress),
+      }))
+      .sort(
+        (a, b) =>
+          compareText(a.interface, b.interface) ||
+          a.vlan - b.vlan ||
+          compareAddresses(a.address, b.address),
+      ),
+    floatingIps: shaping.floatingIps
+      .map((entry) => ({
+        vrf: entry.vrf,
+        publicAddress: entry.publicAddress,
+        ingress: normalizeLimit(entry.ingress),
+        egress: normalizeLimit(entry.egress),
+      }))
+      .sort((a, b) => compareAddresses(a.publicAddress, b.publicAddress)),
+  };
+}
+
 /**
  * The canonical form: lists sorted, RT and interface lists deduplicated, fresh plain objects
  * (no shared references, no extra properties), and `gateway` only when it holds something. Intents built by hand go through this before they
@@ -172,6 +254,7 @@ function normalizeGatewayState(gateway: GatewayState | undefined): GatewayState 
  */
 export function normalizeDeviceState(state: DeviceState): DeviceState {
   const gateway = normalizeGatewayState(state.gateway);
+  const shaping = normalizeShapingState(state.shaping);
   return {
     vrfs: state.vrfs
       .map((vrf) => ({
@@ -200,6 +283,7 @@ export function normalizeDeviceState(state: DeviceState): DeviceState {
       .map((entry) => ({ vrf: entry.vrf, prefix: entry.prefix }))
       .sort(comparePrefixes),
     ...(gateway ? { gateway } : {}),
+    ...(shaping ? { shaping } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
 import type { FailureReason } from '../operations/operation-outcome';
 import type { FabricDevice } from '../topology/topology';
 import { gatewayStateOf, type DeviceState, type GatewayState } from './fabric-state';
+import { isFloatingIpShaped } from './shaping-model';
 
 /** A gateway node's answer to a gateway operation; the same shape as device-model's. */
 export type GatewayResult =
@@ -187,6 +188,9 @@ function removeNat(
   if (!rule) return unchanged;
   if (gateway.upstreamPrefixes.includes(`${rule.publicAddress}/32`)) {
     return failed('dependency', `${rule.publicAddress}/32 is still announced upstream`);
+  }
+  if (which === 'dnatRules' && isFloatingIpShaped(state, rule.vrf, rule.publicAddress)) {
+    return failed('dependency', `${rule.publicAddress} is still shaped`);
   }
   return withGateway(state, { [which]: rules.filter((entry) => entry !== rule) });
 }

@@ -9,6 +9,7 @@ import {
   parseIpv4Prefix,
 } from '../addressing';
 import type { FabricOperation } from '../operations/fabric-operation';
+import type { ShapingLimit, ShapingOperation } from '../operations/shaping-operation';
 import type { FabricDevice } from '../topology/topology';
 
 function text(value: unknown): string {
@@ -146,9 +147,62 @@ export function operationProblems(device: FabricDevice, operation: FabricOperati
         `prefix ${JSON.stringify(operation.prefix)} is not an IPv4 prefix without host bits`,
       );
       break;
+    case 'shapePort':
+    case 'unshapePort':
+    case 'shapeFloatingIp':
+    case 'unshapeFloatingIp':
+      problems.push(...shapingProblems(device, operation));
+      break;
     default: {
       const unknown: { kind?: unknown } = operation;
       problems.push(`unknown operation kind ${JSON.stringify(unknown.kind)}`);
+    }
+  }
+  return problems;
+}
+
+const isCount = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+
+function limitProblems(direction: string, limit: ShapingLimit | null): string[] {
+  if (limit === null) return [];
+  if (typeof limit !== 'object') return [`${direction} limit must be an object or null`];
+  return [
+    ...(isCount(limit.rateKbps)
+      ? []
+      : [`${direction} rate ${String(limit.rateKbps)} is not a positive integer of kbit/s`]),
+    ...(isCount(limit.burstBytes)
+      ? []
+      : [`${direction} burst ${String(limit.burstBytes)} is not a positive integer of bytes`]),
+  ];
+}
+
+/** The shaping operations' fields: a known interface and VLAN, IPv4 addresses, limits. */
+function shapingProblems(device: FabricDevice, operation: ShapingOperation): string[] {
+  const problems: string[] = [];
+  if (operation.kind === 'shapePort' || operation.kind === 'unshapePort') {
+    if (!isVlan(operation.vlan)) problems.push(`VLAN ${operation.vlan} is not 1-4094`);
+    if (!device.interfaces.includes(text(operation.interface))) {
+      problems.push(`${device.name} has no interface ${JSON.stringify(operation.interface)}`);
+    }
+    if (parseIpv4(text(operation.address)) === undefined) {
+      problems.push(`address ${JSON.stringify(operation.address)} is not an IPv4 address`);
+    }
+  } else {
+    if (!isVrfName(text(operation.vrf))) {
+      problems.push(`VRF name ${JSON.stringify(operation.vrf)} is not valid`);
+    }
+    if (parseIpv4(text(operation.publicAddress)) === undefined) {
+      problems.push(
+        `public address ${JSON.stringify(operation.publicAddress)} is not an IPv4 address`,
+      );
+    }
+  }
+  if (operation.kind === 'shapePort' || operation.kind === 'shapeFloatingIp') {
+    problems.push(...limitProblems('ingress', operation.ingress));
+    problems.push(...limitProblems('egress', operation.egress));
+    if (operation.ingress === null && operation.egress === null) {
+      problems.push('a shaping needs an ingress or an egress limit');
     }
   }
   return problems;

@@ -20,6 +20,7 @@ import { describeIdempotencyKeys } from './driver-contract/idempotency-keys.cont
 import { describeOperationKinds } from './driver-contract/operation-kinds.contract';
 import { describePartWayFailure } from './driver-contract/part-way-failure.contract';
 import { describeRefusals } from './driver-contract/refusals.contract';
+import { describeShapingOperations } from './driver-contract/shaping-operations.contract';
 
 export type {
   FabricDriverContractOptions,
@@ -90,5 +91,6 @@ export function describeFabricDriverContract(
     describeRefusals(context);
     describePartWayFailure(context);
     describeGatewayOperations(context);
+    describeShapingOperations(context);
   });
 }

@@ -8,6 +8,7 @@ import type {
 import type { OperationOutcome } from '../../operations/operation-outcome';
 import {
   gatewayStateOf,
+  shapingStateOf,
   type DeviceState,
   type L2VniState,
   type VrfState,
@@ -114,7 +115,19 @@ export async function runOperation(
 /** The operations that take `state` back to empty, in an order the device accepts. */
 function teardown(state: DeviceState): FabricOperation[] {
   const gateway = gatewayStateOf(state);
+  const shaping = shapingStateOf(state);
   return [
+    ...shaping.ports.map(({ interface: iface, vlan, address }): FabricOperation => ({
+      kind: 'unshapePort',
+      interface: iface,
+      vlan,
+      address,
+    })),
+    ...shaping.floatingIps.map(({ vrf, publicAddress }): FabricOperation => ({
+      kind: 'unshapeFloatingIp',
+      vrf,
+      publicAddress,
+    })),
     ...gateway.upstreamPrefixes.map((prefix): FabricOperation => ({
       kind: 'withdrawUpstream',
       prefix,
