@@ -1,4 +1,7 @@
-/** Three kinds of tests, one project each; `npm test` runs unit, then int, then e2e. */
+/**
+ * Three kinds of tests, one project each; `npm test` runs unit, then int, then e2e. The chaos
+ * project is the reliability campaign (`npm run chaos`, docs/reliability.md).
+ */
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -30,5 +33,12 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     { ...shared, ...withPostgres, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
     { ...shared, ...withPostgres, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
+    // npm run chaos (chaos/run): its own PostgreSQL and engine processes, one profile per run.
+    {
+      ...shared,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/chaos/**/*.chaos.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/chaos/support/chaos-timeout.ts'],
+    },
   ],
 };

@@ -1,13 +1,27 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
-const postgresLibrary = resolve(__dirname, '../../dist/libs/postgres/src/index.js');
+/** The built @loom/postgres beside the engine build the tests use (see engine-process.ts). */
+const postgresLibrary = resolve(
+  process.env['LOOM_E2E_ENGINE_MAIN']
+    ? join(dirname(process.env['LOOM_E2E_ENGINE_MAIN']), '../../..')
+    : resolve(__dirname, '../../dist'),
+  'libs/postgres/src/index.js',
+);
 
 export interface PostgresProcess {
   /** Connection string of its `loom` database. */
   readonly url: string;
   /** Stops the server cleanly (as the engine does) and waits for its process to end. */
   stop(): Promise<void>;
+  /**
+   * SIGKILL to the server and all its backends (its process group: it runs in a session of its
+   * own) and to the process that started it, as a crash of the machine's database would.
+   */
+  kill(): Promise<void>;
+  /** SIGSTOP (or SIGCONT) to the server and all its backends: a database that hangs. */
+  signalServer(signal: 'SIGSTOP' | 'SIGCONT'): Promise<void>;
 }
 
 // Run in its own node process: the embedded server's packages are ES modules, which Jest's
@@ -57,6 +71,14 @@ export function startPostgresProcess(dataDir: string, port: number): Promise<Pos
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
         },
+        async kill() {
+          signalGroup(await postmasterPid(dataDir), 'SIGKILL');
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exited;
+        },
+        async signalServer(signal) {
+          signalGroup(await postmasterPid(dataDir), signal);
+        },
       });
     };
     child.stdout.on('data', onData);
@@ -67,4 +89,20 @@ export function startPostgresProcess(dataDir: string, port: number): Promise<Pos
       rejectStart(new Error(`PostgreSQL did not start:\n${output}`));
     });
   });
+}
+
+/** The running server's pid, from the first line of its postmaster.pid. */
+async function postmasterPid(dataDir: string): Promise<number> {
+  const text = await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no pid in ${dataDir}/postmaster.pid`);
+  return pid;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }

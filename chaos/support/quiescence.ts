@@ -1,0 +1,35 @@
+import { queryRows } from './checks/event-log';
+import { sleep } from './random';
+
+/**
+ * Waits until no saga is waiting, running or compensating and every operation is done: the
+ * point after a round at which the invariants must hold. Returns what was still busy on time-out.
+ */
+export async function waitForQuiescence(
+  databaseUrl: string,
+  timeoutMs: number,
+): Promise<{ settled: boolean; busySagas: number; openOperations: number; waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const [sagas] = await queryRows<{ busy: string }>(
+      databaseUrl,
+      `SELECT count(*) AS busy FROM sagas.instances
+       WHERE status IN ('waiting', 'running', 'compensating')`,
+    );
+    const [operations] = await queryRows<{ open: string }>(
+      databaseUrl,
+      `SELECT count(*) AS open FROM (
+         SELECT stream_name FROM event_store.events WHERE stream_name LIKE 'operation-%'
+         GROUP BY stream_name
+         HAVING NOT bool_or(event_type IN ('OperationSucceeded', 'OperationFailed'))) AS open`,
+    );
+    const busySagas = Number(sagas?.busy ?? 0);
+    const openOperations = Number(operations?.open ?? 0);
+    const waitedMs = Date.now() - started;
+    if (busySagas === 0 && openOperations === 0) {
+      return { settled: true, busySagas, openOperations, waitedMs };
+    }
+    if (waitedMs > timeoutMs) return { settled: false, busySagas, openOperations, waitedMs };
+    await sleep(500);
+  }
+}
