@@ -35,6 +35,9 @@ describe('audit trail through the API', () => {
   let fabric: SimulatedFabric;
   const steps: { name: string; at: Date; readModels: Map<string, Fields> }[] = [];
   let portOperation = '';
+  const repairReason = 'swp2 was unbound by hand during a line card swap';
+  let repairId = '';
+  let repairSaga = '';
 
   /** The read models as the API serves them, with the fields the audit rebuilds. */
   async function readModels(): Promise<Map<string, Fields>> {
@@ -174,8 +177,10 @@ describe('audit trail through the API', () => {
           : l2,
       ),
     }));
-    const repair = await ops.fabric.repairFabricDrift({});
+    const repair = await ops.fabric.repairFabricDrift({ reason: repairReason, devices: ['leaf1'] });
     expect(repair.sagaIds).toHaveLength(1);
+    repairId = repair.repairId;
+    repairSaga = repair.sagaIds[0] ?? '';
     for (let waited = 0; (await ops.fabric.getFabricDrift({})).items.length > 0; waited += 1) {
       if (waited > 300) throw new Error('the repair did not converge');
       await new Promise((wake) => setTimeout(wake, 100));
@@ -229,16 +234,76 @@ describe('audit trail through the API', () => {
       role: 'system',
     });
 
+    // The operator's repair: the action itself (who, which method, why, what was found and the
+    // saga it started), then its saga, started as the operator's.
     const repairs = await allChanges({ actor: 'ops:e2e-ops' });
     expect(repairs).toEqual([
+      expect.objectContaining({
+        kind: 'fabric-repair',
+        eventType: 'FabricRepairRequested',
+        role: 'ops',
+        subject: 'e2e-ops',
+        action: 'FabricService/RepairFabricDrift',
+        resource: `fabric/repairs/${repairId}`,
+        correlationId: repairId,
+      }),
       expect.objectContaining({
         kind: 'saga',
         eventType: 'SagaStarted',
         role: 'ops',
         subject: 'e2e-ops',
         action: 'saga repair-leaf',
+        resource: `sagas/${repairSaga}`,
       }),
     ]);
+    const fields = Object.fromEntries(
+      repairs[0]!.changes.map((change) => [change.field, JSON.parse(change.afterJson)]),
+    );
+    const web = await portal.subnets.getSubnet({ name: WEB });
+    expect(fields).toEqual({
+      reason: repairReason,
+      requestedDevices: ['leaf1'],
+      devices: ['leaf1'],
+      drift: [
+        {
+          kind: 'missing',
+          device: 'leaf1',
+          item: { type: 'l2Vni-interface', l2Vni: web.l2Vni, interface: 'swp2' },
+        },
+      ],
+      sagaIds: [repairSaga],
+      unreachable: [],
+    });
+  });
+
+  it('traces the drift repair: the operator, the method, the reason and its saga converging the leaf', async () => {
+    const trace = await auditor.audit.traceCall({ correlationId: repairId, tenant: '' });
+    expect(trace).toMatchObject({
+      actor: 'ops:e2e-ops',
+      method: 'FabricService/RepairFabricDrift',
+      reason: repairReason,
+      correlationId: repairId,
+    });
+    expect(trace.events.map((event) => event.eventType)).toEqual([
+      'FabricRepairRequested',
+      'FabricWorkRequested',
+    ]);
+    expect(trace.sagas).toEqual([
+      expect.objectContaining({ sagaId: repairSaga, sagaType: 'repair-leaf', status: 'completed' }),
+    ]);
+    const converge = trace.sagas[0]!.steps.find((s) => s.step === 'converge');
+    expect(converge?.attempts[0]).toMatchObject({
+      outcome: 'succeeded',
+      idempotencyKey: `${repairSaga}:converge`,
+    });
+    expect(JSON.parse(converge!.attempts[0]!.resultJson)).toMatchObject({ changed: 1 });
+    // From the saga to the call that started it, as the dashboard's link does.
+    const fromSaga = await auditor.audit.traceCall({ sagaId: repairSaga, tenant: '' });
+    expect(fromSaga).toMatchObject({ correlationId: repairId, reason: repairReason });
+    // The fabric is no tenant's: a tenant token does not see the repair.
+    expect(
+      await grpcErrorOf(tenant.audit.traceCall({ correlationId: repairId, tenant: '' })),
+    ).toMatchObject({ codeName: 'NOT_FOUND' });
   });
 
   it('rebuilds the tenant at each step’s instant exactly as the read models were then', async () => {

@@ -389,7 +389,7 @@ suite('external networks on the FRR lab, through the API', () => {
       { device: 'gw2', kind: 'MISSING', item: expect.stringMatching(/^snat /) as string },
       { device: 'gw2', kind: 'MISSING', item: `upstream-prefix ${snat}/32` },
     ]);
-    await portal.fabric.repairFabricDrift({});
+    await portal.fabric.repairFabricDrift({ reason: 'drift on a gateway node', devices: [] });
     await eventually(30, async () => ((await drift()).items.length === 0 ? true : undefined));
     expect(await drift()).toEqual({ items: [], unreachableDevices: [] });
     // gw2 holds the rule and the announcement again: the upstream has both nodes' paths.

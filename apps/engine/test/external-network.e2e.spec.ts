@@ -364,7 +364,10 @@ describe('external networks, gateways and floating IPs', () => {
       { device: 'gw2', kind: 'MISSING', item: 'dnat 203.0.113.2' },
       { device: 'gw2', kind: 'MISSING', item: 'upstream-prefix 203.0.113.2/32' },
     ]);
-    const repair = await portal.fabric.repairFabricDrift({});
+    const repair = await portal.fabric.repairFabricDrift({
+      reason: 'drift on a gateway node',
+      devices: [],
+    });
     expect(repair.sagaIds).toEqual([expect.stringMatching(/^repair-gw2-/)]);
     const deadline = Date.now() + 20_000;
     let after = await portal.fabric.getFabricDrift({});

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { FabricDrift } from '@loom/api-contract';
 import { openFileBackedFabric, type FabricState, type SimulatedFabric } from '@loom/fabric';
 import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
@@ -14,6 +15,7 @@ import {
 } from '../../../test/support/network-fixtures';
 
 const VPC = 'tenants/acme/vpcs/blue';
+const repairing = { reason: 'drift found by the nightly check', devices: [] };
 
 /** Drift, repair and loomctl against a real engine whose devices are changed behind its back. */
 describe('fabric drift', () => {
@@ -104,16 +106,46 @@ describe('fabric drift', () => {
     });
     await expect(portal.fabric.getFabricDrift({})).resolves.toMatchObject({ items: [] });
     for (const call of [
-      auditor.fabric.repairFabricDrift({}),
+      auditor.fabric.repairFabricDrift(repairing),
       tenant.fabric.getFabricDrift({}),
-      tenant.fabric.repairFabricDrift({}),
+      tenant.fabric.repairFabricDrift(repairing),
     ]) {
       expect(await grpcErrorOf(call)).toMatchObject({ codeName: 'PERMISSION_DENIED' });
     }
-    await expect(ops.fabric.repairFabricDrift({})).resolves.toEqual({
+    await expect(ops.fabric.repairFabricDrift(repairing)).resolves.toEqual({
+      repairId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       sagaIds: [],
       unreachableDevices: [],
     });
+  });
+
+  it('refuses a repair without a reason, or of an unknown device, naming the field and writing nothing', async () => {
+    const events = async (): Promise<number> => {
+      const client = new Client({ connectionString: await engine.databaseUrl() });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ count: string }>(
+          'SELECT count(*) FROM event_store.events',
+        );
+        return Number(rows[0]?.count);
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await events();
+    expect(
+      await grpcErrorOf(ops.fabric.repairFabricDrift({ reason: '', devices: [] })),
+    ).toMatchObject({
+      codeName: 'INVALID_ARGUMENT',
+      badRequest: { fieldViolations: [expect.objectContaining({ field: 'reason' })] },
+    });
+    expect(
+      await grpcErrorOf(ops.fabric.repairFabricDrift({ reason: 'a reason', devices: ['spine1'] })),
+    ).toMatchObject({
+      codeName: 'INVALID_ARGUMENT',
+      badRequest: { fieldViolations: [expect.objectContaining({ field: 'devices' })] },
+    });
+    expect(await events()).toBe(before);
   });
 
   it('lists changes made behind its back, repairs them, and loomctl exits 3 then 0', async () => {
@@ -182,8 +214,9 @@ describe('fabric drift', () => {
     expect(asJson.code).toBe(3);
     expect(JSON.parse(asJson.stdout)).toEqual(expected);
 
-    const repair = await ops.fabric.repairFabricDrift({});
+    const repair = await ops.fabric.repairFabricDrift(repairing);
     expect(repair).toEqual({
+      repairId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       sagaIds: [
         expect.stringMatching(/^repair-leaf1-[0-9a-f-]{36}$/),
         expect.stringMatching(/^repair-leaf2-[0-9a-f-]{36}$/),
@@ -198,9 +231,12 @@ describe('fabric drift', () => {
   it('repairs through loomctl: a leaf wiped clean gets its whole configuration back', async () => {
     const intended = tenantDevices(await fabric.snapshot());
     await fabric.tamper('leaf1', () => ({ vrfs: [], l2Vnis: [], prefixes: [] }));
-    const repaired = await loomctl('repair');
+    const unexplained = await loomctl('repair');
+    expect(unexplained).toMatchObject({ code: 2, stderr: expect.stringContaining('--reason') });
+    const repaired = await loomctl('repair', '--reason', 'leaf1 was wiped by hand');
     expect(repaired).toMatchObject({ code: 0 });
     expect(repaired.stdout.trim()).toMatch(/^repair-leaf1-[0-9a-f-]{36}$/);
+    expect(repaired.stderr).toMatch(/repair [0-9a-f-]{36} recorded/);
     expect(await driftOnceSettled()).toEqual({ items: [], unreachableDevices: [] });
     expect(tenantDevices(await fabric.snapshot())).toEqual(intended);
   });

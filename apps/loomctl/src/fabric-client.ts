@@ -3,12 +3,13 @@ import type { ServiceDefinition } from '@grpc/proto-loader';
 import {
   loadLoomPackageDefinition,
   type FabricDrift,
+  type RepairFabricDriftRequest,
   type RepairFabricDriftResponse,
 } from '@loom/api-contract';
 
 export interface FabricClient {
   getFabricDrift(): Promise<FabricDrift>;
-  repairFabricDrift(): Promise<RepairFabricDriftResponse>;
+  repairFabricDrift(request: RepairFabricDriftRequest): Promise<RepairFabricDriftResponse>;
   close(): void;
 }
 
@@ -24,7 +25,7 @@ export function createFabricClient(
   }
   const definition: ServiceDefinition = service;
   const client = new Client(address, credentials.createInsecure());
-  const call = <Response>(name: string): Promise<Response> => {
+  const call = <Response>(name: string, request: object = {}): Promise<Response> => {
     const method = definition[name];
     if (method === undefined) return Promise.reject(new Error(`FabricService has no ${name}`));
     const { path, requestSerialize, responseDeserialize } = method;
@@ -35,7 +36,7 @@ export function createFabricClient(
         path,
         requestSerialize,
         responseDeserialize,
-        {},
+        request,
         metadata,
         { deadline: Date.now() + deadlineMs },
         (error: ServiceError | null, response?: unknown) => {
@@ -47,7 +48,7 @@ export function createFabricClient(
   };
   return {
     getFabricDrift: () => call<FabricDrift>('GetFabricDrift'),
-    repairFabricDrift: () => call<RepairFabricDriftResponse>('RepairFabricDrift'),
+    repairFabricDrift: (request) => call<RepairFabricDriftResponse>('RepairFabricDrift', request),
     close: () => {
       client.close();
     },

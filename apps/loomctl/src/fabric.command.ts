@@ -13,6 +13,11 @@ interface ConnectionFlags {
   readonly json?: boolean;
 }
 
+interface RepairFlags extends ConnectionFlags {
+  readonly reason: string;
+  readonly device?: string[];
+}
+
 /**
  * The token given, or one minted with the data directory's key: role ops, which may read the
  * drift and repair it, and nothing else. Short-lived: it is used for one call.
@@ -102,13 +107,21 @@ export function fabricCommand(env: NodeJS.ProcessEnv, io: FabricCommandIo): Comm
       .command('repair')
       .description(
         'start one repair saga per device with drift and print their ids; each converges its ' +
-          'device to the intent in the background (check with `loomctl fabric drift`)',
-      ),
+          'device to the intent in the background (check with `loomctl fabric drift`). The ' +
+          'repair is recorded with you as actor and the reason, for the audit trail',
+      )
+      .requiredOption('--reason <text>', 'why you repair (required; recorded with the repair)')
+      .option('--device <name...>', 'only these devices (default: every device with drift)'),
     env,
-  ).action(async (flags: ConnectionFlags) => {
-    const repair = await withClient(flags, env, io, (client) => client.repairFabricDrift());
+  ).action(async (flags: RepairFlags) => {
+    const repair = await withClient(flags, env, io, (client) =>
+      client.repairFabricDrift({ reason: flags.reason, devices: flags.device ?? [] }),
+    );
     if (flags.json) io.print(JSON.stringify(repair, null, 2));
     else {
+      io.warn(
+        `repair ${repair.repairId} recorded (loomctl audit trace --correlation-id ${repair.repairId})`,
+      );
       for (const sagaId of repair.sagaIds) io.print(sagaId);
       if (repair.sagaIds.length === 0) io.warn('no drift: nothing to repair');
       for (const device of repair.unreachableDevices) {

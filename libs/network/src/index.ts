@@ -48,10 +48,13 @@ export {
 } from './provisioning/fabric-repair.saga';
 export {
   FabricDriftService,
+  fabricScope,
   type FabricDriftDependencies,
   type FabricDriftReport,
   type FabricRepair,
+  type FabricRepairRequest,
 } from './provisioning/fabric-drift.service';
+export type { FabricRepairRequested } from './provisioning/fabric-repair.events';
 export {
   externalFabricSagas,
   type ExternalFabricSagaDependencies,

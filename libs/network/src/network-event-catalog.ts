@@ -41,6 +41,7 @@ export const networkEventCatalog = new EventCatalog({
   RequestSucceeded: { current: 1 },
   RequestFailed: { current: 2, upcasters: { 1: codeToErrorKind } },
   FabricWorkRequested: { current: 1 },
+  FabricRepairRequested: { current: 1 },
   VniAllocated: { current: 1 },
   VniReleased: { current: 1 },
   LeafVlanBound: { current: 1 },

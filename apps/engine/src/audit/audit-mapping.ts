@@ -124,5 +124,6 @@ export function toTrace(trace: AuditTrace): Trace {
     })),
     sagas: trace.sagas.map(toSagaTrace),
     endState: toAuditedResources(trace.endState),
+    reason: trace.reason ?? '',
   };
 }

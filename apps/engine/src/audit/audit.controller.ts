@@ -104,15 +104,25 @@ export class AuditController implements AuditServiceController {
       if (trace === undefined) throw new NotFoundError(request.operation);
       return toTrace(trace);
     }
-    if (request.requestId) {
-      const tenant = this.tenantScope(request.tenant, metadata);
-      const trace = await this.queries.trace({ requestId: request.requestId }, tenant);
-      if (trace === undefined) throw new NotFoundError(`request ${request.requestId}`);
-      return toTrace(trace);
+    const [target, named] = request.requestId
+      ? [{ requestId: request.requestId }, `request ${request.requestId}`]
+      : request.correlationId
+        ? [{ correlationId: request.correlationId }, `correlation ${request.correlationId}`]
+        : request.sagaId
+          ? [{ sagaId: request.sagaId }, `saga ${request.sagaId}`]
+          : [undefined, ''];
+    if (target === undefined) {
+      throw new InvalidArgumentError([
+        {
+          field: 'target',
+          description: 'name an operation, a request_id, a correlation_id or a saga_id',
+        },
+      ]);
     }
-    throw new InvalidArgumentError([
-      { field: 'target', description: 'name an operation or a request_id' },
-    ]);
+    const tenant = this.tenantScope(request.tenant, metadata);
+    const trace = await this.queries.trace(target, tenant);
+    if (trace === undefined) throw new NotFoundError(named);
+    return toTrace(trace);
   }
 
   exportEvents(request: ExportEventsRequest, metadata?: Metadata): Observable<ExportedEvent> {

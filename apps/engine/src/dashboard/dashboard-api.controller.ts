@@ -15,6 +15,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Logger } from '@loom/logging';
+import { InvalidArgumentError, type FabricRepair } from '@loom/network';
 import {
   InvalidSagaRequestError,
   SagaCommandRejectedError,
@@ -172,14 +173,19 @@ export class DashboardApiController {
   ) {
     const session = this.sessions.requireActor(req);
     const reason = reasonOf(body ?? {});
-    let sagaId: string;
+    let repair: FabricRepair;
     try {
-      sagaId = await this.views.repairDevice(device, session.actor, reason);
+      repair = await this.views.repairDevice(device, session.actor, reason);
     } catch (error) {
-      throw new HttpException(error instanceof Error ? error.message : String(error), 400);
+      if (error instanceof InvalidArgumentError) throw new HttpException(error.message, 400);
+      throw error;
     }
-    this.logger.info({ actor: session.actor, device, sagaId }, 'operator repair of a device');
-    return { sagaId };
+    const { repairId, sagaIds, unreachable } = repair;
+    this.logger.info(
+      { actor: session.actor, device, repairId, sagaIds },
+      'operator repair of a device',
+    );
+    return { repairId, sagaId: sagaIds[0] ?? null, sagaIds, unreachable };
   }
 
   /** Server-sent events: `sagas` whenever the saga index changes, `tick` every 5 s. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   carriesTenants,
   emptyDeviceState,
@@ -9,11 +8,9 @@ import {
 } from '@loom/fabric';
 import {
   type FabricDriftService,
+  type FabricRepair,
   intendedFabricState,
-  leafResourceKey,
-  repairLeafSaga,
   type NetworkServices,
-  type RepairLeafInput,
 } from '@loom/network';
 import type { ProjectionRunner } from '@loom/projections';
 import type { Sagas, SagaSummary } from '@loom/sagas';
@@ -38,6 +35,8 @@ interface ApiSample {
 }
 
 const rateWindowMs = 60_000;
+/** How the audit trail names a repair asked for on the dashboard (gRPC methods look the same). */
+const dashboardRepairMethod = 'Dashboard/RepairDevice';
 const driftCacheMs = 2_000;
 
 /**
@@ -180,20 +179,16 @@ export class DashboardViews {
     };
   }
 
-  /** Starts a repair of one device's drift, recorded with who asked and why. */
-  async repairDevice(device: string, actor: string, reason: string): Promise<string> {
-    const known = this.dependencies.topology.devices.some(
-      (candidate) => candidate.name === device && carriesTenants(candidate.role),
+  /**
+   * Repairs one device's drift the way `RepairFabricDrift` does (FabricDriftService.repair): the
+   * operator's action recorded with who asked and why, and its saga started from the same commit.
+   */
+  async repairDevice(device: string, actor: string, reason: string): Promise<FabricRepair> {
+    this.drift = undefined;
+    return this.dependencies.drift.repair(
+      { reason, devices: [device] },
+      { actor, correlationId: '', method: dashboardRepairMethod },
     );
-    if (!known) throw new Error(`no device ${device} carrying tenants`);
-    const sagaId = `repair-${device}-${randomUUID()}`;
-    const input: RepairLeafInput & { reason: string } = {
-      leaf: device,
-      requestedBy: actor,
-      reason,
-    };
-    await this.dependencies.sagas.start(repairLeafSaga, sagaId, leafResourceKey(device), input);
-    return sagaId;
   }
 
   private driftByDevice(): Promise<DriftByDevice> {

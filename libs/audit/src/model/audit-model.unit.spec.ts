@@ -17,6 +17,12 @@ describe('audited streams', () => {
           [`subnet-${t}/${v}/${s}`, 'subnet', `tenants/${t}/vpcs/${v}/subnets/${s}`],
           [`port-${t}/${v}/${s}/${p}`, 'port', `tenants/${t}/vpcs/${v}/subnets/${s}/ports/${p}`],
           [`operation-${t}/${v}`, 'operation', `tenants/${t}/operations/${v}`],
+          [
+            `external-gateway-${t}/${v}`,
+            'external-gateway',
+            `tenants/${t}/vpcs/${v}/externalGateway`,
+          ],
+          [`floating-ip-${t}/${s}`, 'floating-ip', `tenants/${t}/floatingIps/${s}`],
         ];
         for (const [stream, kind, resource] of cases) {
           expect(auditedStream(stream)).toEqual({ kind, tenant: t, resource });
@@ -24,6 +30,27 @@ describe('audited streams', () => {
         }
       }),
     );
+  });
+
+  it('names external networks and drift repairs, which belong to no tenant', () => {
+    fc.assert(
+      fc.property(id, (n) => {
+        expect(auditedStream(`external-network-${n}`)).toEqual({
+          kind: 'external-network',
+          resource: `externalNetworks/${n}`,
+        });
+        expect(streamOfResource(`externalNetworks/${n}`)).toEqual({
+          kind: 'external-network',
+          stream: `external-network-${n}`,
+        });
+        expect(auditedStream(`fabric-repair-${n}`)).toEqual({
+          kind: 'fabric-repair',
+          resource: `fabric/repairs/${n}`,
+        });
+      }),
+    );
+    expect(auditedStream('transfer-pool').kind).toBe('other');
+    expect(auditedStream('external-network-a/b').kind).toBe('other');
   });
 
   it('leaves pools, sagas and unknown streams out of any tenant', () => {

@@ -1,12 +1,19 @@
 import type { JsonObject, JsonValue } from '@loom/event-store';
 import type { Decider, DomainEvent } from '@loom/intents';
 import {
+  externalGatewayDecider,
+  externalNetworkDecider,
+  externalNetworkName,
+  floatingIpDecider,
   networkEventCatalog,
   operationDecider,
   portDecider,
   subnetDecider,
   tenantDecider,
   vpcDecider,
+  type ExternalGatewayState,
+  type ExternalNetworkState,
+  type FloatingIpState,
   type OperationState,
   type PortState,
   type SubnetState,
@@ -92,6 +99,39 @@ const operationView = (state: OperationState): JsonObject | undefined =>
     ? undefined
     : { verb: state.verb, target: state.target, status: state.status.toUpperCase() };
 
+/** As a tenant sees it (GetExternalNetwork without internals): its name and public pools. */
+const externalNetworkView = (state: ExternalNetworkState): JsonObject | undefined =>
+  state.status !== 'Active'
+    ? undefined
+    : { displayName: state.displayName, pools: [...state.pools] };
+
+const externalGatewayView = (state: ExternalGatewayState): JsonObject | undefined =>
+  state.status !== 'Active'
+    ? undefined
+    : {
+        externalNetwork: externalNetworkName(state.externalNetworkId),
+        transferBlock: state.transferBlock,
+        vrfAddress: state.vrfAddress,
+        gatewayAddress: state.gatewayAddress,
+        snatAddress: state.snatAddress,
+        status: state.gatewayStatus,
+        statusReason: state.statusReason,
+        floatingIps: [...state.floatingIps.keys()].sort(),
+      };
+
+const floatingIpView = (state: FloatingIpState): JsonObject | undefined =>
+  state.status !== 'Active'
+    ? undefined
+    : {
+        displayName: state.displayName,
+        externalNetwork: externalNetworkName(state.externalNetworkId),
+        address: state.address,
+        port: state.association?.port ?? '',
+        fixedIp: state.association?.fixedIp ?? '',
+        status: state.floatingIpStatus,
+        statusReason: state.statusReason,
+      };
+
 export const networkResourceModels: ResourceModels = {
   tenant: model(tenantDecider as Decider<never, DomainEvent, TenantState>, 'Tenant', tenantView),
   vpc: model(vpcDecider as Decider<never, DomainEvent, VpcState>, 'Vpc', vpcView),
@@ -101,5 +141,20 @@ export const networkResourceModels: ResourceModels = {
     operationDecider as Decider<never, DomainEvent, OperationState>,
     'Operation',
     operationView,
+  ),
+  'external-network': model(
+    externalNetworkDecider as Decider<never, DomainEvent, ExternalNetworkState>,
+    'ExternalNetwork',
+    externalNetworkView,
+  ),
+  'external-gateway': model(
+    externalGatewayDecider as Decider<never, DomainEvent, ExternalGatewayState>,
+    'ExternalGateway',
+    externalGatewayView,
+  ),
+  'floating-ip': model(
+    floatingIpDecider as Decider<never, DomainEvent, FloatingIpState>,
+    'FloatingIp',
+    floatingIpView,
   ),
 };

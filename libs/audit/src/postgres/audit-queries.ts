@@ -1,5 +1,5 @@
 import type { EventStore, JsonObject } from '@loom/event-store';
-import { decodeSagaEvent } from '@loom/sagas';
+import { decodeSagaEvent, readSagaStart, sagaStreamName } from '@loom/sagas';
 import type { Pool } from 'pg';
 import {
   auditedStream,
@@ -19,8 +19,10 @@ import {
   diffSnapshots,
   fieldChanges,
   type NetworkSnapshot,
+  type ResourceView,
   type SnapshotDiff,
 } from '../model/network-snapshot';
+import { fabricRepairView } from '../model/fabric-repair-view';
 import { traceSaga, type SagaTrace } from '../model/saga-trace';
 import { evolveSagaView } from '../model/saga-view';
 import type { AuditIndex } from './audit-index';
@@ -44,6 +46,13 @@ export interface TraceEvent {
   readonly action: string;
 }
 
+/** What a trace starts from: an Operation, a request id, a correlation id or a saga. */
+export type TraceTarget =
+  | { readonly operation: string }
+  | { readonly requestId: string }
+  | { readonly correlationId: string }
+  | { readonly sagaId: string };
+
 export interface AuditTrace {
   readonly correlationId: string;
   readonly requestId?: string;
@@ -55,6 +64,8 @@ export interface AuditTrace {
   readonly sagas: readonly SagaTrace[];
   /** The operations and resources the call touched, as they are now. */
   readonly endState: NetworkSnapshot;
+  /** Why, for an operator's action (a drift repair). */
+  readonly reason?: string;
 }
 
 interface EntryRow {
@@ -72,10 +83,25 @@ interface EntryRow {
   recorded_at: Date;
 }
 
-/** Resource kinds a network state holds (operations are in traces, not in the network). */
-const networkKinds = ['tenant', 'vpc', 'subnet', 'port'];
-/** What Changes lists: resources, operations, sagas' lifecycle (not each step: see Trace), audit. */
-const changeKinds = ['tenant', 'vpc', 'subnet', 'port', 'operation', 'saga', 'audit'];
+/** Resource kinds a tenant's network holds (operations are in traces, not in the network). */
+const networkKinds = ['tenant', 'vpc', 'subnet', 'port', 'external-gateway', 'floating-ip'];
+/**
+ * What Changes lists: resources, operations, sagas' lifecycle (not each step: see Trace),
+ * operators' drift repairs, audit.
+ */
+const changeKinds = [
+  'tenant',
+  'vpc',
+  'subnet',
+  'port',
+  'operation',
+  'external-network',
+  'external-gateway',
+  'floating-ip',
+  'saga',
+  'fabric-repair',
+  'audit',
+];
 
 /**
  * The auditor's questions, answered from the event log: the index (`audit.entries`) finds the
@@ -188,7 +214,49 @@ export class AuditQueries {
         data: row.data,
       });
     }
-    return { position, resources: replay.snapshot((view) => isUnder(view.name, scope)) };
+    const inScope = replay.snapshot((view) => isUnder(view.name, scope));
+    // The external networks the scope's gateways and floating IPs are on, as a tenant sees them
+    // (their name and pools), as they were at the same instant.
+    const referenced = [...inScope.values()]
+      .map((view) => view.fields['externalNetwork'])
+      .filter((name): name is string => typeof name === 'string');
+    const external = await this.externalNetworksAt(referenced, position);
+    return {
+      position,
+      resources: new Map(
+        [...inScope, ...external].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
+    };
+  }
+
+  /** External networks (by name) rebuilt from their streams up to `position`. */
+  private async externalNetworksAt(names: readonly string[], position: bigint) {
+    const streams = [...new Set(names)]
+      .map((name) => streamOfResource(name))
+      .filter((found) => found?.kind === 'external-network')
+      .map((found) => found?.stream ?? '');
+    if (streams.length === 0) return new Map<string, ResourceView>();
+    const { rows } = await this.pool.query<{
+      stream_name: string;
+      event_type: string;
+      schema_version: number;
+      data: JsonObject;
+    }>(
+      `SELECT stream_name, event_type, schema_version, data FROM event_store.events
+       WHERE stream_name = ANY($1::text[]) AND global_position <= $2
+       ORDER BY global_position`,
+      [streams, position.toString()],
+    );
+    const replay = new NetworkReplay(this.models);
+    for (const row of rows) {
+      replay.apply({
+        stream: row.stream_name,
+        type: row.event_type,
+        schemaVersion: row.schema_version,
+        data: row.data,
+      });
+    }
+    return replay.snapshot();
   }
 
   async diff(
@@ -209,11 +277,12 @@ export class AuditQueries {
    * request id: every event it recorded, the sagas its fabric work started, step by step, and
    * the end state. Undefined when nothing in the log has it (or it is not of `tenant`).
    */
-  async trace(
-    target: { readonly operation: string } | { readonly requestId: string },
-    tenant?: string,
-  ): Promise<AuditTrace | undefined> {
+  async trace(target: TraceTarget, tenant?: string): Promise<AuditTrace | undefined> {
     await this.index.reach();
+    if ('sagaId' in target) {
+      const started = await this.callOfSaga(target.sagaId);
+      return started === undefined ? undefined : this.trace(started, tenant);
+    }
     const first = await this.firstEntryOf(target);
     if (first === undefined || (tenant !== undefined && first.tenant !== tenant)) return undefined;
     const correlationId = first.correlation_id;
@@ -253,6 +322,7 @@ export class AuditQueries {
       if (view !== undefined) endState.set(name, view);
     }
     const requestId = rows.find((row) => row.request_id !== null)?.request_id ?? undefined;
+    const reason = await this.reasonOf(rows);
     return {
       correlationId: correlationId ?? '',
       ...(requestId === undefined ? {} : { requestId }),
@@ -262,7 +332,39 @@ export class AuditQueries {
       events,
       sagas,
       endState: new Map([...endState].sort(([a], [b]) => (a < b ? -1 : 1))),
+      ...(reason === undefined ? {} : { reason }),
     };
+  }
+
+  /**
+   * The call whose fabric work started a saga: its Operation (port, gateway and floating IP
+   * sagas), its drift repair, or else the commit that recorded its FabricWorkRequested.
+   */
+  private async callOfSaga(sagaId: string): Promise<TraceTarget | undefined> {
+    const start = await readSagaStart(this.store, sagaStreamName(sagaId));
+    if (start === undefined) return undefined;
+    const input = (start.input ?? {}) as Record<string, unknown>;
+    if (typeof input['operation'] === 'string') return { operation: input['operation'] };
+    if (typeof input['repairId'] === 'string') return { correlationId: input['repairId'] };
+    const { rows } = await this.pool.query<{ correlation_id: string | null }>(
+      `SELECT a.correlation_id FROM audit.entries a
+       JOIN event_store.events e ON e.global_position = a.position
+       WHERE a.event_type = 'FabricWorkRequested' AND e.data->>'sagaId' = $1 LIMIT 1`,
+      [sagaId],
+    );
+    const correlationId = rows[0]?.correlation_id;
+    return correlationId ? { correlationId } : undefined;
+  }
+
+  /** An operator's reason recorded by the call (a drift repair's). */
+  private async reasonOf(rows: readonly EntryRow[]): Promise<string | undefined> {
+    const repair = rows.find((row) => row.event_type === 'FabricRepairRequested');
+    if (repair === undefined) return undefined;
+    const { rows: found } = await this.pool.query<{ reason: string | null }>(
+      `SELECT data->>'reason' AS reason FROM event_store.events WHERE global_position = $1`,
+      [repair.position],
+    );
+    return found[0]?.reason ?? undefined;
   }
 
   /** The last position recorded by an instant (a position is taken as it is). */
@@ -280,12 +382,14 @@ export class AuditQueries {
   }
 
   private async firstEntryOf(
-    target: { readonly operation: string } | { readonly requestId: string },
+    target: Exclude<TraceTarget, { readonly sagaId: string }>,
   ): Promise<EntryRow | undefined> {
     const [column, value] =
       'operation' in target
         ? ['stream', streamOfResource(target.operation)?.stream ?? '']
-        : ['request_id', target.requestId];
+        : 'requestId' in target
+          ? ['request_id', target.requestId]
+          : ['correlation_id', target.correlationId];
     const { rows } = await this.pool.query<EntryRow>(
       `SELECT position::text, stream, revision::text, kind, tenant, resource, actor, method,
               request_id, correlation_id, event_type, recorded_at
@@ -314,7 +418,7 @@ export class AuditQueries {
     const needed = new Map<string, number>();
     for (const row of rows) {
       const revision = Number(row.revision);
-      if (isResourceKind(row.kind) || row.kind === 'saga') {
+      if (isResourceKind(row.kind) || row.kind === 'saga' || row.kind === 'fabric-repair') {
         needed.set(row.stream, Math.max(needed.get(row.stream) ?? -1, revision));
       }
     }
@@ -343,6 +447,10 @@ export class AuditQueries {
       if (event.stream !== current) {
         current = event.stream;
         replay = new NetworkReplay(this.models);
+      }
+      if (auditedStream(event.stream).kind === 'fabric-repair') {
+        views.set(`${event.stream}@${event.revision}`, { after: fabricRepairView(event.data) });
+        continue;
       }
       if (auditedStream(event.stream).kind === 'saga') {
         const before = sagaViews.get(event.stream);

@@ -22,6 +22,19 @@ import { intendedFabricState } from './intended-fabric';
 import { anycastGatewayMac } from './provisioning.input';
 
 const context: RequestContext = { actor: 'portal:test', correlationId: randomUUID() };
+const oncall: RequestContext = {
+  actor: 'ops:oncall',
+  correlationId: '',
+  method: '/loom.v1.FabricService/RepairFabricDrift',
+};
+const rogueVrf = {
+  name: 'rogue',
+  l3Vni: 59_999,
+  rd: '65000:59999',
+  importRts: ['65000:59999'],
+  exportRts: ['65000:59999'],
+  bgpEvpn: false,
+};
 const tenantDevices = defaultTopology.devices
   .filter((device) => carriesTenants(device.role))
   .map((device) => device.name);
@@ -114,6 +127,9 @@ describe('intended fabric, drift and repair', () => {
     sagas.close();
     await postgres.close();
   });
+
+  const repair = (reason = 'drift seen on the dashboard', devices?: string[]) =>
+    drift.repair({ reason, ...(devices === undefined ? {} : { devices }) }, oncall);
 
   const createPort = (subnetId: string, portId: string, leafSwitch: string, iface: string) =>
     network.ports.create(
@@ -217,16 +233,7 @@ describe('intended fabric, drift and repair', () => {
     const { routing } = await identities();
     await fabric.tamper('leaf3', (state) => ({
       ...state,
-      vrfs: [
-        {
-          name: 'rogue',
-          l3Vni: 59_999,
-          rd: '65000:59999',
-          importRts: ['65000:59999'],
-          exportRts: ['65000:59999'],
-          bgpEvpn: false,
-        },
-      ],
+      vrfs: [rogueVrf],
     }));
     const before = await drift.drift();
     // Nothing ran for the ports: leaf1's whole configuration is missing.
@@ -240,7 +247,7 @@ describe('intended fabric, drift and repair', () => {
       { kind: 'unexpected', device: 'leaf3', item: { type: 'vrf', vrf: 'rogue' } },
     ]);
 
-    const { sagaIds, unreachable } = await drift.repair('ops:oncall');
+    const { sagaIds, unreachable } = await repair();
     expect(unreachable).toEqual([]);
     expect(sagaIds).toEqual([
       expect.stringMatching(/^repair-leaf1-[0-9a-f-]{36}$/),
@@ -253,7 +260,7 @@ describe('intended fabric, drift and repair', () => {
     expect(summary).toMatchObject({
       type: repairLeafSaga.type,
       resourceKey: 'leaf/leaf1',
-      input: { leaf: 'leaf1', requestedBy: 'ops:oncall' },
+      input: { leaf: 'leaf1', requestedBy: 'ops:oncall', reason: 'drift seen on the dashboard' },
     });
     expect(await drift.drift()).toEqual([]);
     const intended = await intendedFabricState(network.aggregates, tenantDevices);
@@ -262,7 +269,11 @@ describe('intended fabric, drift and repair', () => {
     expect(actual['leaf3']).toEqual(intended['leaf3']);
 
     // Nothing left to repair: no saga is started.
-    expect(await drift.repair('ops:oncall')).toEqual({ sagaIds: [], unreachable: [] });
+    expect(await repair()).toEqual({
+      repairId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sagaIds: [],
+      unreachable: [],
+    });
   });
 
   it('reports a device it cannot read as unreachable instead of as drift-free', async () => {
@@ -281,7 +292,7 @@ describe('intended fabric, drift and repair', () => {
       ...state,
       vrfs: state.vrfs.map((vrf) => ({ ...vrf, rd: '65000:1' })),
     }));
-    const { sagaIds } = await drift.repair('ops:oncall');
+    const { sagaIds } = await repair();
     expect(sagaIds).toHaveLength(1);
     const outcome = await sagas.waitFor(sagaIds[0]!, 15_000);
     // RepairIncompleteError: a person must act, a failed precondition rather than a bug.
@@ -310,7 +321,7 @@ describe('intended fabric, drift and repair', () => {
       operationKind: 'bindL2Vni',
     });
     try {
-      const { sagaIds } = await drift.repair('ops:oncall');
+      const { sagaIds } = await repair();
       const outcome = await sagas.waitFor(sagaIds[0]!, 15_000);
       // The device's refusal (an injected fault) as its typed kind, not as text.
       expect(outcome).toMatchObject({
@@ -321,10 +332,84 @@ describe('intended fabric, drift and repair', () => {
     } finally {
       await fabric.clearFault(fault);
     }
-    const { sagaIds } = await drift.repair('ops:oncall');
+    const { sagaIds } = await repair();
     await expect(sagas.waitFor(sagaIds[0]!, 15_000)).resolves.toMatchObject({
       status: 'completed',
     });
     expect(await drift.drift()).toEqual([]);
+  });
+
+  it('refuses a repair without a reason or naming an unknown device, writing nothing', async () => {
+    const head = async () =>
+      (
+        await database.pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM event_store.events',
+        )
+      ).rows[0]?.n;
+    const before = await head();
+    for (const [request, field] of [
+      [{ reason: '  ' }, 'reason'],
+      [{ reason: 'x'.repeat(501) }, 'reason'],
+      [{ reason: 'a reason', devices: ['leaf1', 'spine1'] }, 'devices'],
+      [{ reason: 'a reason', devices: ['nowhere'] }, 'devices'],
+    ] as const) {
+      await expect(drift.repair(request, oncall)).rejects.toMatchObject({
+        kind: 'invalid-argument',
+        violations: [expect.objectContaining({ field })],
+      });
+    }
+    expect(await head()).toBe(before);
+  });
+
+  it('records the repair as an operator action: who, why, the drift found, its sagas, one commit', async () => {
+    await fabric.tamper('leaf2', (state) => ({
+      ...state,
+      vrfs: [...state.vrfs, { ...rogueVrf, name: 'stray' }],
+    }));
+    await fabric.tamper('leaf3', (state) => ({
+      ...state,
+      vrfs: [...state.vrfs, { ...rogueVrf, name: 'stray' }],
+    }));
+    // Only the device named: leaf3 keeps its drift.
+    const { repairId, sagaIds } = await repair('stray VRF after a line card swap', ['leaf2']);
+    expect(sagaIds).toEqual([expect.stringMatching(/^repair-leaf2-/)]);
+    const [recorded] = await store.readStream(streams.fabricRepair(repairId));
+    expect(recorded).toMatchObject({
+      type: 'FabricRepairRequested',
+      data: {
+        repairId,
+        requestedBy: 'ops:oncall',
+        reason: 'stray VRF after a line card swap',
+        requestedDevices: ['leaf2'],
+        devices: ['leaf2'],
+        drift: [{ kind: 'unexpected', device: 'leaf2', item: { type: 'vrf', vrf: 'stray' } }],
+        sagaIds,
+        unreachable: [],
+      },
+      metadata: expect.objectContaining({
+        actor: 'ops:oncall',
+        correlationId: repairId,
+        method: '/loom.v1.FabricService/RepairFabricDrift',
+      }),
+    });
+    // Its fabric work in the same commit, so the dispatcher starts it even after a crash.
+    const { rows: commit } = await database.pool.query<{ type: string; data: unknown }>(
+      `SELECT event_type AS type, data FROM event_store.events
+       WHERE metadata->>'correlationId' = $1 ORDER BY global_position`,
+      [repairId],
+    );
+    expect(commit.map((event) => event.type)).toEqual([
+      'FabricRepairRequested',
+      'FabricWorkRequested',
+    ]);
+    expect(commit[1]?.data).toMatchObject({ sagaId: sagaIds[0], sagaType: 'repair-leaf' });
+    await expect(sagas.waitFor(sagaIds[0]!, 15_000)).resolves.toMatchObject({
+      status: 'completed',
+    });
+    expect(await sagas.get(sagaIds[0]!)).toMatchObject({
+      input: { leaf: 'leaf2', reason: 'stray VRF after a line card swap', repairId },
+    });
+    expect((await drift.drift()).map((difference) => difference.device)).toEqual(['leaf3']);
+    await repair('the rest of the stray VRFs');
   });
 });

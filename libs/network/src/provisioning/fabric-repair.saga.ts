@@ -11,6 +11,10 @@ export interface RepairLeafInput {
   readonly leaf: string;
   /** Who asked for the repair (`role:subject`): recorded with the saga's input. */
   readonly requestedBy: string;
+  /** Why (absent on repairs recorded before reasons were required). */
+  readonly reason?: string;
+  /** The FabricRepairRequested that started it (absent on older repairs). */
+  readonly repairId?: string;
 }
 
 /** Saga type of a drift repair on one leaf; started by FabricDriftService.repair. */

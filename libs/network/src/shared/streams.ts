@@ -17,6 +17,7 @@ export const streams = {
   transferPool: 'transfer-pool',
   externalGateway: (tenantId: string, vpcId: string) => `external-gateway-${tenantId}/${vpcId}`,
   floatingIp: (tenantId: string, floatingIpId: string) => `floating-ip-${tenantId}/${floatingIpId}`,
+  fabricRepair: (repairId: string) => `fabric-repair-${repairId}`,
 } as const;
 
 /** Prefixes of every stream that belongs to one tenant (Watch follows these). */

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
-import { principalOf, type Principal, type Role } from '@loom/access';
+import { callMethodOf, principalOf, type Principal, type Role } from '@loom/access';
 import {
   FabricServiceControllerMethods,
   type FabricDrift,
@@ -43,13 +43,20 @@ export class FabricController implements FabricServiceController {
   }
 
   async repairFabricDrift(
-    _request: RepairFabricDriftRequest,
+    request: RepairFabricDriftRequest,
     metadata?: Metadata,
   ): Promise<RepairFabricDriftResponse> {
     const principal = authorizeFabric(metadata, 'repair');
-    const { sagaIds, unreachable } = await this.drift.repair(
-      `${principal.role}:${principal.subject}`,
+    const method = callMethodOf(metadata);
+    const { repairId, sagaIds, unreachable } = await this.drift.repair(
+      { reason: request.reason, devices: request.devices },
+      {
+        actor: `${principal.role}:${principal.subject}`,
+        // The repair's own id becomes its events' correlation id.
+        correlationId: '',
+        ...(method === undefined ? {} : { method }),
+      },
     );
-    return { sagaIds: [...sagaIds], unreachableDevices: [...unreachable] };
+    return { repairId, sagaIds: [...sagaIds], unreachableDevices: [...unreachable] };
   }
 }

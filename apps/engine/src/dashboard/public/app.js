@@ -864,12 +864,13 @@ function deviceCard(device) {
             type: 'button',
             onclick: async () => {
               try {
-                const { sagaId } = await call(
+                const { sagaId, repairId } = await call(
                   'POST',
                   `/fabric/${encodeURIComponent(device.name)}/repair`,
                   { reason: reason.value },
                 );
-                status.replaceChildren('repair started: ', sagaLink(sagaId));
+                if (sagaId) status.replaceChildren('repair started: ', sagaLink(sagaId));
+                else status.textContent = `no drift left to repair (recorded as ${repairId})`;
               } catch (error) {
                 status.textContent = error.message;
               }

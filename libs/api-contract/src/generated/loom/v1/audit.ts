@@ -54,7 +54,10 @@ export interface Change {
   subject: string;
   /** The API method (`PortService/CreatePort`), or the saga (`saga provision-port`) or component. */
   action: string;
-  /** `tenant`, `vpc`, `subnet`, `port`, `operation`, `saga` or `audit`. */
+  /**
+   * `tenant`, `vpc`, `subnet`, `port`, `operation`, `external-network`, `external-gateway`,
+   * `floating-ip`, `saga`, `fabric-repair` or `audit`.
+   */
   kind: string;
   resource: string;
   eventType: string;
@@ -113,7 +116,15 @@ export interface TraceCallRequest {
     | string
     | null;
   /** The call's request_id; `tenant` says whose. */
-  requestId?: string | null;
+  requestId?:
+    | string
+    | null;
+  /** The call's correlation id, e.g. a drift repair's `repair_id`. */
+  correlationId?:
+    | string
+    | null;
+  /** A saga: the call whose fabric work started it (a create, a delete, a drift repair). */
+  sagaId?: string | null;
   tenant: string;
 }
 
@@ -175,6 +186,8 @@ export interface Trace {
   sagas: SagaTrace[];
   /** The operations and resources the call touched, as they are now. */
   endState: AuditedResource[];
+  /** Why, for an operator's action (a drift repair); empty for other calls. */
+  reason: string;
 }
 
 export interface ExportEventsRequest {

@@ -57,6 +57,10 @@ export interface FabricDrift {
 }
 
 export interface RepairFabricDriftRequest {
+  /** Why the operator repairs: required, at most 500 characters; recorded with the repair. */
+  reason: string;
+  /** Only these devices (as named in the topology); empty: every device with drift. */
+  devices: string[];
 }
 
 export interface RepairFabricDriftResponse {
@@ -64,6 +68,8 @@ export interface RepairFabricDriftResponse {
   sagaIds: string[];
   /** Devices that could not be read, so no repair was started for them. */
   unreachableDevices: string[];
+  /** The repair's id: the correlation id of its events (`loomctl audit trace --correlation-id`). */
+  repairId: string;
 }
 
 /**
@@ -84,7 +90,9 @@ export interface FabricServiceClient {
   /**
    * Starts one repair saga per device with drift and returns their ids at once. Each saga
    * recomputes its device's drift when it runs and converges the device to the intent; it waits
-   * for the port operations queued on that device before it.
+   * for the port operations queued on that device before it. The repair is an operator action:
+   * recorded as an event (`FabricRepairRequested`) with the caller as actor, the reason, and the
+   * drift found, so that AuditService lists it and traces it (by `repair_id`) like any intent.
    */
 
   repairFabricDrift(request: RepairFabricDriftRequest, metadata?: Metadata): Observable<RepairFabricDriftResponse>;
@@ -111,7 +119,9 @@ export interface FabricServiceController {
   /**
    * Starts one repair saga per device with drift and returns their ids at once. Each saga
    * recomputes its device's drift when it runs and converges the device to the intent; it waits
-   * for the port operations queued on that device before it.
+   * for the port operations queued on that device before it. The repair is an operator action:
+   * recorded as an event (`FabricRepairRequested`) with the caller as actor, the reason, and the
+   * drift found, so that AuditService lists it and traces it (by `repair_id`) like any intent.
    */
 
   repairFabricDrift(
