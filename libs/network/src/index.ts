@@ -84,3 +84,21 @@ export type {
   ExternalGatewayFabricInput,
   FloatingIpFabricInput,
 } from './external/external-fabric.input';
+export {
+  qosPolicyDecider,
+  type QosPolicyState,
+  type QosPolicyStatus,
+} from './qos/qos-policy.decider';
+export type {
+  QosAttachment,
+  QosLimit,
+  QosLimits,
+  QosPlacement,
+  QosPolicyEvent,
+} from './qos/qos-policy.events';
+export { qosPolicyName, parseQosPolicyName } from './qos/qos-names';
+export { QosPolicyRow } from './qos/qos-policy.read-model';
+export { qosFabricSagas, type QosFabricSagaDependencies } from './qos/qos-fabric.sagas';
+export { applyQosPolicySaga } from './qos/qos-fabric.saga-types';
+export { qosFabricOutcomes } from './qos/qos-fabric-outcomes';
+export type { QosLimitInput } from './qos/qos-limits';

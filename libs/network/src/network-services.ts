@@ -6,6 +6,7 @@ import { FloatingIpService } from './external/floating-ip.service';
 import { networkEventCatalog } from './network-event-catalog';
 import { OperationService } from './operations/operation.service';
 import { PortService, type PortFabric } from './ports/port.service';
+import { QosPolicyService } from './qos/qos-policy.service';
 import type { NetworkSettings } from './shared/network-settings';
 import { OperationIntents } from './shared/operation-intents';
 import { SubnetService } from './subnets/subnet.service';
@@ -22,6 +23,7 @@ export interface NetworkServices {
   readonly externalNetworks: ExternalNetworkService;
   readonly externalGateways: ExternalGatewayService;
   readonly floatingIps: FloatingIpService;
+  readonly qosPolicies: QosPolicyService;
 }
 
 /**
@@ -46,5 +48,6 @@ export function createNetworkServices(
     externalNetworks: new ExternalNetworkService(runtime, fabric?.topology),
     externalGateways: new ExternalGatewayService(intents, settings),
     floatingIps: new FloatingIpService(intents),
+    qosPolicies: new QosPolicyService(intents),
   };
 }

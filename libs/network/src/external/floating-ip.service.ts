@@ -15,6 +15,7 @@ import { floatingIpName } from './external-names';
 import { externalNetworkDecider, publicAddressOf } from './external-network.decider';
 import { checkAddress } from './external-network.validation';
 import { floatingIpDecider } from './floating-ip.decider';
+import { refuseWhileQosAttached } from '../qos/qos-guard';
 import type { FloatingIpAssociation } from './floating-ip.events';
 
 export interface CreateFloatingIpInput {
@@ -130,6 +131,8 @@ export class FloatingIpService {
         if (port && port.tenant !== tenantId) {
           throw new NotFoundError(portName(port.tenant, port.vpc, port.subnet, port.port));
         }
+        // Its shaping sits where it is translated: a QoS policy must be detached first.
+        await refuseWhileQosAttached(intent, name);
         const association = port ? await this.associationOf(intent, port) : null;
         const changed = await intent.execute(
           streams.floatingIp(tenantId, floatingIpId),

@@ -16,6 +16,7 @@ import {
 } from '../shared/resource-changes';
 import { streams } from '../shared/streams';
 import { refuseWhileFloatingIpAssociated } from '../external/floating-ip-port-guard';
+import { refuseWhileQosAttached } from '../qos/qos-guard';
 import { claimPort, releasePort } from './port-claims';
 import { portDecider } from './port.decider';
 import {
@@ -195,6 +196,7 @@ export class PortService {
       context,
       async (intent) => {
         await refuseWhileFloatingIpAssociated(intent, { tenantId, vpcId, subnetId, portId });
+        await refuseWhileQosAttached(intent, portName(tenantId, vpcId, subnetId, portId));
         const stream = streams.port(tenantId, vpcId, subnetId, portId);
         const before = await intent.read(stream, portDecider);
         const untagged = before.status === 'Active' && before.kind === 'BARE_METAL';

@@ -6,6 +6,7 @@ import {
   type VrfState,
 } from '@loom/fabric';
 import { gatewayConvergence } from './gateway-convergence';
+import { withShapingConvergence } from './shaping-convergence';
 
 /** The operations that take one device from its actual configuration to the intended one. */
 export interface ConvergencePlan {
@@ -158,5 +159,5 @@ export function convergencePlan(
     }
   }
   operations.push(...gateway.additions);
-  return { operations, unresolved };
+  return { operations: withShapingConvergence(intended, actual, operations), unresolved };
 }

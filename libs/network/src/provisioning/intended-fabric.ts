@@ -7,6 +7,7 @@ import {
 } from '@loom/fabric';
 import { intendedGatewayNodes, type GatewayNodeIntent } from '../external/gateway-intent';
 import { leafVlansDecider } from '../pools/leaf-vlans.decider';
+import { intendedShaping, type DeviceShapingIntent } from '../qos/qos-intent';
 import type { AggregateStore } from '@loom/intents';
 import { streams } from '../shared/streams';
 import { subnetDecider, type SubnetState } from '../subnets/subnet.decider';
@@ -33,6 +34,7 @@ class IntentReader {
   private readonly subnets = new Map<string, Promise<SubnetState>>();
   private readonly vpcs = new Map<string, Promise<VpcState>>();
   private gatewayNodes: Promise<Map<string, GatewayNodeIntent>> | undefined;
+  private shaping: Promise<Map<string, DeviceShapingIntent>> | undefined;
 
   constructor(private readonly aggregates: AggregateStore) {}
 
@@ -111,11 +113,15 @@ class IntentReader {
     // A gateway node holds VPC VRFs and NAT state for the external gateways it serves.
     const gateway = await this.gatewayNode(leaf);
     for (const vrf of gateway?.vrfs ?? []) vrfs.set(vrf.name, vrf);
+    // What QoS policies shape on it: its ports' access interfaces, a gateway node's floating IPs.
+    this.shaping ??= intendedShaping(this.aggregates);
+    const shaping = (await this.shaping).get(leaf);
     return normalizeDeviceState({
       vrfs: [...vrfs.values()],
       l2Vnis,
       prefixes: [],
       ...(gateway ? { gateway: gateway.gateway } : {}),
+      ...(shaping ? { shaping } : {}),
     });
   }
 }

@@ -2,6 +2,7 @@ import type { Projection } from '@loom/projections';
 import { externalResourceProjection } from '../external/external-resource.projection';
 import { operationProjection } from '../operations/operation.projection';
 import { portProjection } from '../ports/port.projection';
+import { qosPolicyProjection } from '../qos/qos-policy.projection';
 import { subnetProjection } from '../subnets/subnet.projection';
 import { tenantProjection } from '../tenants/tenant.projection';
 import { vpcProjection } from '../vpcs/vpc.projection';
@@ -14,4 +15,5 @@ export const networkProjections: readonly Projection[] = [
   portProjection,
   operationProjection,
   externalResourceProjection,
+  qosPolicyProjection,
 ];

@@ -12,6 +12,7 @@ import {
 } from '../external/external-resource.read-model';
 import { OperationRow } from '../operations/operation.read-model';
 import { PortRow } from '../ports/port.read-model';
+import { QosPolicyRow } from '../qos/qos-policy.read-model';
 import { SubnetRow } from '../subnets/subnet.read-model';
 import { TenantRow } from '../tenants/tenant.read-model';
 import { VpcRow } from '../vpcs/vpc.read-model';
@@ -52,6 +53,9 @@ export class NetworkQueries {
   port = (name: string) => this.get(PortRow, 'ports', name);
   ports = (parent: string, size: number, after: string | undefined) =>
     this.listUnder(this.subnet, parent, PortRow, 'ports', size, after);
+  /** A tenant's QoS policies, by name (Get and List read each from its stream). */
+  qosPolicies = (parent: string, size: number, after: string | undefined) =>
+    this.listUnder(this.tenant, parent, QosPolicyRow, 'qos_policies', size, after);
   operation = (name: string) => this.get(OperationRow, 'operations', name);
   operations = (parent: string, size: number, after: string | undefined) =>
     this.listUnder(this.tenant, parent, OperationRow, 'operations', size, after);

@@ -17,6 +17,9 @@ export const streams = {
   transferPool: 'transfer-pool',
   externalGateway: (tenantId: string, vpcId: string) => `external-gateway-${tenantId}/${vpcId}`,
   floatingIp: (tenantId: string, floatingIpId: string) => `floating-ip-${tenantId}/${floatingIpId}`,
+  qosPolicy: (tenantId: string, qosPolicyId: string) => `qos-policy-${tenantId}/${qosPolicyId}`,
+  /** Which QoS policy each port and floating IP has, fabric-wide. */
+  qosAttachments: 'qos-attachments',
   fabricRepair: (repairId: string) => `fabric-repair-${repairId}`,
 } as const;
 
@@ -29,4 +32,5 @@ export const tenantStreamPrefixes = (tenantId: string): string[] => [
   `operation-${tenantId}/`,
   `external-gateway-${tenantId}/`,
   `floating-ip-${tenantId}/`,
+  `qos-policy-${tenantId}/`,
 ];
