@@ -21,6 +21,7 @@ export const LOOM_PROTO_FILES: readonly string[] = [
   'loom/v1/external_network.proto',
   'loom/v1/external_gateway.proto',
   'loom/v1/floating_ip.proto',
+  'loom/v1/qos_policy.proto',
 ];
 
 export const LOOM_PACKAGE = 'loom.v1';

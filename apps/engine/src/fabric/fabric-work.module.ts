@@ -17,6 +17,8 @@ import {
   FabricDriftService,
   portFabricSagas,
   portFabricOutcomes,
+  qosFabricOutcomes,
+  qosFabricSagas,
   type NetworkServices,
 } from '@loom/network';
 import { Sagas, SagaWorker, type AnySagaDefinition } from '@loom/sagas';
@@ -48,6 +50,7 @@ function sagaDefinitions(
     ...portFabricSagas(dependencies),
     fabricRepairSaga(dependencies),
     ...externalFabricSagas(dependencies),
+    ...qosFabricSagas(dependencies),
   ];
 }
 
@@ -125,6 +128,7 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
           reactions: [
             portFabricOutcomes(this.store, this.network.aggregates),
             externalFabricOutcomes(this.store, this.network.aggregates),
+            qosFabricOutcomes(this.store, this.network.aggregates),
           ],
           onError: (error, work) => {
             this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');

@@ -10,6 +10,7 @@ import { FabricController } from './fabric.controller';
 import { ExternalGatewayController } from './external-gateway.controller';
 import { ExternalNetworkController } from './external-network.controller';
 import { FloatingIpController } from './floating-ip.controller';
+import { QosPolicyController } from './qos-policy.controller';
 
 /** The loom.v1 gRPC services the cloud portal calls. */
 @Module({
@@ -25,6 +26,7 @@ import { FloatingIpController } from './floating-ip.controller';
     ExternalNetworkController,
     ExternalGatewayController,
     FloatingIpController,
+    QosPolicyController,
   ],
 })
 export class ResourcesModule {}

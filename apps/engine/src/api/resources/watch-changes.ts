@@ -4,6 +4,7 @@ import {
   floatingIpName,
   operationName,
   portName,
+  qosPolicyName,
   subnetName,
   tenantName,
   vpcName,
@@ -12,7 +13,14 @@ import {
 export interface WatchedChange {
   readonly type: ChangeType;
   readonly resource:
-    'tenant' | 'vpc' | 'subnet' | 'port' | 'operation' | 'external-gateway' | 'floating-ip';
+    | 'tenant'
+    | 'vpc'
+    | 'subnet'
+    | 'port'
+    | 'operation'
+    | 'external-gateway'
+    | 'floating-ip'
+    | 'qos-policy';
   readonly name: string;
   /** The projection whose read model holds the resource after the change, if it is read from one. */
   readonly projection: string | undefined;
@@ -26,6 +34,7 @@ const created = new Set([
   'OperationStarted',
   'ExternalGatewayCreated',
   'FloatingIpCreated',
+  'QosPolicyCreated',
 ]);
 const deleted = new Set([
   'TenantDeleted',
@@ -34,6 +43,7 @@ const deleted = new Set([
   'PortDeleted',
   'ExternalGatewayDeleted',
   'FloatingIpDeleted',
+  'QosPolicyDeleted',
 ]);
 const updated = new Set([
   'TenantUpdated',
@@ -55,17 +65,30 @@ const updated = new Set([
   'FloatingIpDisassociated',
   'FloatingIpActivated',
   'FloatingIpFailed',
+  'QosPolicyUpdated',
+  'QosPolicyLimitsChanged',
+  'QosPolicyAttached',
+  'QosPolicyDetached',
+  'QosPolicyActivated',
+  'QosPolicyFailed',
 ]);
 
-/** Gateways and floating IPs are read from their streams: no projection to wait for. */
+const streamNames = {
+  'external-gateway': externalGatewayName,
+  'floating-ip': floatingIpName,
+  'qos-policy': qosPolicyName,
+} as const;
+
+/** Gateways, floating IPs and QoS policies are read from their streams: no projection to wait for. */
 function externalChange(type: ChangeType, stream: string): WatchedChange | undefined {
   for (const [prefix, resource] of [
     ['external-gateway-', 'external-gateway'],
     ['floating-ip-', 'floating-ip'],
+    ['qos-policy-', 'qos-policy'],
   ] as const) {
     if (!stream.startsWith(prefix)) continue;
     const [a = '', b = ''] = stream.slice(prefix.length).split('/');
-    const name = resource === 'external-gateway' ? externalGatewayName(a, b) : floatingIpName(a, b);
+    const name = streamNames[resource](a, b);
     return { type, resource, name, projection: undefined };
   }
   return undefined;

@@ -13,6 +13,7 @@ import type { EventStore } from '@loom/event-store';
 import {
   externalGatewayDecider,
   floatingIpDecider,
+  qosPolicyDecider,
   NetworkQueries,
   NotFoundError,
   streams,
@@ -24,6 +25,7 @@ import { EVENT_STORE } from '../../event-store/event-store.module';
 import { NETWORK_SERVICES, PROJECTION_RUNNER } from '../../network/network.tokens';
 import { authorize } from './call-context';
 import { toExternalGateway, toFloatingIp } from './external-mapping';
+import { toQosPolicy } from './qos-mapping';
 import { toOperation, toPort, toSubnet, toTenant, toVpc } from './resource-mapping';
 import { changeOf, type WatchedChange } from './watch-changes';
 
@@ -124,6 +126,14 @@ export class WatchController implements WatchServiceController {
           floatingIpDecider,
         );
         return state.status === 'Active' ? { ...base, floatingIp: toFloatingIp(state) } : base;
+      }
+      case 'qos-policy': {
+        const [, tenantId = '', , qosPolicyId = ''] = change.name.split('/');
+        const { state } = await this.network.aggregates.load(
+          streams.qosPolicy(tenantId, qosPolicyId),
+          qosPolicyDecider,
+        );
+        return state.status === 'Active' ? { ...base, qosPolicy: toQosPolicy(state) } : base;
       }
     }
   }

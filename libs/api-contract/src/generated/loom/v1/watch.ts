@@ -12,6 +12,7 @@ import { ExternalGateway } from "./external_gateway";
 import { FloatingIp } from "./floating_ip";
 import { Operation } from "./operation";
 import { Port } from "./port";
+import { QosPolicy } from "./qos_policy";
 import { Subnet } from "./subnet";
 import { Tenant } from "./tenant";
 import { Vpc } from "./vpc";
@@ -38,8 +39,9 @@ export interface ResourceChange {
   port?: Port | null;
   operation?: Operation | null;
   externalGateway?: ExternalGateway | null;
-  floatingIp?:
-    | FloatingIp
+  floatingIp?: FloatingIp | null;
+  qosPolicy?:
+    | QosPolicy
     | null;
   /** Position of the change in Loom's event log, for resuming and auditing. */
   position: string;
