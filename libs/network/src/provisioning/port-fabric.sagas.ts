@@ -1,9 +1,9 @@
-import type { FabricDriver } from '@loom/fabric';
-import { defineSaga, type AnySagaDefinition, type StepContext } from '@loom/sagas';
+import { DeviceUnreachableError, type FabricDriver } from '@loom/fabric';
+import { defineSaga, type AnySagaDefinition, type SagaStep, type StepContext } from '@loom/sagas';
 import { leafVlansDecider, type LeafVlansState } from '../pools/leaf-vlans.decider';
 import type { AggregateStore } from '@loom/intents';
 import { streams } from '../shared/streams';
-import { runDeviceOperation } from './device-operations';
+import { DeviceOperationError, runDeviceOperation } from './device-operations';
 import { otherPortsOfSubnetOnInterface, otherPortsOfVpcOnLeaf } from './leaf-intent';
 import { deprovisionPortSaga, provisionPortSaga } from './port-fabric.saga-types';
 import { anycastGatewayMac, type PortFabricInput } from './provisioning.input';
@@ -16,6 +16,24 @@ export interface PortFabricSagaDependencies {
 }
 
 type Context = StepContext<PortFabricInput>;
+
+/** The leaf could not be reached at all: nothing was applied, and an undo could not run either. */
+export function leafUnreachable(error: unknown): boolean {
+  return (
+    error instanceof DeviceUnreachableError ||
+    (error instanceof DeviceOperationError && error.reason === 'unreachable')
+  );
+}
+
+/**
+ * Every port saga step parks, out of attempts, when its leaf was unreachable (docs/sagas.md,
+ * "When a port saga parks"): the leaf's undo would fail the same way, and once it is back an
+ * operator's retry carries on where the saga stopped. A refusal or a time-out is undone as before.
+ */
+const parksWhenLeafUnreachable = {
+  onExhausted: 'park',
+  parkWhen: leafUnreachable,
+} as const satisfies Pick<SagaStep<PortFabricInput>, 'onExhausted' | 'parkWhen'>;
 
 /**
  * A port's fabric work on its leaf, like a fabric controller's attach: the VPC's VRF with BGP EVPN
@@ -67,7 +85,11 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
     if (await vpcStillNeeded(context)) return true;
     const { vrfName } = context.input.vpc.routing;
     const device = await driver.readState(context.input.leaf);
-    return device.l2Vnis.some((l2Vni) => l2Vni.vrf === vrfName);
+    // A service IP of the VPC on a border leaf holds the VRF as well (service-ip-fabric.sagas.ts).
+    return (
+      device.l2Vnis.some((l2Vni) => l2Vni.vrf === vrfName) ||
+      (device.service?.links.some((link) => link.vrf === vrfName) ?? false)
+    );
   };
   const deleteVrf = async (context: Context) => {
     if (await vrfMustStay(context)) return;
@@ -113,18 +135,21 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       {
         name: 'create-vrf',
         timeoutMs: stepTimeoutMs,
+        ...parksWhenLeafUnreachable,
         action: (c) => done(createVrf(c)),
         compensation: deleteVrf,
       },
       {
         name: 'configure-bgp-evpn',
         timeoutMs: stepTimeoutMs,
+        ...parksWhenLeafUnreachable,
         action: (c) => done(configureBgp(c)),
         compensation: removeBgp,
       },
       {
         name: 'bind-port',
         timeoutMs: stepTimeoutMs,
+        ...parksWhenLeafUnreachable,
         action: (c) => done(bindPort(c)),
         compensation: unbindPort,
       },
@@ -137,12 +162,14 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       {
         name: 'unbind-port',
         timeoutMs: stepTimeoutMs,
+        ...parksWhenLeafUnreachable,
         action: (c) => done(unbindPort(c)),
         compensation: (c) => done(bindPort(c)),
       },
       {
         name: 'remove-bgp-evpn',
         timeoutMs: stepTimeoutMs,
+        ...parksWhenLeafUnreachable,
         action: (c) => done(removeBgp(c)),
         compensation: async (c) => {
           if (await vpcStillNeeded(c)) return;
@@ -152,6 +179,7 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
       {
         name: 'delete-vrf',
         timeoutMs: stepTimeoutMs,
+        ...parksWhenLeafUnreachable,
         action: (c) => done(deleteVrf(c)),
         compensation: async (c) => {
           if (await vpcStillNeeded(c)) return;

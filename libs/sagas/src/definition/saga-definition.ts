@@ -44,6 +44,13 @@ export interface SagaStep<Input> {
    * work that took effect on other devices.
    */
   readonly onExhausted?: 'compensate' | 'park';
+  /**
+   * With `onExhausted: 'park'`, which failures park: the error the last attempt threw passes
+   * this, or the saga is undone as by default (a timed-out or interrupted attempt threw nothing
+   * and is undone). Judged when the attempt fails and recorded with it (SagaStepFailed.parks), so a
+   * replay decides the same. Without it, every failure out of attempts parks.
+   */
+  parkWhen?(error: unknown): boolean;
   /** When true, the step is skipped (and recorded as skipped); judged once, when its turn comes. */
   skipWhen?(input: Input, results: StepResults): boolean;
 }

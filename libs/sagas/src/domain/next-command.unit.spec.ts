@@ -79,6 +79,27 @@ describe('next command', () => {
       .is(compensate(createVrf, 1));
   });
 
+  it('undoes instead when the last failure was recorded as one that does not park (parkWhen said no)', () => {
+    const { data } = started as Extract<SagaEvent, { type: 'SagaStarted' }>;
+    const parking: SagaEvent = {
+      type: 'SagaStarted',
+      data: {
+        ...data,
+        steps: stepNames.map((name) =>
+          name === createVrf ? { ...plan(name), onExhausted: 'park' as const } : plan(name),
+        ),
+      },
+    };
+    const refused = outOfRetries(createVrf).map((event) =>
+      event.type === 'SagaStepFailed' && event.data.retryAt === null
+        ? { ...event, data: { ...event.data, parks: false as const } }
+        : event,
+    );
+    const given = givenSaga([parking, ...succeeded(reserve), ...refused]);
+    expect(given.state.status).toBe('Compensating');
+    given.next(at(3)).is(compensate(createVrf, 1));
+  });
+
   it('starts an empty stream, then runs the steps in order, then completes', () => {
     givenSaga([]).next(at(0)).is({ type: 'StartSaga' });
     givenSaga([started]).next(at(0)).is(run(reserve, 1));

@@ -38,6 +38,8 @@ export type SagaCommand =
       readonly reason: string;
       readonly errorKind: ErrorKind;
       readonly at: string;
+      /** False: the step parks when exhausted, but not on this failure (SagaStep.parkWhen). */
+      readonly parks?: false;
     }
   | {
       readonly type: 'StartCompensation';

@@ -77,10 +77,20 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
       const { attempt, cause, reason, errorKind } = command;
       // Once the saga is being undone, a failed attempt is not retried: the step is compensated.
       const next = saga.status === 'Running' ? retryAt(at, attempt, step.plan.retry) : null;
+      const parks = command.parks === false ? { parks: false as const } : {};
       return [
         {
           type: 'SagaStepFailed',
-          data: { step: command.step, attempt, cause, reason, errorKind, retryAt: next, at },
+          data: {
+            step: command.step,
+            attempt,
+            cause,
+            reason,
+            errorKind,
+            retryAt: next,
+            at,
+            ...parks,
+          },
         },
       ];
     }

@@ -116,6 +116,11 @@ export type SagaStepFailed = SagaEventOf<
     readonly errorKind: ErrorKind;
     readonly retryAt: string | null;
     readonly at: string;
+    /**
+     * False when the step parks when exhausted (`onExhausted: 'park'`) but not on this failure
+     * (its `parkWhen` said no): out of attempts, the saga is undone. Absent: the plan decides.
+     */
+    readonly parks?: false;
   }
 >;
 export type SagaCompensationStarted = SagaEventOf<

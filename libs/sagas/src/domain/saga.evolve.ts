@@ -54,16 +54,15 @@ function evolveStarted(
       }));
     }
     case 'SagaStepFailed': {
-      const { step: name, attempt, cause, reason, errorKind, retryAt } = event.data;
+      const { step: name, attempt, cause, reason, errorKind, retryAt, parks } = event.data;
       const next = withStep(state, name, (step) => ({
         ...step,
         action: { status: 'Failed', attempt, cause, reason, retryAt },
       }));
       if (next.status !== 'Running' || retryAt !== null) return next;
       // Out of attempts on a step that parks: it stays failed here until ParkSaga records it.
-      if (next.steps.find((step) => step.plan.name === name)?.plan.onExhausted === 'park') {
-        return next;
-      }
+      const plan = next.steps.find((step) => step.plan.name === name)?.plan;
+      if (plan?.onExhausted === 'park' && parks !== false) return next;
       return {
         status: 'Compensating',
         facts,

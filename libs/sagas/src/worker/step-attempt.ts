@@ -11,6 +11,8 @@ export type AttemptOutcome =
       readonly cause: 'error' | 'timeout';
       readonly reason: string;
       readonly errorKind: ErrorKind;
+      /** What the attempt threw (none when it timed out). */
+      readonly error?: unknown;
     }
   /** The worker lost the saga meanwhile: nothing may be recorded. */
   | { readonly kind: 'abandoned' };
@@ -52,6 +54,7 @@ export async function runAttempt(
         cause: 'error',
         reason: reasonOf(error),
         errorKind: errorKindOf(error),
+        error,
       };
     }
   })();
@@ -83,6 +86,8 @@ export function outcomeCommand(
   attempt: number,
   outcome: Exclude<AttemptOutcome, { kind: 'abandoned' }>,
   at: string,
+  /** False when the step parks when exhausted, but not on this failure (SagaStep.parkWhen). */
+  parks?: false,
 ): SagaCommand {
   if (outcome.kind === 'succeeded') {
     return of === 'action'
@@ -91,7 +96,16 @@ export function outcomeCommand(
   }
   const { cause, reason, errorKind } = outcome;
   return of === 'action'
-    ? { type: 'RecordStepFailure', step, attempt, cause, reason, errorKind, at }
+    ? {
+        type: 'RecordStepFailure',
+        step,
+        attempt,
+        cause,
+        reason,
+        errorKind,
+        at,
+        ...(parks === false ? { parks } : {}),
+      }
     : { type: 'RecordCompensationFailure', step, attempt, cause, reason, errorKind, at };
 }
 

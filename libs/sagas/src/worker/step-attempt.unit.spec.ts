@@ -24,13 +24,14 @@ describe('step attempts', () => {
   });
 
   it('turns a thrown error, or a result that is not JSON, into a failure', async () => {
-    await expect(
-      runAttempt(() => Promise.reject(new Error('device said no')), 1000, never),
-    ).resolves.toEqual({
+    const thrown = new Error('device said no');
+    await expect(runAttempt(() => Promise.reject(thrown), 1000, never)).resolves.toEqual({
       kind: 'failed',
       cause: 'error',
       reason: 'device said no',
       errorKind: 'internal',
+      // What was thrown, for the step's parkWhen to judge.
+      error: thrown,
     });
     await expect(runAttempt(() => Promise.resolve(10n), 1000, never)).resolves.toMatchObject({
       kind: 'failed',

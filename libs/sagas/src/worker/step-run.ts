@@ -56,8 +56,22 @@ export async function runStep(
       'saga step attempt failed',
     );
   }
+  // A step that parks when exhausted only on some failures says now whether this one does.
+  const parks =
+    outcome.kind === 'failed' && of === 'action' && step.onExhausted === 'park' && step.parkWhen
+      ? outcome.cause === 'error' && step.parkWhen(outcome.error)
+      : undefined;
   // Not flushed here: the outcome travels with the next command's events (one append, not two).
-  recorder.decide(outcomeCommand(of, name, attempt, outcome, clock().toISOString()));
+  recorder.decide(
+    outcomeCommand(
+      of,
+      name,
+      attempt,
+      outcome,
+      clock().toISOString(),
+      parks === false ? false : undefined,
+    ),
+  );
   return false;
 }
 
