@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PortStatus } from '@loom/api-contract';
 import { loadOrCreateSigningKey, mintToken, type Role } from '@loom/access';
 import { openFileBackedFabric, type SimulatedFabric } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
@@ -114,6 +115,21 @@ describeWithBrowser('ops dashboard in a browser', () => {
     return sagaOfPort(`${SUBNET}/ports/${portId}`);
   };
 
+  /**
+   * A port on `leaf` whose saga parks going forward: the leaf is unreachable for longer than the
+   * step's attempts (port sagas park then instead of undoing, docs/sagas.md).
+   */
+  const unreachablePort = async (leaf: string, portId: string): Promise<string> => {
+    await fabric.setUnreachable(leaf);
+    await portal.ports.createPort({
+      parent: SUBNET,
+      portId,
+      port: boundPortBody(leaf),
+      requestId: '',
+    });
+    return sagaOfPort(`${SUBNET}/ports/${portId}`);
+  };
+
   beforeAll(async () => {
     if (!hasBrowser) throw new Error(`LOOM_REQUIRE_BROWSER is set but ${chromiumPath} is missing`);
     await mkdir(screenshots, { recursive: true });
@@ -161,7 +177,7 @@ describeWithBrowser('ops dashboard in a browser', () => {
     await page.close();
   });
 
-  it('shows a parked saga live, and an operator retries it with a reason until it ends', async () => {
+  it('shows a saga parked by an unreachable leaf live; an operator retries it with a reason and it completes', async () => {
     const page = await signedIn('ops', 'alice');
     const cookie = (await page.context().cookies()).find((c) => c.name === 'loom_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
@@ -171,30 +187,45 @@ describeWithBrowser('ops dashboard in a browser', () => {
     page.on('framenavigated', () => {
       navigations += 1;
     });
-    const leafBefore = await fabric.readState('leaf2');
 
-    const sagaId = await parkedPort('leaf2', 'p-retry');
+    const port = `${SUBNET}/ports/p-retry`;
+    const sagaId = await unreachablePort('leaf2', 'p-retry');
     const parkedAt = await reached(sagaId, 'parked', 60_000);
     await page.waitForSelector(`#saga-results a[href="#/sagas/${sagaId}"]`, { timeout: 2_000 });
     expect(Date.now() - parkedAt).toBeLessThan(2_000);
     expect(navigations).toBe(0); // no reload: the row came through the event stream
+    // Parked going forward, nothing undone: the port waits, PENDING, for the operator.
+    expect((await portal.ports.getPort({ name: port })).status).toBe(PortStatus.PENDING);
 
     await page.click(`#saga-results a[href="#/sagas/${sagaId}"]`);
     await page.waitForSelector('#saga-actions');
     expect(await page.textContent('h1')).toContain('parked');
-    expect(await page.textContent('#timeline')).toContain(`${sagaId}:configure-bgp-evpn`);
-    expect(await page.textContent('#device-operations')).toContain('deleteVrf');
+    expect(await page.textContent('#timeline')).toContain(`${sagaId}:create-vrf`);
+    expect(await page.textContent('#timeline')).toContain('unreachable');
+    expect(await page.textContent('#device-operations')).toContain('createVrf');
     await page.screenshot({ path: join(screenshots, 'saga-detail.png'), fullPage: true });
 
     await page.click('#retry'); // no reason: refused
     await page.waitForSelector('text=a reason is required');
+    await fabric.restore('leaf2'); // the operator brought the leaf back
     await page.fill('#action-reason', 'leaf2 replaced its line card');
     await page.click('#retry');
-    await page.waitForSelector('h1 [data-status="failed"]', { timeout: 20_000 });
-    await page.waitForSelector('#timeline >> text=SagaFailed');
+    await page.waitForSelector('h1 [data-status="completed"]', { timeout: 20_000 });
+    await page.waitForSelector('#timeline >> text=SagaCompleted');
     expect(await page.textContent('#timeline')).toContain('SagaRetried');
     expect(await page.textContent('#timeline')).toContain('ops:alice');
-    expect(await fabric.readState('leaf2')).toEqual(leafBefore);
+    expect(await page.textContent('#timeline')).not.toContain('SagaCompensationStarted');
+
+    // The port is ACTIVE and bound on the leaf: the saga carried on from its failed step.
+    const portStatus = async () => (await portal.ports.getPort({ name: port })).status;
+    for (let waited = 0; (await portStatus()) !== PortStatus.ACTIVE;) {
+      waited += 1;
+      if (waited > 100) throw new Error('the port did not become ACTIVE');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const bound = await portal.ports.getPort({ name: port });
+    const leaf = await fabric.readState('leaf2');
+    expect(leaf.l2Vnis.flatMap((l2) => l2.interfaces)).toContain(bound.binding?.interface);
 
     const { rows } = await database.query<{ metadata: { actor?: string; correlationId?: string } }>(
       `SELECT metadata FROM event_store.events WHERE stream_name = $1 AND event_type = 'SagaRetried'`,
@@ -203,6 +234,50 @@ describeWithBrowser('ops dashboard in a browser', () => {
     expect(rows).toEqual([
       { metadata: expect.objectContaining({ actor: 'ops:alice', correlationId: sagaId }) },
     ]);
+    // From the saga to the audit trace of the call that started it: the port's create, its
+    // saga's steps with their idempotency keys, the operator's retry with its reason.
+    await page.click('#audit-trace');
+    await page.waitForSelector('#trace-sagas');
+    expect(await page.textContent('#trace-call')).toContain('PortService/CreatePort');
+    expect(await page.textContent('#trace-call')).toContain('portal:');
+    expect(await page.textContent('#trace-events')).toContain('PortCreated');
+    const traced = (await page.textContent(`#trace-sagas [data-saga="${sagaId}"]`)) ?? '';
+    for (const step of ['create-vrf', 'configure-bgp-evpn', 'bind-port']) {
+      expect(traced).toContain(`${sagaId}:${step}`);
+    }
+    expect(traced).toContain('SagaRetried');
+    expect(traced).toContain('leaf2 replaced its line card');
+    expect(await page.textContent('#trace-end-state')).toContain('"status":"ACTIVE"');
+    await page.screenshot({ path: join(screenshots, 'audit-trace.png'), fullPage: true });
+
+    // The audit log shows the retry with the operator as actor and the reason.
+    const auditor = await engine.clientsAs('auditor');
+    const retries = await auditor.audit.listChanges({
+      tenant: '',
+      resource: '',
+      actor: 'ops:alice',
+      requestId: '',
+      correlationId: sagaId,
+      eventType: 'SagaRetried',
+      startTime: null,
+      endTime: null,
+      oldestFirst: true,
+      pageSize: 10,
+      pageToken: '',
+    });
+    expect(retries.changes).toEqual([
+      expect.objectContaining({
+        role: 'ops',
+        subject: 'alice',
+        action: 'saga provision-port',
+        resource: `sagas/${sagaId}`,
+      }),
+    ]);
+    expect(retries.changes[0]?.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'reason', beforeJson: '', afterJson: '"leaf2 replaced its line card"' },
+      ]),
+    );
     await page.close();
   });
 

@@ -49,6 +49,8 @@ import { AuditController } from './audit.controller';
         new AuditQueries(database.pool, store, index, networkResourceModels),
     },
   ],
+  // The dashboard's audit trace view asks the same queries.
+  exports: [AuditQueries],
 })
 export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private sealer: ChainSealer | undefined;

@@ -23,7 +23,9 @@ import {
   Sagas,
   type SagaOperatorAction,
 } from '@loom/sagas';
+import { AuditQueries } from '@loom/audit';
 import { LOGGER } from '../config/config.module';
+import { toTraceView } from './trace-view';
 import { DashboardSessions } from './dashboard-sessions';
 import { DashboardViews, summaryView } from './dashboard-views';
 import { SagaChanges } from './saga-changes';
@@ -70,6 +72,7 @@ export class DashboardApiController {
     @Inject(DashboardViews) private readonly views: DashboardViews,
     @Inject(SagaChanges) private readonly changes: SagaChanges,
     @Inject(Sagas) private readonly sagas: Sagas,
+    @Inject(AuditQueries) private readonly audit: AuditQueries,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -113,6 +116,23 @@ export class DashboardApiController {
     const detail = await this.views.sagaDetail(sagaId);
     if (!detail) throw new HttpException(`no saga ${sagaId}`, HttpStatus.NOT_FOUND);
     return detail;
+  }
+
+  /**
+   * The audit trace (AuditService/TraceCall's answer, from the same queries) of the call that
+   * started a saga (`sagaId`), or of a correlation id (a drift repair's `repairId`).
+   */
+  @Get('trace')
+  async trace(@Req() req: IncomingMessage, @Query() query: Json) {
+    this.sessions.require(req);
+    const sagaId = typeof query['sagaId'] === 'string' ? query['sagaId'] : '';
+    const correlationId = typeof query['correlationId'] === 'string' ? query['correlationId'] : '';
+    if (!sagaId && !correlationId) {
+      throw new HttpException('name a sagaId or a correlationId', HttpStatus.BAD_REQUEST);
+    }
+    const trace = await this.audit.trace(sagaId ? { sagaId } : { correlationId });
+    if (!trace) throw new HttpException(`no trace of ${sagaId || correlationId}`, 404);
+    return toTraceView(trace);
   }
 
   @Get('fabric')

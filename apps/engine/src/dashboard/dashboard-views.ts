@@ -145,7 +145,8 @@ export class DashboardViews {
       parked: state.status === 'Parked' ? state.parked : null,
       timeline,
       deviceOperations: this.dependencies.deviceOperations.ofSaga(sagaId),
-      auditTrace: `/audit/trace?correlationId=${encodeURIComponent(sagaId)}`,
+      // The dashboard's view of the audit trace of the call that started it (GET .../trace).
+      auditTrace: `#/trace/${encodeURIComponent(sagaId)}`,
     };
   }
 

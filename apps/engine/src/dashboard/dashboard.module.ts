@@ -4,6 +4,7 @@ import type { FabricDriver, FabricTopology } from '@loom/fabric';
 import { FabricDriftService, type NetworkServices } from '@loom/network';
 import type { ProjectionRunner } from '@loom/projections';
 import { Sagas } from '@loom/sagas';
+import { AuditModule } from '../audit/audit.module';
 import type { EngineConfig } from '../config/engine.config';
 import { FABRIC_DRIVER, FABRIC_TOPOLOGY } from '../fabric/fabric.tokens';
 import { DeviceOperationLog } from '../metrics/device-operation-log';
@@ -27,6 +28,7 @@ export class DashboardModule implements BeforeApplicationShutdown {
     if (config.LOOM_DASHBOARD === 'off') return { module: DashboardDisabledModule };
     return {
       module: DashboardModule,
+      imports: [AuditModule],
       controllers: [DashboardStaticController, DashboardApiController],
       providers: [
         {

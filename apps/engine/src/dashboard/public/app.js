@@ -889,6 +889,109 @@ function deviceCard(device) {
   );
 }
 
+// Audit trace -------------------------------------------------------------------------------------
+
+/** The audit trace of the call that started a saga (the same answer as AuditService/TraceCall). */
+function traceView(sagaId) {
+  const body = h('div', { id: 'trace' });
+  const load = async () => {
+    const trace = await call('GET', `/trace?sagaId=${encodeURIComponent(sagaId)}`);
+    const attempts = (step, phase, list) =>
+      list.map((attempt) => [
+        step,
+        phase,
+        num(attempt.attempt),
+        h('td', { className: 'mono' }, attempt.idempotencyKey),
+        badge(attempt.outcome),
+        attempt.reason ?? '',
+        shortTime(attempt.startedAt),
+      ]);
+    body.replaceChildren(
+      h('h1', {}, 'Audit trace of ', sagaLink(sagaId)),
+      h(
+        'section',
+        { className: 'card', id: 'trace-call' },
+        h('h2', {}, 'The call'),
+        h(
+          'dl',
+          { className: 'kv' },
+          h('dt', {}, 'who'),
+          h('dd', {}, trace.actor),
+          h('dt', {}, 'method'),
+          h('dd', { className: 'mono' }, trace.method || '—'),
+          trace.reason ? [h('dt', {}, 'reason'), h('dd', {}, trace.reason)] : null,
+          h('dt', {}, 'when'),
+          h('dd', {}, time(trace.at)),
+          h('dt', {}, 'correlation id'),
+          h('dd', { className: 'mono' }, trace.correlationId),
+          h('dt', {}, 'request id'),
+          h('dd', { className: 'mono' }, trace.requestId ?? '—'),
+        ),
+      ),
+      h(
+        'section',
+        { className: 'card', id: 'trace-events' },
+        h('h2', {}, 'What it recorded'),
+        table(
+          ['position ', 'time', 'event', 'resource', 'actor'],
+          trace.events.map((event) => [
+            num(event.position),
+            shortTime(event.at),
+            event.eventType,
+            h('td', { className: 'mono' }, event.resource),
+            event.actor,
+          ]),
+        ),
+      ),
+      h(
+        'section',
+        { className: 'card', id: 'trace-sagas' },
+        h('h2', {}, 'Its sagas, step by step'),
+        trace.sagas.map((saga) =>
+          h(
+            'div',
+            { 'data-saga': saga.sagaId },
+            h('h3', {}, sagaLink(saga.sagaId), ' ', saga.sagaType, ' ', badge(saga.status)),
+            table(
+              ['step', 'phase', 'attempt ', 'idempotency key', 'outcome', 'reason', 'started'],
+              saga.steps.flatMap((step) => [
+                ...attempts(step.step, 'action', step.attempts),
+                ...attempts(step.step, 'compensation', step.compensations),
+              ]),
+            ),
+            saga.operatorActions.length > 0
+              ? table(
+                  ['operator action', 'who', 'reason', 'when'],
+                  saga.operatorActions.map((action) => [
+                    action.type,
+                    action.actor,
+                    action.reason,
+                    time(action.at),
+                  ]),
+                )
+              : null,
+          ),
+        ),
+      ),
+      h(
+        'section',
+        { className: 'card', id: 'trace-end-state' },
+        h('h2', {}, 'End state'),
+        table(
+          ['resource', 'kind', 'fields'],
+          trace.endState.map((resource) => [
+            h('td', { className: 'mono' }, resource.name),
+            resource.kind,
+            h('td', { className: 'mono' }, JSON.stringify(resource.fields)),
+          ]),
+        ),
+      ),
+    );
+  };
+  refreshView = load;
+  return { parts: [body], load };
+}
+
 // Routing and live updates ------------------------------------------------------------------------
 
 async function route() {
@@ -901,7 +1004,11 @@ async function route() {
   for (const link of document.querySelectorAll('nav a'))
     link.classList.toggle('active', link.dataset.view === view);
   try {
-    if (view === 'sagas' && segments[1]) {
+    if (view === 'trace' && segments[1]) {
+      const { parts, load } = traceView(decodeURIComponent(segments.slice(1).join('/')));
+      main(...parts);
+      await load();
+    } else if (view === 'sagas' && segments[1]) {
       const { parts, load } = sagaView(decodeURIComponent(segments.slice(1).join('/')));
       main(...parts);
       await load();
