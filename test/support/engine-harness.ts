@@ -16,6 +16,8 @@ export interface TestEngine {
   databaseUrl(): Promise<string>;
   /** Clients whose calls carry a fresh token of this role (and tenant). */
   clientsAs(role: Role, tenant?: string): Promise<LoomClients>;
+  /** A fresh token of this role (and tenant), signed with the engine's key. */
+  token(role: Role, tenant?: string): Promise<string>;
   /**
    * Stops the engine (SIGTERM) and starts it again on the same data directory and ports; `env`
    * changes its environment from then on (an API-only engine restarted as a full one).
@@ -60,13 +62,16 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
       ) as { user: string; password: string };
       return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/loom`;
     },
-    async clientsAs(role, tenant) {
-      const token = await mintToken(key, {
+    token(role, tenant) {
+      return mintToken(key, {
         role,
         tenant,
         subject: `e2e-${role}${tenant ? `-${tenant}` : ''}`,
         ttl: '1h',
       });
+    },
+    async clientsAs(role, tenant) {
+      const token = await harness.token(role, tenant);
       const created = createLoomClients(harness.address, token);
       clients.push(created);
       return created;

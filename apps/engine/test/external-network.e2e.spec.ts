@@ -487,6 +487,21 @@ describe('external networks, gateways and floating IPs', () => {
       ]);
     });
 
+    it('creating an existing external network again is ALREADY_EXISTS, whatever the body', async () => {
+      // Regression (chaos access matrix): a second create of the id answered OK with the first
+      // network, as if it were a retry, without a request_id and with other pools.
+      for (const pools of [['203.0.113.0/30'], ['198.51.100.0/28']]) {
+        const error = await grpcErrorOf(
+          external.externalNetworks.createExternalNetwork({
+            externalNetworkId: 'internet',
+            externalNetwork: externalNetworkBody(pools),
+            requestId: '',
+          }),
+        );
+        expect(error.codeName).toBe('ALREADY_EXISTS');
+      }
+    });
+
     it('a malformed CIDR is INVALID_ARGUMENT naming the field', async () => {
       const error = await grpcErrorOf(
         external.externalNetworks.createExternalNetwork({

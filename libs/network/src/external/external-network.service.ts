@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@loom/errors';
 import type { FabricTopology } from '@loom/fabric';
 import { eventMetadata, type IntentRuntime, type RequestContext } from '@loom/intents';
@@ -69,7 +70,11 @@ export class ExternalNetworkService {
             pools,
             gatewayNodes,
             upstreamPeers,
-            createdBy: intent.result,
+            // Who created it: the request (its retries find their own network), or this call
+            // alone. Not the name, which every create of the id shares: a second create of an
+            // existing id would pass for a retry and answer OK (found by the chaos access matrix).
+            createdBy:
+              input.requestId === undefined ? `call-${randomUUID()}` : `request-${input.requestId}`,
           },
           eventMetadata(context, portalScope, input.requestId),
         );
