@@ -134,6 +134,7 @@ suite('FRR lab driver', () => {
     {
       partWayFailureReason: 'rejected',
       gatewayNodes: true,
+      serviceNodes: true,
       operationTimeoutMs: 30_000,
       testTimeoutMs: 120_000,
       openTimeoutMs: 120_000,

@@ -60,6 +60,17 @@ export {
   type ShapeFloatingIp,
   type UnshapeFloatingIp,
 } from './operations/shaping-operation';
+export {
+  serviceOperationKinds,
+  isServiceOperation,
+  type ServiceOperation,
+  type AddServiceLink,
+  type RemoveServiceLink,
+  type AddServiceRoute,
+  type RemoveServiceRoute,
+  type AddServiceNat,
+  type RemoveServiceNat,
+} from './operations/service-operation';
 export type { FailureReason, OperationOutcome } from './operations/operation-outcome';
 export type { FabricDriver } from './operations/fabric-driver';
 export { inverseOf } from './operations/inverse-operation';
@@ -69,6 +80,8 @@ export {
   emptyFabricState,
   emptyGatewayState,
   emptyShapingState,
+  emptyServiceState,
+  serviceStateOf,
   gatewayStateOf,
   sameShapingLimit,
   shapingStateOf,
@@ -85,6 +98,10 @@ export {
   type ShapingState,
   type PortShapingState,
   type FloatingIpShapingState,
+  type ServiceState,
+  type ServiceLinkState,
+  type ServiceRouteState,
+  type ServiceNatState,
   type L2VniState,
   type VrfState,
 } from './state/fabric-state';

@@ -5,6 +5,7 @@ import {
   gatewayStateOf,
   normalizeFabricState,
   sameShapingLimit,
+  serviceStateOf,
   shapingStateOf,
   type DeviceState,
   type FabricState,
@@ -38,7 +39,11 @@ export type FabricItem =
       readonly vlan: number;
       readonly address: string;
     }
-  | { readonly type: 'floating-ip-shaping'; readonly publicAddress: string };
+  | { readonly type: 'floating-ip-shaping'; readonly publicAddress: string }
+  /** Border leaves: a VRF's service link and translation, a management prefix leaked into it. */
+  | { readonly type: 'service-link'; readonly vrf: string }
+  | { readonly type: 'service-route'; readonly vrf: string; readonly prefix: string }
+  | { readonly type: 'service-nat'; readonly vrf: string };
 
 export type FieldValue = string | number | boolean | readonly string[];
 
@@ -118,6 +123,19 @@ function entries(state: DeviceState): Map<string, Entry> {
       fields: { vrf, ingress: limitText(ingress), egress: limitText(egress) },
     });
   }
+  const service = serviceStateOf(state);
+  for (const { vrf, ...fields } of service.links) {
+    map.set(`service-link:${vrf}`, { item: { type: 'service-link', vrf }, fields });
+  }
+  for (const { vrf, prefix } of service.routes) {
+    map.set(`service-route:${vrf}:${prefix}`, {
+      item: { type: 'service-route', vrf, prefix },
+      fields: {},
+    });
+  }
+  for (const { vrf, ...fields } of service.nats) {
+    map.set(`service-nat:${vrf}`, { item: { type: 'service-nat', vrf }, fields });
+  }
   return map;
 }
 
@@ -184,6 +202,9 @@ const typeOrder: Record<FabricItem['type'], number> = {
   'upstream-prefix': 7,
   'port-shaping': 8,
   'floating-ip-shaping': 9,
+  'service-link': 10,
+  'service-route': 11,
+  'service-nat': 12,
 };
 
 /** The text an item sorts by within its type, for the gateway items. */
@@ -201,6 +222,11 @@ function itemKey(item: FabricItem): string {
       return `${item.interface} ${String(item.vlan).padStart(4, '0')} ${item.address}`;
     case 'floating-ip-shaping':
       return item.publicAddress;
+    case 'service-link':
+    case 'service-nat':
+      return item.vrf;
+    case 'service-route':
+      return `${item.vrf} ${item.prefix}`;
     default:
       return '';
   }

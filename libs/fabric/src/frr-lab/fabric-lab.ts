@@ -10,6 +10,7 @@ import {
   vtyshJson,
 } from './frr-daemons';
 import { addEdge } from './lab-edge-build';
+import { addManagement } from './lab-management';
 import {
   labLayoutVersion,
   labPrefix,
@@ -172,6 +173,7 @@ export async function fabricLabUp(
       for (const spine of manifest.spines) await addLink(leaf, spine);
     }
     await addEdge(manifest);
+    await addManagement(manifest);
     for (const router of routersOf(manifest)) await startFrr(manifest, router);
     const bgpTimeoutMs = options.bgpTimeoutMs ?? 20_000;
     for (const router of routersOf(manifest)) {

@@ -4,6 +4,7 @@ import type { DeviceChange } from './device-change';
 import { configure } from './frr-daemons';
 import { bgpVrf, createVrf, deleteVrf } from './frr-vrf-apply';
 import { applyGatewayOperation } from './gateway-apply';
+import { applyServiceOperation } from './service-apply';
 import { applyShaping } from './shaping-apply';
 import { addAccessPort, removeAccessPort } from './lab-hosts';
 import { bridgeName, type LabDevice, type LabManifest } from './lab-layout';
@@ -88,6 +89,13 @@ async function apply(
     case 'shapeFloatingIp':
     case 'unshapeFloatingIp':
       return applyShaping(change, before, after, op);
+    case 'addServiceLink':
+    case 'removeServiceLink':
+    case 'addServiceRoute':
+    case 'removeServiceRoute':
+    case 'addServiceNat':
+    case 'removeServiceNat':
+      return applyServiceOperation(change, before, op);
     default:
       return applyGatewayOperation(change, before, op);
   }

@@ -9,6 +9,7 @@ import { vtysh, vtyshJson } from './frr-daemons';
 import { readGatewayState } from './gateway-state';
 import { parseAccessAlias, parseUntaggedAlias } from './lab-hosts';
 import type { LabDevice, LabManifest } from './lab-layout';
+import { readServiceState } from './service-state';
 import { readShapingState } from './shaping-state';
 import { leafTenantVrfs, type TenantVrfs } from './tenant-vrfs';
 
@@ -168,5 +169,8 @@ export async function readDeviceState(
     : {};
   const state = { vrfs, l2Vnis: [...l2Vnis.values()], prefixes, ...gateway };
   const shaping = await readShapingState(device, tenantVrfs, inKernel, state);
-  return normalizeDeviceState({ ...state, ...(shaping ? { shaping } : {}) });
+  const service = device.management
+    ? { service: await readServiceState(device, tenantVrfs, inKernel, state) }
+    : {};
+  return normalizeDeviceState({ ...state, ...(shaping ? { shaping } : {}), ...service });
 }

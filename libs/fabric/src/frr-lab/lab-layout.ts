@@ -3,6 +3,11 @@ import { join, resolve } from 'node:path';
 import { readFileIfExists, writeFileAtomically } from '../simulated/atomic-file';
 import { carriesTenants, type FabricTopology } from '../topology/topology';
 import { planEdge, type LabExternalHost, type LabGatewayNode } from './lab-edge';
+import {
+  planManagement,
+  type LabManagementNetwork,
+  type LabManagementUplink,
+} from './lab-management';
 
 /**
  * Where a leaf keeps a tenant VRF's overlay in the kernel: the L3 VNI's bridge and VXLAN device,
@@ -64,6 +69,8 @@ export interface LabDevice extends LabRouter {
   readonly interfaces: readonly string[];
   /** Gateway nodes only (topology role `gateway`): their link to the upstream router. */
   readonly gateway?: LabGatewayNode;
+  /** Border leaves only (topology role `border-leaf`): their cable to the management network. */
+  readonly management?: LabManagementUplink;
 }
 
 export interface LabManifest {
@@ -81,6 +88,8 @@ export interface LabManifest {
   /** The "internet" router and the host behind it, when the topology has gateway nodes. */
   readonly upstream?: LabRouter;
   readonly externalHost?: LabExternalHost;
+  /** The management network and its host, when the topology has border leaves. */
+  readonly management?: LabManagementNetwork;
 }
 
 export const manifestFile = 'lab.json';
@@ -89,8 +98,9 @@ export const manifestFile = 'lab.json';
  * devices), the leaves' daemons in a mount namespace of their own.
  * 4: gateway nodes with an uplink to an upstream router and an external host behind it; BFD on
  * the sessions of gateway nodes.
+ * 5: a management network (a host on a bridge) cabled to every border leaf, for service IPs.
  */
-export const labLayoutVersion = 4;
+export const labLayoutVersion = 5;
 
 export function labPrefix(labDir: string): string {
   const hash = createHash('sha256').update(resolve(labDir)).digest('hex').slice(0, 6);
@@ -168,6 +178,7 @@ export function planLab(
     frrDir: join(dir, device.name),
   });
   const edge = planEdge(leaves, dir, prefix);
+  const management = planManagement(leaves, prefix);
   const spineLinks = spines.map((_, spineIndex) =>
     links.map((ofLeaf) => ofLeaf[spineIndex]?.spineEnd).filter((link) => link !== undefined),
   );
@@ -186,6 +197,7 @@ export function planLab(
     devices: leaves.map((leaf, leafIndex) => {
       const leafLinks = (links[leafIndex] ?? []).map((link) => link.leafEnd);
       const gateway = edge?.gateways.get(leaf.name);
+      const uplink = management?.uplinks.get(leaf.name);
       return {
         ...router(leaf),
         role: 'leaf',
@@ -193,9 +205,11 @@ export function planLab(
         daemons: daemonsFor(leafLinks, gateway !== undefined),
         interfaces: leaf.interfaces,
         ...(gateway ? { gateway } : {}),
+        ...(uplink ? { management: uplink } : {}),
       };
     }),
     ...(edge ? { upstream: edge.upstream, externalHost: edge.externalHost } : {}),
+    ...(management ? { management: management.network } : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { GatewayOperation } from './gateway-operation';
 import { gatewayOperationKinds } from './gateway-operation';
+import type { ServiceOperation } from './service-operation';
+import { serviceOperationKinds } from './service-operation';
 import type { ShapingOperation } from './shaping-operation';
 import { shapingOperationKinds } from './shaping-operation';
 
@@ -92,9 +94,11 @@ export type LeafOperation =
 
 /**
  * Every operation: the leaf ones, the gateway ones (gateway-operation.ts) only gateway nodes
- * accept, and traffic shaping (shaping-operation.ts).
+ * accept, traffic shaping (shaping-operation.ts), and the service IP ones
+ * (service-operation.ts) only border leaves accept.
  */
-export type FabricOperation = LeafOperation | GatewayOperation | ShapingOperation;
+export type FabricOperation =
+  LeafOperation | GatewayOperation | ShapingOperation | ServiceOperation;
 
 export type OperationKind = FabricOperation['kind'];
 
@@ -113,6 +117,7 @@ export const operationKinds: readonly OperationKind[] = [
   ...leafOperationKinds,
   ...gatewayOperationKinds,
   ...shapingOperationKinds,
+  ...serviceOperationKinds,
 ];
 
 /** An id the driver gives a submitted operation. */

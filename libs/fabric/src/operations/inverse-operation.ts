@@ -6,6 +6,7 @@ import {
 } from '../state/fabric-state';
 import { isBound } from '../state/access-interfaces';
 import type { FabricOperation } from './fabric-operation';
+import { inverseOfServiceOperation } from './service-inverse';
 import type { GatewayOperation } from './gateway-operation';
 import type { ShapingLimit, ShapingOperation } from './shaping-operation';
 
@@ -87,6 +88,13 @@ export function inverseOf(
     case 'shapeFloatingIp':
     case 'unshapeFloatingIp':
       return inverseOfShapingOperation(operation, before);
+    case 'addServiceLink':
+    case 'removeServiceLink':
+    case 'addServiceRoute':
+    case 'removeServiceRoute':
+    case 'addServiceNat':
+    case 'removeServiceNat':
+      return inverseOfServiceOperation(operation, before);
     default:
       return inverseOfGatewayOperation(operation, before);
   }

@@ -8,5 +8,10 @@ describeFabricDriverContract(
     Promise.resolve(
       simulatedFabricUnderTest(new SimulatedFabric({ topology }), () => Promise.resolve()),
     ),
-  { partWayFailureReason: 'injected', repliesCanBeLost: true, gatewayNodes: true },
+  {
+    partWayFailureReason: 'injected',
+    repliesCanBeLost: true,
+    gatewayNodes: true,
+    serviceNodes: true,
+  },
 );

@@ -21,6 +21,7 @@ import {
   withoutInterface,
 } from './access-interfaces';
 import { applyGatewayOperation } from './gateway-model';
+import { applyServiceOperation, hasServiceLink, serviceRoutesOf } from './service-model';
 import { applyShapingOperation, shapedPortsOn } from './shaping-model';
 import { operationProblems } from './operation-validation';
 
@@ -109,6 +110,9 @@ function deleteVrf(state: DeviceState, name: string): DeviceResult {
   if (gatewayStateOf(state).transferLinks.some((link) => link.vrf === name)) {
     return failed('dependency', `VRF ${name} still has a transfer link`);
   }
+  if (hasServiceLink(state, name)) {
+    return failed('dependency', `VRF ${name} still has a service link`);
+  }
   return changed({ ...state, vrfs: state.vrfs.filter((vrf) => vrf.name !== name) });
 }
 
@@ -128,6 +132,10 @@ function setBgpEvpn(state: DeviceState, name: string, enabled: boolean): DeviceR
     }
     if (gatewayStateOf(state).defaultRoutes.some((route) => route.vrf === name)) {
       return failed('dependency', `VRF ${name} still announces its default route`);
+    }
+    const services = serviceRoutesOf(state, name);
+    if (services.length > 0) {
+      return failed('dependency', `VRF ${name} still announces ${services.join(', ')}`);
     }
   }
   return changed({
@@ -285,6 +293,15 @@ export function applyOperation(
     case 'shapeFloatingIp':
     case 'unshapeFloatingIp': {
       const result = applyShapingOperation(state, operation);
+      return result.status === 'changed' ? changed(result.state) : result;
+    }
+    case 'addServiceLink':
+    case 'removeServiceLink':
+    case 'addServiceRoute':
+    case 'removeServiceRoute':
+    case 'addServiceNat':
+    case 'removeServiceNat': {
+      const result = applyServiceOperation(device, state, operation);
       return result.status === 'changed' ? changed(result.state) : result;
     }
   }

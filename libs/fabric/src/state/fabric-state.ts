@@ -100,6 +100,32 @@ export interface ShapingState {
   readonly floatingIps: readonly FloatingIpShapingState[];
 }
 
+/** A VPC's service link on a border leaf (addServiceLink). */
+export interface ServiceLinkState {
+  readonly vrf: string;
+  readonly vrfAddress: string;
+  readonly nodeAddress: string;
+}
+
+/** A management prefix leaked into a VRF (addServiceRoute). */
+export interface ServiceRouteState {
+  readonly vrf: string;
+  readonly prefix: string;
+}
+
+/** A VRF's translation to its management-side address (addServiceNat). */
+export interface ServiceNatState {
+  readonly vrf: string;
+  readonly address: string;
+}
+
+/** What a border leaf holds for service IPs: each list sorted by VRF (routes then by prefix). */
+export interface ServiceState {
+  readonly links: readonly ServiceLinkState[];
+  readonly routes: readonly ServiceRouteState[];
+  readonly nats: readonly ServiceNatState[];
+}
+
 export interface DeviceState {
   /** Sorted by name. */
   readonly vrfs: readonly VrfState[];
@@ -115,6 +141,8 @@ export interface DeviceState {
   readonly gateway?: GatewayState;
   /** Only while the device shapes something, like `gateway`. */
   readonly shaping?: ShapingState;
+  /** Border leaves only, and only while they hold some of it, like `gateway`. */
+  readonly service?: ServiceState;
 }
 
 export const emptyGatewayState: GatewayState = Object.freeze({
@@ -136,6 +164,30 @@ export const emptyShapingState: ShapingState = Object.freeze({
 
 export function shapingStateOf(state: DeviceState): ShapingState {
   return state.shaping ?? emptyShapingState;
+}
+
+export const emptyServiceState: ServiceState = Object.freeze({
+  links: Object.freeze([]),
+  routes: Object.freeze([]),
+  nats: Object.freeze([]),
+});
+
+export function serviceStateOf(state: DeviceState): ServiceState {
+  return state.service ?? emptyServiceState;
+}
+
+function normalizeServiceState(service: ServiceState | undefined): ServiceState | undefined {
+  if (!service) return undefined;
+  const byVrf = (a: { vrf: string }, b: { vrf: string }) => compareText(a.vrf, b.vrf);
+  const normal: ServiceState = {
+    links: service.links
+      .map(({ vrf, vrfAddress, nodeAddress }) => ({ vrf, vrfAddress, nodeAddress }))
+      .sort(byVrf),
+    routes: service.routes.map(({ vrf, prefix }) => ({ vrf, prefix })).sort(comparePrefixes),
+    nats: service.nats.map(({ vrf, address }) => ({ vrf, address })).sort(byVrf),
+  };
+  const empty = normal.links.length + normal.routes.length + normal.nats.length === 0;
+  return empty ? undefined : normal;
 }
 
 /**
@@ -255,6 +307,7 @@ function normalizeShapingState(shaping: ShapingState | undefined): ShapingState 
 export function normalizeDeviceState(state: DeviceState): DeviceState {
   const gateway = normalizeGatewayState(state.gateway);
   const shaping = normalizeShapingState(state.shaping);
+  const service = normalizeServiceState(state.service);
   return {
     vrfs: state.vrfs
       .map((vrf) => ({
@@ -284,6 +337,7 @@ export function normalizeDeviceState(state: DeviceState): DeviceState {
       .sort(comparePrefixes),
     ...(gateway ? { gateway } : {}),
     ...(shaping ? { shaping } : {}),
+    ...(service ? { service } : {}),
   };
 }
 

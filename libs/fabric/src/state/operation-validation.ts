@@ -153,6 +153,45 @@ export function operationProblems(device: FabricDevice, operation: FabricOperati
     case 'unshapeFloatingIp':
       problems.push(...shapingProblems(device, operation));
       break;
+    case 'addServiceLink':
+      vrfName(operation.vrf);
+      for (const [field, value] of [
+        ['VRF end', operation.vrfAddress],
+        ['node end', operation.nodeAddress],
+      ] as const) {
+        check(
+          isInterfaceAddress(text(value)),
+          `service link ${field} ${JSON.stringify(value)} is not a host address with its prefix length`,
+        );
+      }
+      check(
+        sameSubnet(text(operation.vrfAddress), text(operation.nodeAddress)),
+        'the service link ends must be two different addresses of one subnet',
+      );
+      break;
+    case 'removeServiceLink':
+    case 'removeServiceNat':
+      vrfName(operation.vrf);
+      break;
+    case 'addServiceRoute':
+    case 'removeServiceRoute':
+      vrfName(operation.vrf);
+      check(
+        parseIpv4Prefix(text(operation.prefix)) !== undefined,
+        `prefix ${JSON.stringify(operation.prefix)} is not an IPv4 prefix without host bits`,
+      );
+      check(
+        parseIpv4Prefix(text(operation.prefix))?.length !== 0,
+        'a service route never covers 0.0.0.0/0',
+      );
+      break;
+    case 'addServiceNat':
+      vrfName(operation.vrf);
+      check(
+        parseIpv4(text(operation.address)) !== undefined,
+        `address ${JSON.stringify(operation.address)} is not an IPv4 address`,
+      );
+      break;
     default: {
       const unknown: { kind?: unknown } = operation;
       problems.push(`unknown operation kind ${JSON.stringify(unknown.kind)}`);

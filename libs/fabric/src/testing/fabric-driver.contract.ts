@@ -7,10 +7,13 @@ import type {
 } from './driver-contract/contract-context';
 import { describeAccessPorts } from './driver-contract/access-ports.contract';
 import { describeGatewayOperations } from './driver-contract/gateway-operations.contract';
+import { describeServiceOperations } from './driver-contract/service-operations.contract';
 import {
+  contractBorder,
   contractGateway,
   contractLeaf,
   contractTopology,
+  contractTopologyWithEdges,
   contractTopologyWithGateway,
   otherLeaf,
   resetDevice,
@@ -71,7 +74,13 @@ export function describeFabricDriverContract(
     };
 
     beforeAll(async () => {
-      subject = await open(options.gatewayNodes ? contractTopologyWithGateway : contractTopology);
+      subject = await open(
+        options.serviceNodes
+          ? contractTopologyWithEdges
+          : options.gatewayNodes
+            ? contractTopologyWithGateway
+            : contractTopology,
+      );
     }, openTimeoutMs);
     afterAll(async () => {
       await subject?.close();
@@ -79,7 +88,12 @@ export function describeFabricDriverContract(
     // Every test starts from empty leaves, and none leaks capacity into the next.
     afterEach(async () => {
       if (!subject) return;
-      const devices = [contractLeaf, otherLeaf, ...(options.gatewayNodes ? [contractGateway] : [])];
+      const devices = [
+        contractLeaf,
+        otherLeaf,
+        ...(options.gatewayNodes || options.serviceNodes ? [contractGateway] : []),
+        ...(options.serviceNodes ? [contractBorder] : []),
+      ];
       for (const device of devices) {
         await resetDevice(subject.driver, device, timeoutMs);
       }
@@ -91,6 +105,7 @@ export function describeFabricDriverContract(
     describeRefusals(context);
     describePartWayFailure(context);
     describeGatewayOperations(context);
+    describeServiceOperations(context);
     describeShapingOperations(context);
   });
 }

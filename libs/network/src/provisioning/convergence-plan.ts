@@ -6,6 +6,7 @@ import {
   type VrfState,
 } from '@loom/fabric';
 import { gatewayConvergence } from './gateway-convergence';
+import { serviceConvergence } from './service-convergence';
 import { withShapingConvergence } from './shaping-convergence';
 
 /** The operations that take one device from its actual configuration to the intended one. */
@@ -98,7 +99,8 @@ export function convergencePlan(
   const gone = (vrf: string): boolean => !wantVrfs.has(vrf) || recreate.has(vrf);
 
   const gateway = gatewayConvergence(intended, actual, gone);
-  const operations: FabricOperation[] = [...gateway.removals];
+  const service = serviceConvergence(intended, actual, gone);
+  const operations: FabricOperation[] = [...gateway.removals, ...service.removals];
   for (const l2 of actual.l2Vnis) {
     const kept = keptInterfaces(l2);
     for (const name of l2.interfaces.filter((candidate) => !kept.includes(candidate))) {
@@ -158,6 +160,6 @@ export function convergencePlan(
       operations.push({ kind: 'announcePrefix', vrf, prefix });
     }
   }
-  operations.push(...gateway.additions);
+  operations.push(...gateway.additions, ...service.additions);
   return { operations: withShapingConvergence(intended, actual, operations), unresolved };
 }

@@ -29,6 +29,16 @@ export function describeFabricItem(item: FabricItem): string {
       return `dnat ${item.publicAddress}`;
     case 'upstream-prefix':
       return `upstream-prefix ${item.prefix}`;
+    case 'port-shaping':
+      return `port-shaping ${item.interface} vlan ${item.vlan} ${item.address}`;
+    case 'floating-ip-shaping':
+      return `floating-ip-shaping ${item.publicAddress}`;
+    case 'service-link':
+      return `service-link vrf ${item.vrf}`;
+    case 'service-route':
+      return `service-route ${item.prefix} vrf ${item.vrf}`;
+    case 'service-nat':
+      return `service-nat vrf ${item.vrf}`;
   }
 }
 
@@ -48,7 +58,10 @@ function toDriftItem(difference: FabricDifference): DriftItem {
     vrf: 'vrf' in item ? item.vrf : '',
     l2Vni: 'l2Vni' in item ? item.l2Vni : 0,
     interface: item.type === 'l2Vni-interface' ? item.interface : '',
-    prefix: item.type === 'prefix' || item.type === 'upstream-prefix' ? item.prefix : '',
+    prefix:
+      item.type === 'prefix' || item.type === 'upstream-prefix' || item.type === 'service-route'
+        ? item.prefix
+        : '',
     fields:
       difference.kind === 'different'
         ? difference.fields.map(({ field, intended, actual }) => ({

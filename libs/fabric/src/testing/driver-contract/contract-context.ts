@@ -33,6 +33,11 @@ export interface FabricDriverContractOptions {
    * gateway operations are tested on it (default false).
    */
   readonly gatewayNodes?: boolean;
+  /**
+   * The backend runs border leaves with a management network: the contract's topology gets one
+   * (`contract-border1`) and the service IP operations are tested on it (default false).
+   */
+  readonly serviceNodes?: boolean;
   /** How long `await` waits for one operation (default 2 s). */
   readonly operationTimeoutMs?: number;
   /** Jest's limit for one test (default 5 s) and for opening and closing the driver (default 30 s). */

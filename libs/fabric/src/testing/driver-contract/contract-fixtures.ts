@@ -8,6 +8,7 @@ import type {
 import type { OperationOutcome } from '../../operations/operation-outcome';
 import {
   gatewayStateOf,
+  serviceStateOf,
   shapingStateOf,
   type DeviceState,
   type L2VniState,
@@ -65,6 +66,25 @@ export const contractTopologyWithGateway: FabricTopology = {
   ],
 };
 
+/**
+ * The contract's topology with a border leaf too, for a driver that runs the service IP
+ * operations (FabricDriverContractOptions.serviceNodes).
+ */
+export const contractTopologyWithEdges: FabricTopology = {
+  devices: [
+    ...contractTopologyWithGateway.devices,
+    {
+      name: 'contract-border1',
+      role: 'border-leaf',
+      loopback: '10.254.0.11',
+      asn: 65201,
+      interfaces: ['swp1'],
+      capacity: defaultCapacity,
+    },
+  ],
+};
+
+export const contractBorder = 'contract-border1';
 export const contractGateway = 'contract-gw1';
 export const contractLeaf = 'contract-leaf1';
 export const otherLeaf = 'contract-leaf2';
@@ -116,7 +136,15 @@ export async function runOperation(
 function teardown(state: DeviceState): FabricOperation[] {
   const gateway = gatewayStateOf(state);
   const shaping = shapingStateOf(state);
+  const service = serviceStateOf(state);
   return [
+    ...service.nats.map(({ vrf }): FabricOperation => ({ kind: 'removeServiceNat', vrf })),
+    ...service.routes.map(({ vrf, prefix }): FabricOperation => ({
+      kind: 'removeServiceRoute',
+      vrf,
+      prefix,
+    })),
+    ...service.links.map(({ vrf }): FabricOperation => ({ kind: 'removeServiceLink', vrf })),
     ...shaping.ports.map(({ interface: iface, vlan, address }): FabricOperation => ({
       kind: 'unshapePort',
       interface: iface,
