@@ -513,6 +513,13 @@ describe('audit trail through the API', () => {
       expect(trace.stdout).toMatch(/^METHOD +PortService\/CreatePort$/m);
       expect(trace.stdout).toMatch(/^bind-port +1 +succeeded +\S+:bind-port /m);
       expect((await loomctl('trace')).code).toBe(2);
+      const repaired = await loomctl('trace', '--correlation-id', repairId);
+      expect(repaired).toMatchObject({ code: 0 });
+      expect(repaired.stdout).toMatch(/^WHO +ops:e2e-ops$/m);
+      expect(repaired.stdout).toMatch(/^METHOD +FabricService\/RepairFabricDrift$/m);
+      expect(repaired.stdout).toMatch(new RegExp(`^REASON +${repairReason}$`, 'm'));
+      expect(repaired.stdout).toMatch(/^converge +1 +succeeded +\S+:converge /m);
+      expect((await loomctl('trace', '--saga', repairSaga)).stdout).toContain(repairReason);
     });
 
     it('exports JSON lines, resumable from the last position received', async () => {

@@ -171,20 +171,32 @@ export function addAuditApiCommands(audit: Command, context: CliContext): void {
     'the causal chain of one call: its events, sagas, steps and device operations',
   )
     .option('--request-id <uuid>', 'trace the call with this request_id instead')
+    .option(
+      '--correlation-id <id>',
+      'trace the call with this correlation id (a drift repair: its repair id)',
+    )
+    .option('--saga <id>', 'trace the call whose fabric work started this saga')
     .option('--tenant <id>', 'whose request id it is')
     .action(
       async (
         operation: string | undefined,
-        flags: ApiFlags & JsonFlag & { requestId?: string; tenant?: string },
+        flags: ApiFlags &
+          JsonFlag & { requestId?: string; correlationId?: string; saga?: string; tenant?: string },
       ) => {
-        if ((operation === undefined) === (flags.requestId === undefined)) {
-          throw CliError.usage('name an operation or --request-id, one of them');
+        const targets = [
+          operation === undefined ? undefined : { operation },
+          flags.requestId === undefined ? undefined : { requestId: flags.requestId },
+          flags.correlationId === undefined ? undefined : { correlationId: flags.correlationId },
+          flags.saga === undefined ? undefined : { sagaId: flags.saga },
+        ].filter((target) => target !== undefined);
+        const [target] = targets;
+        if (target === undefined || targets.length > 1) {
+          throw CliError.usage(
+            'name an operation, --request-id, --correlation-id or --saga, one of them',
+          );
         }
         const trace = await withSession(context, flags, ({ client }) =>
-          client.audit.traceCall({
-            ...(operation === undefined ? { requestId: flags.requestId ?? '' } : { operation }),
-            tenant: flags.tenant ?? '',
-          }),
+          client.audit.traceCall({ ...target, tenant: flags.tenant ?? '' }),
         );
         printRendering(context.io, formatOf(flags), {
           message: trace,

@@ -80,6 +80,7 @@ export function traceLines(trace: Trace): string[] {
     ['WHEN', formatTime(trace.time)],
     ['REQUEST', trace.requestId || '(none)'],
     ['CORRELATION', trace.correlationId],
+    ...(trace.reason ? [['REASON', trace.reason] as [string, string]] : []),
   ]);
   lines.push(
     '',
