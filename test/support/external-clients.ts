@@ -5,6 +5,7 @@ import {
   type ExternalGatewayServiceClient,
   type ExternalNetworkServiceClient,
   type FloatingIpServiceClient,
+  type QosPolicyServiceClient,
 } from '@loom/api-contract';
 import type { PromiseClient } from './grpc-client';
 
@@ -12,6 +13,7 @@ export interface ExternalClients {
   readonly externalNetworks: PromiseClient<ExternalNetworkServiceClient>;
   readonly externalGateways: PromiseClient<ExternalGatewayServiceClient>;
   readonly floatingIps: PromiseClient<FloatingIpServiceClient>;
+  readonly qosPolicies: PromiseClient<QosPolicyServiceClient>;
   close(): void;
 }
 
@@ -65,6 +67,7 @@ export async function externalClientsAs(
     externalNetworks: promised('ExternalNetworkService'),
     externalGateways: promised('ExternalGatewayService'),
     floatingIps: promised('FloatingIpService'),
+    qosPolicies: promised('QosPolicyService'),
     close: () => {
       for (const client of opened) client.close();
     },

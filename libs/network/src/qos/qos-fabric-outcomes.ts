@@ -7,10 +7,11 @@ import { operationDecider } from '../operations/operation.decider';
 import { fabricFailureKind } from '../provisioning/fabric-failure-kind';
 import { streams } from '../shared/streams';
 import { qosAttachmentsDecider } from './qos-attachments.decider';
-import type { QosFabricInput } from './qos-fabric.input';
+import type { QosFabricInput, QosFabricLimits } from './qos-fabric.input';
 import { applyQosPolicySaga } from './qos-fabric.saga-types';
 import { parseQosPolicyName } from './qos-names';
 import { qosPolicyDecider } from './qos-policy.decider';
+import type { QosLimit } from './qos-policy.events';
 
 const actor = 'loom:qos-fabric-outcomes';
 
@@ -76,9 +77,8 @@ async function revert(
     case 'limits': {
       // Only the change this saga made: a later one (queued behind it) stays.
       const { state } = await aggregates.load(stream, qosPolicyDecider);
-      const current =
-        state.status === 'Active' ? { ingress: state.ingress, egress: state.egress } : undefined;
-      if (input.from && JSON.stringify(current) === JSON.stringify(input.to)) {
+      const current = state.status === 'Active' ? state : undefined;
+      if (input.from && current && input.to && sameLimits(current, input.to)) {
         await tolerate(
           aggregates.execute(
             stream,
@@ -130,6 +130,12 @@ async function revert(
       return;
   }
 }
+
+const sameLimit = (a: QosLimit | null, b: QosLimit | null): boolean =>
+  a?.rateKbps === b?.rateKbps && a?.burstBytes === b?.burstBytes;
+
+const sameLimits = (a: QosFabricLimits, b: QosFabricLimits): boolean =>
+  sameLimit(a.ingress, b.ingress) && sameLimit(a.egress, b.egress);
 
 /** What changed meanwhile (the policy deleted, the resource taken) is left as it is now. */
 function ignoreRefusal(error: unknown): void {

@@ -18,7 +18,7 @@ export function toQosPolicy(state: Active<QosPolicyState>): QosPolicy {
     displayName: state.displayName,
     ingress: toLimit(state.ingress),
     egress: toLimit(state.egress),
-    attachments: state.attachments.map((attachment) => attachment.resource),
+    attachments: state.attachments.map((attachment) => attachment.resource).sort(),
     status: statuses[state.policyStatus],
     statusReason: state.statusReason,
     etag: `"${state.version}"`,

@@ -40,7 +40,7 @@ export interface QosPolicy {
   egress:
     | QosLimit
     | null;
-  /** Output only: the ports and floating IPs it is attached to, by name. */
+  /** Output only: the ports and floating IPs it is attached to, by name, sorted. */
   attachments: string[];
   /** Output only. */
   status: QosPolicyStatus;
