@@ -102,3 +102,13 @@ export { qosFabricSagas, type QosFabricSagaDependencies } from './qos/qos-fabric
 export { applyQosPolicySaga } from './qos/qos-fabric.saga-types';
 export { qosFabricOutcomes } from './qos/qos-fabric-outcomes';
 export type { QosLimitInput } from './qos/qos-limits';
+export {
+  serviceIpFabricSagas,
+  type ServiceIpFabricSagaDependencies,
+} from './service-ips/service-ip-fabric.sagas';
+export { clearServiceIpSaga, setServiceIpSaga } from './service-ips/service-ip-fabric.saga-types';
+export { serviceIpFabricOutcomes } from './service-ips/service-ip-fabric-outcomes';
+export { serviceIpDecider, type ServiceIpState } from './service-ips/service-ip.decider';
+export { serviceIpName } from './service-ips/service-ip-names';
+export { serviceNodeOf } from './service-ips/service-ip.service';
+export type { ServiceIpFabricInput } from './service-ips/service-ip-fabric.input';

@@ -78,4 +78,10 @@ export const networkEventCatalog = new EventCatalog({
   QosPolicyDeleted: { current: 1 },
   QosAttachmentClaimed: { current: 1 },
   QosAttachmentReleased: { current: 1 },
+  ServiceIpCreated: { current: 1 },
+  ServiceIpActivated: { current: 1 },
+  ServiceIpFailed: { current: 1 },
+  ServiceIpDeleted: { current: 1 },
+  ServiceBlockAllocated: { current: 1 },
+  ServiceBlockReleased: { current: 1 },
 });

@@ -7,6 +7,7 @@ import { networkEventCatalog } from './network-event-catalog';
 import { OperationService } from './operations/operation.service';
 import { PortService, type PortFabric } from './ports/port.service';
 import { QosPolicyService } from './qos/qos-policy.service';
+import { ServiceIpService } from './service-ips/service-ip.service';
 import type { NetworkSettings } from './shared/network-settings';
 import { OperationIntents } from './shared/operation-intents';
 import { SubnetService } from './subnets/subnet.service';
@@ -24,6 +25,7 @@ export interface NetworkServices {
   readonly externalGateways: ExternalGatewayService;
   readonly floatingIps: FloatingIpService;
   readonly qosPolicies: QosPolicyService;
+  readonly serviceIps: ServiceIpService;
 }
 
 /**
@@ -49,5 +51,6 @@ export function createNetworkServices(
     externalGateways: new ExternalGatewayService(intents, settings),
     floatingIps: new FloatingIpService(intents),
     qosPolicies: new QosPolicyService(intents),
+    serviceIps: new ServiceIpService(intents, settings, fabric?.topology),
   };
 }

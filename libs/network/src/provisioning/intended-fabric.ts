@@ -7,6 +7,7 @@ import {
 } from '@loom/fabric';
 import { intendedGatewayNodes, type GatewayNodeIntent } from '../external/gateway-intent';
 import { leafVlansDecider } from '../pools/leaf-vlans.decider';
+import { intendedServiceNodes, type ServiceNodeIntent } from '../service-ips/service-ip-intent';
 import { intendedShaping, type DeviceShapingIntent } from '../qos/qos-intent';
 import type { AggregateStore } from '@loom/intents';
 import { streams } from '../shared/streams';
@@ -34,6 +35,7 @@ class IntentReader {
   private readonly subnets = new Map<string, Promise<SubnetState>>();
   private readonly vpcs = new Map<string, Promise<VpcState>>();
   private gatewayNodes: Promise<Map<string, GatewayNodeIntent>> | undefined;
+  private serviceNodes: Promise<Map<string, ServiceNodeIntent>> | undefined;
   private shaping: Promise<Map<string, DeviceShapingIntent>> | undefined;
 
   constructor(private readonly aggregates: AggregateStore) {}
@@ -42,6 +44,12 @@ class IntentReader {
   private async gatewayNode(device: string): Promise<GatewayNodeIntent | undefined> {
     this.gatewayNodes ??= intendedGatewayNodes(this.aggregates);
     return (await this.gatewayNodes).get(device);
+  }
+
+  /** What the service IPs put on `device` if it is their service node. */
+  private async serviceNode(device: string): Promise<ServiceNodeIntent | undefined> {
+    this.serviceNodes ??= intendedServiceNodes(this.aggregates);
+    return (await this.serviceNodes).get(device);
   }
 
   subnet(tenantId: string, vpcId: string, subnetId: string): Promise<SubnetState> {
@@ -113,6 +121,9 @@ class IntentReader {
     // A gateway node holds VPC VRFs and NAT state for the external gateways it serves.
     const gateway = await this.gatewayNode(leaf);
     for (const vrf of gateway?.vrfs ?? []) vrfs.set(vrf.name, vrf);
+    // A border leaf holds VPC VRFs and the service state of the service IPs it serves.
+    const service = await this.serviceNode(leaf);
+    for (const vrf of service?.vrfs ?? []) vrfs.set(vrf.name, vrf);
     // What QoS policies shape on it: its ports' access interfaces, a gateway node's floating IPs.
     this.shaping ??= intendedShaping(this.aggregates);
     const shaping = (await this.shaping).get(leaf);
@@ -122,6 +133,7 @@ class IntentReader {
       prefixes: [],
       ...(gateway ? { gateway: gateway.gateway } : {}),
       ...(shaping ? { shaping } : {}),
+      ...(service ? { service: service.service } : {}),
     });
   }
 }

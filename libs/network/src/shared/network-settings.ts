@@ -9,9 +9,17 @@ export interface NetworkSettings {
   readonly asn: number;
   /** Where external gateways' transfer /31s come from (LOOM_TRANSFER_POOL); default 172.16.0.0/16. */
   readonly transferPool?: string;
+  /** Where service IPs' /31s come from (LOOM_SERVICE_POOL); default 100.64.0.0/16. */
+  readonly servicePool?: string;
 }
 
 export const defaultTransferPool = '172.16.0.0/16';
+
+/**
+ * Where service IPs' /31s come from (LOOM_SERVICE_POOL): the VPCs' addresses on the management
+ * network, which routes the pool to the service node (docs/service-ips.md).
+ */
+export const defaultServicePool = '100.64.0.0/16';
 
 export const defaultNetworkSettings: NetworkSettings = {
   l3VniRange: { first: 50_000, last: 59_999 },

@@ -21,6 +21,9 @@ export const streams = {
   /** Which QoS policy each port and floating IP has, fabric-wide. */
   qosAttachments: 'qos-attachments',
   fabricRepair: (repairId: string) => `fabric-repair-${repairId}`,
+  serviceIp: (tenantId: string, vpcId: string) => `service-ip-${tenantId}/${vpcId}`,
+  /** The service pool's /31s, and so the index of every service IP. */
+  servicePool: 'service-pool',
 } as const;
 
 /** Prefixes of every stream that belongs to one tenant (Watch follows these). */
@@ -33,4 +36,5 @@ export const tenantStreamPrefixes = (tenantId: string): string[] => [
   `external-gateway-${tenantId}/`,
   `floating-ip-${tenantId}/`,
   `qos-policy-${tenantId}/`,
+  `service-ip-${tenantId}/`,
 ];

@@ -13,6 +13,7 @@ import {
   type ResourceDeletion,
 } from '../shared/resource-changes';
 import { streams } from '../shared/streams';
+import { refuseWhileServiceIp } from '../service-ips/service-ip-vpc-guard';
 import { vpcDecider } from './vpc.decider';
 import { vpcRouting } from './vpc-routing';
 import { checkCidrBlocks } from './vpc.validation';
@@ -124,6 +125,7 @@ export class VpcService {
       },
       context,
       async (intent) => {
+        await refuseWhileServiceIp(intent, tenantId, vpcId);
         const deleted = await intent.execute(
           streams.vpc(tenantId, vpcId),
           vpcDecider,
