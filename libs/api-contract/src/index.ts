@@ -12,6 +12,7 @@ export * from './generated/loom/v1/external_network';
 export * from './generated/loom/v1/external_gateway';
 export * from './generated/loom/v1/floating_ip';
 export * from './generated/loom/v1/qos_policy';
+export * from './generated/loom/v1/service_ip';
 export type { Timestamp } from './generated/google/protobuf/timestamp';
 export type { Duration } from './generated/google/protobuf/duration';
 export type { Any } from './generated/google/protobuf/any';

@@ -22,6 +22,7 @@ export const LOOM_PROTO_FILES: readonly string[] = [
   'loom/v1/external_gateway.proto',
   'loom/v1/floating_ip.proto',
   'loom/v1/qos_policy.proto',
+  'loom/v1/service_ip.proto',
 ];
 
 export const LOOM_PACKAGE = 'loom.v1';
