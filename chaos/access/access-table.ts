@@ -290,4 +290,22 @@ export const accessTable: Readonly<Record<string, AccessRow>> = {
     (t) => ({ name: qos(t), resource: names(t).port }),
     'NOT_FOUND',
   ),
+  // Service IPs (issue 12): a VPC's singleton; created without prefixes (refused after the
+  // access decision), and none exists, so Get and Delete are NOT_FOUND.
+  'loom.v1.ServiceIpService/CreateServiceIp': row(
+    'write',
+    (t) => ({ parent: names(t).vpc, service_ip: { prefixes: [] } }),
+    'INVALID_ARGUMENT',
+    'INVALID_ARGUMENT',
+  ),
+  'loom.v1.ServiceIpService/GetServiceIp': row(
+    'read',
+    (t) => ({ name: `${names(t).vpc}/serviceIp` }),
+    'NOT_FOUND',
+  ),
+  'loom.v1.ServiceIpService/DeleteServiceIp': row(
+    'write',
+    (t) => ({ name: `${names(t).vpc}/serviceIp`, etag: stale }),
+    'NOT_FOUND',
+  ),
 };

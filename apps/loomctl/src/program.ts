@@ -6,6 +6,7 @@ import { EXIT } from './cli/exit-codes';
 import { addCompletionCommand } from './completion/completion.command';
 import { externalNetworksCommand } from './external/external-networks.command';
 import { externalGatewaysCommand, floatingIpsCommand } from './external/floating-ips.command';
+import { serviceIpsCommand } from './service-ips/service-ips.command';
 import { fabricCommand } from './fabric.command';
 import { addLoginCommands } from './login/login.command';
 import { operationsCommand } from './operations/operations.command';
@@ -32,6 +33,7 @@ export function buildProgram(context: CliContext, readStdin: () => Promise<strin
     .addCommand(operationsCommand(context))
     .addCommand(externalNetworksCommand(context))
     .addCommand(externalGatewaysCommand(context))
+    .addCommand(serviceIpsCommand(context))
     .addCommand(floatingIpsCommand(context));
   addWatchCommand(program, context);
   addLoginCommands(program, context, readStdin);

@@ -60,6 +60,18 @@ class TransferPool implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'servicePool' })
+class ServicePool implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && transferPoolProblem(value) === undefined;
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    const value: unknown = args?.value;
+    const problem = typeof value === 'string' ? transferPoolProblem(value) : 'must be a string';
+    return `LOOM_SERVICE_POOL ${problem ?? 'is invalid'}`;
+  }
+}
+
 /** Every setting the engine reads, from environment variables; see docs/configuration.md. */
 export class EngineConfig {
   @IsString()
@@ -150,6 +162,10 @@ export class EngineConfig {
   /** Where VPC external gateways' transfer /31s come from. */
   @Validate(TransferPool)
   LOOM_TRANSFER_POOL = '172.16.0.0/16';
+
+  /** Where service IPs' /31s come from: the VPCs' addresses on the management network. */
+  @Validate(ServicePool)
+  LOOM_SERVICE_POOL = '100.64.0.0/16';
 
   @IsIn(['simulated', 'frr-lab'], { message: 'LOOM_FABRIC must be simulated or frr-lab' })
   LOOM_FABRIC: 'simulated' | 'frr-lab' = 'simulated';

@@ -19,6 +19,8 @@ import {
   portFabricOutcomes,
   qosFabricOutcomes,
   qosFabricSagas,
+  serviceIpFabricOutcomes,
+  serviceIpFabricSagas,
   type NetworkServices,
 } from '@loom/network';
 import { Sagas, SagaWorker, type AnySagaDefinition } from '@loom/sagas';
@@ -51,6 +53,7 @@ function sagaDefinitions(
     fabricRepairSaga(dependencies),
     ...externalFabricSagas(dependencies),
     ...qosFabricSagas(dependencies),
+    ...serviceIpFabricSagas(dependencies),
   ];
 }
 
@@ -129,6 +132,7 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
             portFabricOutcomes(this.store, this.network.aggregates),
             externalFabricOutcomes(this.store, this.network.aggregates),
             qosFabricOutcomes(this.store, this.network.aggregates),
+            serviceIpFabricOutcomes(this.store, this.network.aggregates),
           ],
           onError: (error, work) => {
             this.logger.warn({ err: error, sagaId: work.sagaId }, 'fabric work not started yet');

@@ -44,6 +44,7 @@ const readYourWritesTimeoutMs = 10_000;
             l2VniRange: parseVniRange(config.LOOM_L2_VNI_RANGE),
             asn: config.LOOM_FABRIC_ASN,
             transferPool: config.LOOM_TRANSFER_POOL,
+            servicePool: config.LOOM_SERVICE_POOL,
           },
           { topology },
         ),

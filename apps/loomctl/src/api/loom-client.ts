@@ -19,6 +19,7 @@ import {
   type WatchServiceClient,
   type AuditServiceClient,
   type ExternalGatewayServiceClient,
+  type ServiceIpServiceClient,
   type ExternalNetworkServiceClient,
   type FloatingIpServiceClient,
 } from '@loom/api-contract';
@@ -54,6 +55,7 @@ export interface LoomClient {
   readonly auditExport: StreamingClient<AuditServiceClient>;
   readonly externalNetworks: UnaryClient<ExternalNetworkServiceClient>;
   readonly externalGateways: UnaryClient<ExternalGatewayServiceClient>;
+  readonly serviceIps: UnaryClient<ServiceIpServiceClient>;
   readonly floatingIps: UnaryClient<FloatingIpServiceClient>;
   close(): void;
 }
@@ -121,6 +123,7 @@ export function createLoomClient(server: string, token: string): LoomClient {
     auditExport: streaming('loom.v1.AuditService'),
     externalNetworks: unary('loom.v1.ExternalNetworkService'),
     externalGateways: unary('loom.v1.ExternalGatewayService'),
+    serviceIps: unary('loom.v1.ServiceIpService'),
     floatingIps: unary('loom.v1.FloatingIpService'),
     close: () => {
       client.close();

@@ -11,6 +11,7 @@ import { ExternalGatewayController } from './external-gateway.controller';
 import { ExternalNetworkController } from './external-network.controller';
 import { FloatingIpController } from './floating-ip.controller';
 import { QosPolicyController } from './qos-policy.controller';
+import { ServiceIpController } from './service-ip.controller';
 
 /** The loom.v1 gRPC services the cloud portal calls. */
 @Module({
@@ -27,6 +28,7 @@ import { QosPolicyController } from './qos-policy.controller';
     ExternalGatewayController,
     FloatingIpController,
     QosPolicyController,
+    ServiceIpController,
   ],
 })
 export class ResourcesModule {}
