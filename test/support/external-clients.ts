@@ -6,6 +6,7 @@ import {
   type ExternalNetworkServiceClient,
   type FloatingIpServiceClient,
   type QosPolicyServiceClient,
+  type ServiceIpServiceClient,
 } from '@loom/api-contract';
 import type { PromiseClient } from './grpc-client';
 
@@ -14,6 +15,7 @@ export interface ExternalClients {
   readonly externalGateways: PromiseClient<ExternalGatewayServiceClient>;
   readonly floatingIps: PromiseClient<FloatingIpServiceClient>;
   readonly qosPolicies: PromiseClient<QosPolicyServiceClient>;
+  readonly serviceIps: PromiseClient<ServiceIpServiceClient>;
   close(): void;
 }
 
@@ -68,6 +70,7 @@ export async function externalClientsAs(
     externalGateways: promised('ExternalGatewayService'),
     floatingIps: promised('FloatingIpService'),
     qosPolicies: promised('QosPolicyService'),
+    serviceIps: promised('ServiceIpService'),
     close: () => {
       for (const client of opened) client.close();
     },
