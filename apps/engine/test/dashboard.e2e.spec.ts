@@ -368,6 +368,65 @@ describeWithBrowser('ops dashboard in a browser', () => {
     await page.close();
   });
 
+  it('repairs a device from the Fabric view: recorded with the operator and the reason', async () => {
+    const intended = await fabric.readState('leaf1');
+    await fabric.tamper('leaf1', (state) => ({
+      ...state,
+      l2Vnis: state.l2Vnis.map((l2) => ({ ...l2, interfaces: [] })),
+    }));
+    const page = await signedIn('ops', 'alice');
+    // The Fabric view reads the devices at most every 2 s: it shows the drift on a later load.
+    for (let loads = 0; ; loads += 1) {
+      await page.goto(`${base()}/#/fabric?load=${loads}`);
+      await page.waitForSelector('[data-device="leaf1"]');
+      if (await page.$('[data-repair="leaf1"]')) break;
+      if (loads > 20) throw new Error('the Fabric view never showed leaf1 drifting');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await page.click('[data-repair="leaf1"]'); // no reason: refused
+    await page.waitForSelector('[data-repair-status="leaf1"] >> text=a reason is required');
+    await page.fill('[data-repair-reason="leaf1"]', 'swp1 was cleared by hand');
+    await page.click('[data-repair="leaf1"]');
+    await page.waitForSelector('[data-repair-status="leaf1"] >> text=repair started');
+    const sagaId = ((await page.textContent('[data-repair-status="leaf1"] a')) ?? '').trim();
+    expect(sagaId).toMatch(/^repair-leaf1-/);
+    await reached(sagaId, 'completed', 20_000);
+    expect(await fabric.readState('leaf1')).toEqual(intended);
+
+    const auditor = await engine.clientsAs('auditor');
+    const repairs = await auditor.audit.listChanges({
+      tenant: '',
+      resource: '',
+      actor: 'ops:alice',
+      requestId: '',
+      correlationId: '',
+      eventType: 'FabricRepairRequested',
+      startTime: null,
+      endTime: null,
+      oldestFirst: true,
+      pageSize: 10,
+      pageToken: '',
+    });
+    expect(repairs.changes).toEqual([
+      expect.objectContaining({ kind: 'fabric-repair', action: 'Dashboard/RepairDevice' }),
+    ]);
+    const fields = Object.fromEntries(
+      repairs.changes[0]!.changes.map((change) => [change.field, JSON.parse(change.afterJson)]),
+    );
+    expect(fields).toMatchObject({
+      reason: 'swp1 was cleared by hand',
+      devices: ['leaf1'],
+      sagaIds: [sagaId],
+    });
+    // The saga's trace link leads to the repair: the operator and the reason.
+    await page.goto(`${base()}/#/sagas/${encodeURIComponent(sagaId)}`);
+    await page.click('#audit-trace');
+    await page.waitForSelector('#trace-call');
+    expect(await page.textContent('#trace-call')).toContain('swp1 was cleared by hand');
+    expect(await page.textContent('#trace-call')).toContain('ops:alice');
+    await page.close();
+  });
+
   it('never writes a token it was given to its log', () => {
     const log = engine.process.output();
     expect(log).toContain('dashboard sign-in');

@@ -848,8 +848,8 @@ function deviceCard(device) {
     // Kept across live reloads, like the saga actions' reason.
     if (!repairInputs.has(device.name)) {
       repairInputs.set(device.name, {
-        reason: h('input', { placeholder: 'reason', size: 24 }),
-        status: h('span', { className: 'muted' }),
+        reason: h('input', { placeholder: 'reason', size: 24, 'data-repair-reason': device.name }),
+        status: h('span', { className: 'muted', 'data-repair-status': device.name }),
       });
     }
     const { reason, status } = repairInputs.get(device.name);
@@ -862,6 +862,7 @@ function deviceCard(device) {
           'button',
           {
             type: 'button',
+            'data-repair': device.name,
             onclick: async () => {
               try {
                 const { sagaId, repairId } = await call(
