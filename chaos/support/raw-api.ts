@@ -37,10 +37,17 @@ export function rawCall(
   client: Client,
   method: ReflectedMethod,
   body: Buffer,
-  options: { token?: string | undefined; deadlineMs: number; maxMessages?: number },
+  options: {
+    token?: string | undefined;
+    deadlineMs: number;
+    maxMessages?: number;
+    /** Sent as `x-request-id`: the events the call writes carry it as their correlation id. */
+    correlationId?: string;
+  },
 ): Promise<CallResult> {
   const metadata = new Metadata();
   if (options.token !== undefined) metadata.set('authorization', `Bearer ${options.token}`);
+  if (options.correlationId !== undefined) metadata.set('x-request-id', options.correlationId);
   const path = `/${method.id}`;
   const started = Date.now();
   const deadline = started + options.deadlineMs;

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@loom/errors';
 import type { Duration } from './generated/google/protobuf/duration';
 import type { Timestamp } from './generated/google/protobuf/timestamp';
 
@@ -20,8 +21,35 @@ export function toTimestamp(value: Date | string): Timestamp {
   return { seconds: String(wholeMillis / 1000), nanos: Number(fraction.padEnd(9, '0')) };
 }
 
-export function timestampToDate(timestamp: Timestamp): Date {
-  return new Date(Number(timestamp.seconds) * 1000 + Math.floor(timestamp.nanos / 1_000_000));
+/** google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+const MIN_SECONDS = -62_135_596_800;
+const MAX_SECONDS = 253_402_300_799;
+
+/**
+ * The Date of a Timestamp a client sent; INVALID_ARGUMENT naming `field` when it is not one
+ * (seconds outside the Timestamp range, nanos outside 0-999,999,999), never an Invalid Date
+ * that fails later, deep in a query, as an internal error (found by the chaos fuzzer).
+ */
+export function timestampToDate(timestamp: Timestamp, field = 'timestamp'): Date {
+  const seconds = Number(timestamp.seconds);
+  const { nanos } = timestamp;
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < MIN_SECONDS ||
+    seconds > MAX_SECONDS ||
+    !Number.isInteger(nanos) ||
+    nanos < 0 ||
+    nanos > 999_999_999
+  ) {
+    throw new InvalidArgumentError([
+      {
+        field,
+        description:
+          'must be a timestamp from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (nanos 0 to 999999999)',
+      },
+    ]);
+  }
+  return new Date(seconds * 1000 + Math.floor(nanos / 1_000_000));
 }
 
 /** Milliseconds of a google.protobuf.Duration; undefined when unset. */

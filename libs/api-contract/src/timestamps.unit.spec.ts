@@ -37,4 +37,28 @@ describe('timestamps', () => {
     expect(durationToMillis({ seconds: '30', nanos: 5_000_000 })).toBe(30_005);
     expect(durationToMillis(null)).toBeUndefined();
   });
+
+  it('refuse a Timestamp out of its range as INVALID_ARGUMENT naming the field (chaos fuzzer regression)', () => {
+    // The fuzzer's case: ExportEvents with this start_time answered INTERNAL (Invalid time value).
+    for (const bad of [
+      { seconds: '-1693522467362428985', nanos: 2 },
+      { seconds: '253402300800', nanos: 0 },
+      { seconds: '1', nanos: -1 },
+      { seconds: '1', nanos: 1_000_000_000 },
+    ]) {
+      let refusal: unknown;
+      try {
+        timestampToDate(bad, 'start_time');
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toMatchObject({
+        kind: 'invalid-argument',
+        violations: [{ field: 'start_time' }],
+      });
+    }
+    expect(timestampToDate({ seconds: '253402300799', nanos: 999_999_999 }).getUTCFullYear()).toBe(
+      9999,
+    );
+  });
 });

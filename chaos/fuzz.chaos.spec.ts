@@ -1,0 +1,119 @@
+import { status } from '@grpc/grpc-js';
+import { startTestEngine, type TestEngine } from '../test/support/engine-harness';
+import { createTenantSubnet } from '../test/support/network-fixtures';
+import { externalNetwork } from './access/access-table';
+import { fuzzCases, type FuzzCase } from './fuzz/fuzz-plan';
+import { queryRows } from './support/checks/event-log';
+import { recordFigures } from './support/figures';
+import { residentMiB } from './support/process-memory';
+import { chaosProfile } from './support/profile';
+import { runSeed } from './support/random';
+import { callJson, loadLoomRoot, newRawClient, rawCall, type CallResult } from './support/raw-api';
+import { reflectedMethods } from './support/reflected-api';
+
+const profile = chaosProfile();
+const seed = runSeed();
+const concurrency = 4;
+
+/** The request as JSON (cut short), to replay a failing case. */
+function describeCase(fuzz: FuzzCase): string {
+  try {
+    const type = loadLoomRoot().lookupType(fuzz.method.inputType);
+    return JSON.stringify(type.toObject(type.decode(fuzz.body), { longs: String })).slice(0, 400);
+  } catch {
+    return `${fuzz.body.length} bytes ${fuzz.body.subarray(0, 32).toString('hex')}`;
+  }
+}
+
+describe(`fuzzing every method from its descriptor (${profile.fuzz.requests} requests, seed ${seed})`, () => {
+  let engine: TestEngine;
+
+  beforeAll(async () => {
+    engine = await startTestEngine();
+    const portal = await engine.clientsAs('portal');
+    await createTenantSubnet(portal, { vpcs: 50, subnets: 50, ports: 50 });
+    await createTenantSubnet(portal, { vpcs: 5, subnets: 5, ports: 5 }, 'globex');
+    await callJson(
+      engine.address,
+      'loom.v1.ExternalNetworkService/CreateExternalNetwork',
+      { external_network_id: 'ext', external_network: externalNetwork },
+      await engine.token('portal'),
+    );
+  });
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  it('answers every request within its deadline, never INTERNAL, writes nothing for a refused one, and its memory stays flat', async () => {
+    const methods = (await reflectedMethods(engine.address)).filter((m) => !m.clientStreaming);
+    const root = loadLoomRoot();
+    const tokens = {
+      portal: await engine.token('portal'),
+      tenant: await engine.token('tenant', 'acme'),
+    };
+    const clients = Array.from({ length: concurrency }, () =>
+      newRawClient(engine.address, { 'grpc.max_send_message_length': 64 * 1024 * 1024 }),
+    );
+    const pid = engine.process.child.pid ?? 0;
+    const memory: number[] = [];
+    const violations: string[] = [];
+    const refused = new Set<string>();
+    const codes: Record<string, number> = {};
+    const cases = fuzzCases(methods, root, profile.fuzz.requests, seed);
+    let sent = 0;
+    const judge = (fuzz: FuzzCase, result: CallResult, id: string): void => {
+      const name = status[result.code] ?? String(result.code);
+      codes[name] = (codes[name] ?? 0) + 1;
+      if (name !== 'OK') refused.add(id);
+      const what = `${fuzz.method.id} (${fuzz.kind}, ${id}): ${name} ${result.details.slice(0, 160)} <- ${describeCase(fuzz)}`;
+      if (name === 'INTERNAL' || name === 'UNKNOWN') violations.push(what);
+      if (name === 'DEADLINE_EXCEEDED' && !fuzz.method.serverStreaming) {
+        violations.push(`hang: ${what}`);
+      }
+      if (fuzz.kind === 'oversized' && name !== 'RESOURCE_EXHAUSTED') {
+        violations.push(`oversized not RESOURCE_EXHAUSTED: ${what}`);
+      }
+    };
+    await Promise.all(
+      clients.map(async (client) => {
+        for (let next = cases.next(); !next.done; next = cases.next()) {
+          const fuzz = next.value;
+          sent += 1;
+          const id = `fuzz-${sent}`;
+          const result = await rawCall(client, fuzz.method, fuzz.body, {
+            token: tokens[fuzz.caller],
+            deadlineMs: fuzz.method.serverStreaming ? 300 : 10_000,
+            maxMessages: 3,
+            correlationId: id,
+          });
+          judge(fuzz, result, id);
+          if (sent % 500 === 0) memory.push(residentMiB(pid));
+        }
+      }),
+    );
+    for (const client of clients) client.close();
+    const written = await queryRows<{ correlation: string; events: string }>(
+      await engine.databaseUrl(),
+      `SELECT metadata->>'correlationId' AS correlation, count(*) AS events FROM event_store.events
+       WHERE metadata->>'correlationId' LIKE 'fuzz-%' GROUP BY 1`,
+    );
+    const writtenByRefused = written.filter((row) => refused.has(row.correlation));
+    const third = Math.max(1, Math.floor(memory.length / 3));
+    const early = Math.max(...memory.slice(0, third));
+    const late = Math.max(...memory.slice(-third));
+    recordFigures('fuzz', {
+      seed,
+      requests: sent,
+      methods: methods.length,
+      codes,
+      intentsWritten: written.length,
+      rssMiB: { early, late, samples: memory },
+      violations: violations.length,
+    });
+    expect(violations.slice(0, 30)).toEqual([]);
+    expect(writtenByRefused).toEqual([]);
+    expect(sent).toBe(profile.fuzz.requests);
+    // Flat: after the first third (warm-up, caches filled), resident memory grows by < 64 MiB.
+    expect(late - early).toBeLessThan(64);
+  });
+});
