@@ -82,6 +82,7 @@ export const networkEventCatalog = new EventCatalog({
   ServiceIpActivated: { current: 1 },
   ServiceIpFailed: { current: 1 },
   ServiceIpDeleted: { current: 1 },
+  ServiceIpRestored: { current: 1 },
   ServiceBlockAllocated: { current: 1 },
   ServiceBlockReleased: { current: 1 },
 });

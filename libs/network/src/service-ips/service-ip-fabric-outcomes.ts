@@ -8,6 +8,8 @@ import { fabricFailureKind } from '../provisioning/fabric-failure-kind';
 import { streams } from '../shared/streams';
 import { clearServiceIpSaga, setServiceIpSaga } from './service-ip-fabric.saga-types';
 import { serviceIpDecider } from './service-ip.decider';
+import type { ServiceIpDeleted } from './service-ip.events';
+import { servicePoolDecider } from './service-pool.decider';
 
 const actor = 'loom:service-ip-fabric-outcomes';
 
@@ -30,9 +32,30 @@ export function serviceIpFabricOutcomes(
       const failure = failureOf(event);
       const { tenant: tenantId, operation: operationId } = parseOperationName(operation);
       const metadata = { tenant: tenantId, actor, causationId: event.id };
+      const { vpc: vpcId } = parseVpcName(start.input.serviceIp.replace(/\/serviceIp$/, ''));
+      const target = { tenantId, vpcId };
+      if (isSagaOf(start, clearServiceIpSaga)) {
+        if (failure) {
+          // The node still holds it: so does the intent again, in ERROR, its /31 still held.
+          const deleted = await deletedServiceIp(store, tenantId, vpcId);
+          if (deleted) {
+            await aggregates.execute(
+              streams.serviceIp(tenantId, vpcId),
+              serviceIpDecider,
+              { ...target, type: 'RestoreServiceIp', deleted, reason: failure.message },
+              metadata,
+            );
+          }
+        } else {
+          await aggregates.execute(
+            streams.servicePool,
+            servicePoolDecider,
+            { type: 'ReleaseServiceBlock', owner: start.input.createdBy },
+            metadata,
+          );
+        }
+      }
       if (isSagaOf(start, setServiceIpSaga)) {
-        const { vpc: vpcId } = parseVpcName(start.input.serviceIp.replace(/\/serviceIp$/, ''));
-        const target = { tenantId, vpcId };
         await aggregates
           .execute(
             streams.serviceIp(tenantId, vpcId),
@@ -60,6 +83,17 @@ export function serviceIpFabricOutcomes(
       );
     },
   };
+}
+
+/** The data of the service IP's last deletion, as recorded on its stream. */
+async function deletedServiceIp(
+  store: Pick<EventStore, 'readStream'>,
+  tenantId: string,
+  vpcId: string,
+): Promise<ServiceIpDeleted['data'] | undefined> {
+  const events = await store.readStream(streams.serviceIp(tenantId, vpcId));
+  const deleted = events.filter((event) => event.type === 'ServiceIpDeleted').at(-1);
+  return deleted ? (deleted.data as unknown as ServiceIpDeleted['data']) : undefined;
 }
 
 function failureOf(recorded: RecordedEvent): { kind: ErrorKind; message: string } | undefined {

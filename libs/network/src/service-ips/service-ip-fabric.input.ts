@@ -3,6 +3,8 @@ import type { VpcRouting } from '../vpcs/vpc.events';
 /** Everything a service IP's fabric work needs, fixed when its saga starts. */
 export interface ServiceIpFabricInput {
   readonly operation: string;
+  /** The operation that created the service IP: it holds the service pool's /31. */
+  readonly createdBy: string;
   /** `tenants/{t}/vpcs/{v}/serviceIp`. */
   readonly serviceIp: string;
   /** The service node: the border leaf facing the management network. */

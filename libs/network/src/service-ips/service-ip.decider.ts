@@ -29,7 +29,12 @@ export type ServiceIpCommand =
       Omit<ServiceIpCreated['data'], 'tenantId' | 'vpcId'> & { readonly type: 'CreateServiceIp' })
   | (Target & { readonly type: 'ActivateServiceIp' })
   | (Target & { readonly type: 'FailServiceIp'; readonly reason: string })
-  | (Target & { readonly type: 'DeleteServiceIp'; readonly etag?: string });
+  | (Target & { readonly type: 'DeleteServiceIp'; readonly etag?: string })
+  | (Target & {
+      readonly type: 'RestoreServiceIp';
+      readonly deleted: ServiceIpCreated['data'];
+      readonly reason: string;
+    });
 
 /** A VPC's service IP (a singleton of the VPC): its prefixes, node, link and address. */
 export const serviceIpDecider: Decider<ServiceIpCommand, ServiceIpEvent, ServiceIpState> = {
@@ -41,6 +46,12 @@ export const serviceIpDecider: Decider<ServiceIpCommand, ServiceIpEvent, Service
       if (isRetriedCreate(state, command.createdBy, name)) return [];
       const { type: _type, ...data } = command;
       return [{ type: 'ServiceIpCreated', data }];
+    }
+    if (command.type === 'RestoreServiceIp') {
+      // Only the one that was deleted comes back; a new one made meanwhile stays.
+      return state.status === 'Deleted'
+        ? [{ type: 'ServiceIpRestored', data: { ...command.deleted, reason: command.reason } }]
+        : [];
     }
     if (state.status !== 'Active') throw new NotFoundError(name);
     switch (command.type) {
@@ -92,6 +103,16 @@ export const serviceIpDecider: Decider<ServiceIpCommand, ServiceIpEvent, Service
           : state;
       case 'ServiceIpDeleted':
         return { status: 'Deleted' };
+      case 'ServiceIpRestored': {
+        const { reason, ...data } = event.data;
+        return {
+          status: 'Active',
+          ...data,
+          serviceIpStatus: 'ERROR',
+          statusReason: reason,
+          version: 1,
+        };
+      }
       default: {
         const exhaustive: never = event;
         return exhaustive;

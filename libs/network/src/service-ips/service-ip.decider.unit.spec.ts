@@ -47,6 +47,27 @@ describe('service IP decider', () => {
       .then([]);
   });
 
+  it('comes back in ERROR when its clearing failed, unless a new one was made meanwhile', () => {
+    const deleted: ServiceIpEvent = { type: 'ServiceIpDeleted', data };
+    const restore: ServiceIpCommand = {
+      type: 'RestoreServiceIp',
+      ...target,
+      deleted: data,
+      reason: 'fabric step remove-service-link failed and was undone',
+    };
+    given([created, deleted])
+      .when(restore)
+      .then([{ type: 'ServiceIpRestored', data: { ...data, reason: restore.reason } }]);
+    expect(
+      fold(serviceIpDecider, [
+        created,
+        deleted,
+        { type: 'ServiceIpRestored', data: { ...data, reason: restore.reason } },
+      ]),
+    ).toMatchObject({ status: 'Active', serviceIpStatus: 'ERROR', statusReason: restore.reason });
+    given([created]).when(restore).then([]);
+  });
+
   it('deletes it with everything its clearing needs, checking the etag', () => {
     given([created])
       .when({ type: 'DeleteServiceIp', ...target })

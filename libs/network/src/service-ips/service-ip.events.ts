@@ -22,6 +22,14 @@ export type ServiceIpCreated = DomainEvent<
 export type ServiceIpActivated = DomainEvent<'ServiceIpActivated', Record<string, never>>;
 export type ServiceIpFailed = DomainEvent<'ServiceIpFailed', { reason: string }>;
 export type ServiceIpDeleted = DomainEvent<'ServiceIpDeleted', ServiceIpCreated['data']>;
+/**
+ * Its clear-service-ip failed and was undone: the node still holds it, so the intent does again,
+ * in ERROR with the reason (its /31 was never given back); deleting it again retries.
+ */
+export type ServiceIpRestored = DomainEvent<
+  'ServiceIpRestored',
+  ServiceIpCreated['data'] & { reason: string }
+>;
 
 export type ServiceIpEvent =
-  ServiceIpCreated | ServiceIpActivated | ServiceIpFailed | ServiceIpDeleted;
+  ServiceIpCreated | ServiceIpActivated | ServiceIpFailed | ServiceIpDeleted | ServiceIpRestored;

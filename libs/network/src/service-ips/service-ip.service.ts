@@ -125,6 +125,7 @@ export class ServiceIpService {
           resourceKey: serviceIpResourceKey(node),
           input: {
             operation,
+            createdBy: operation,
             serviceIp: name,
             node,
             routing: vpc.routing,
@@ -161,31 +162,42 @@ export class ServiceIpService {
         );
         const event = deleted.events[0];
         if (event?.type !== 'ServiceIpDeleted') throw new NotFoundError(name);
-        const work = await release(intent, event.data, metadata);
-        if (work) intent.startFabricWork(work);
+        if (event.data.node === '') {
+          await releaseBlock(intent, event.data.createdBy, metadata);
+          return;
+        }
+        intent.startFabricWork(await clearing(intent, event.data));
       },
     );
   }
 }
 
-/** Gives back the service IP's /31, as its creating operation owned it; returns its clearing. */
-async function release(
+/** Gives back the service IP's /31, as its creating operation owned it. */
+async function releaseBlock(
   intent: OperationIntent,
-  deleted: ServiceIpCreated['data'],
+  owner: string,
   metadata: ReturnType<typeof eventMetadata>,
-) {
-  const { tenantId, vpcId, createdBy: owner } = deleted;
+): Promise<void> {
   await intent.execute(
     streams.servicePool,
     servicePoolDecider,
     { type: 'ReleaseServiceBlock', owner },
     metadata,
   );
-  if (deleted.node === '') return undefined;
+}
+
+/**
+ * The clearing of a deleted service IP. Its /31 stays held until the saga has cleared the node
+ * (service-ip-fabric-outcomes gives it back then): a clearing that fails leaves the link on the
+ * node, and the /31 must not go to another VPC meanwhile.
+ */
+async function clearing(intent: OperationIntent, deleted: ServiceIpCreated['data']) {
+  const { tenantId, vpcId } = deleted;
   const vpc = await intent.read(streams.vpc(tenantId, vpcId), vpcDecider);
   if (vpc.status !== 'Active') throw new NotFoundError(vpcName(tenantId, vpcId));
   const input: ServiceIpFabricInput = {
     operation: intent.operation,
+    createdBy: deleted.createdBy,
     serviceIp: serviceIpName(tenantId, vpcId),
     node: deleted.node,
     routing: vpc.routing,
