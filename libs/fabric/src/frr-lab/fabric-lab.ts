@@ -147,8 +147,11 @@ export async function fabricLabUp(
   labDir: string,
   options: LabUpOptions = {},
 ): Promise<LabManifest> {
-  const withGateways = topology.devices.some((device) => device.role === 'gateway');
-  const missing = withGateways ? gatewayLabPrerequisites() : labPrerequisites();
+  // Gateway nodes and border leaves (service IPs) translate addresses with nftables.
+  const withNat = topology.devices.some(
+    (device) => device.role === 'gateway' || device.role === 'border-leaf',
+  );
+  const missing = withNat ? gatewayLabPrerequisites() : labPrerequisites();
   if (missing.length > 0) throw new Error(`cannot build an FRR lab: ${missing.join('; ')}`);
   const existing = readManifest(labDir);
   if (existing) {
