@@ -8,6 +8,8 @@ import {
   type ResourceChange,
 } from '@loom/api-contract';
 import { openFileBackedFabric, type SimulatedFabric } from '@loom/fabric';
+import { loadOrCreateSigningKey, mintToken } from '@loom/access';
+import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import { externalClientsAs, type ExternalClients } from '../../../test/support/external-clients';
 import type { LoomClients } from '../../../test/support/grpc-client';
@@ -448,6 +450,73 @@ describe('QoS policies', () => {
     expect(settled).toEqual({ items: [], unreachableDevices: [] });
     expect((await shapingOf('leaf1'))?.ports).toEqual([portShaping(vm1, hundredMbit, tenMbit)]);
   });
+
+  it('loomctl creates, lists, shows, attaches, updates, detaches and deletes a QoS policy', async () => {
+    await ensureLoomctlBuilt();
+    const key = await loadOrCreateSigningKey(engine.dataDir);
+    const env = {
+      LOOM_SERVER: engine.address,
+      LOOM_TOKEN: await mintToken(key, {
+        role: 'tenant',
+        tenant: 'acme',
+        subject: 'cli',
+        ttl: '1h',
+      }),
+      LOOM_CONFIG: join(engine.dataDir, 'loomctl-config.json'),
+    };
+    const loomctl = async (...args: string[]) => {
+      const result = await runLoomctl(args, env);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({
+        args,
+        code: 0,
+        stderr: '',
+      });
+      return result.stdout;
+    };
+    const name = 'tenants/acme/qosPolicies/cli';
+    // vm1 keeps the gold policy meanwhile: only vm2's shaping is looked at.
+    const vm2Shaping = async () =>
+      (await shapingOf('leaf1'))?.ports.filter((port) => port.address === fixedIps.get(vm2)) ?? [];
+    const limits = ['--ingress-kbps', '20000', '--ingress-burst', '30000'];
+    const created = await loomctl('qos-policies', 'create', name, ...limits);
+    expect(created).toMatch(/ingress\s+20 Mbit\/s, burst 30000 B/);
+    expect(created).toMatch(/egress\s+-/);
+    const listed = await loomctl('qos-policies', 'list', 'tenants/acme');
+    expect(listed.split('\n')[0]).toMatch(/^NAME\s+INGRESS\s+EGRESS\s+ATTACHED\s+STATUS$/);
+    expect(listed).toContain(name);
+    expect(
+      JSON.parse(await loomctl('qos-policies', 'attach', name, vm2, '-o', 'json')),
+    ).toMatchObject({
+      attachments: [vm2],
+      status: 'QOS_POLICY_ACTIVE',
+    });
+    expect(await vm2Shaping()).toEqual([
+      portShaping(vm2, { maxRateKbps: 20_000, maxBurstBytes: 30_000 }, null),
+    ]);
+    const updated = await loomctl(
+      'qos-policies',
+      'update',
+      name,
+      '--egress-kbps',
+      '1000',
+      '--egress-burst',
+      '1500',
+      '-o',
+      'yaml',
+    );
+    expect(updated).toContain('maxRateKbps: 1000');
+    expect(await vm2Shaping()).toMatchObject([{ egress: { rateKbps: 1000, burstBytes: 1500 } }]);
+    const refused = await runLoomctl(
+      ['qos-policies', 'update', name, '--ingress-kbps', '0', '--ingress-burst', '1500'],
+      env,
+    );
+    expect(refused.code).toBe(13);
+    expect(refused.stderr).toContain('qos_policy.ingress.max_rate_kbps');
+    await loomctl('qos-policies', 'detach', name, vm2);
+    expect(await vm2Shaping()).toEqual([]);
+    expect(await loomctl('qos-policies', 'get', name, '-o', 'name')).toBe(`${name}\n`);
+    await loomctl('qos-policies', 'delete', name);
+  }, 300_000);
 
   it('detaches (the shaping goes), deletes, and Watch shows the changes', async () => {
     const watch = portal.watch.watch({ parent: 'tenants/acme' });

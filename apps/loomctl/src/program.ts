@@ -10,6 +10,7 @@ import { serviceIpsCommand } from './service-ips/service-ips.command';
 import { fabricCommand } from './fabric.command';
 import { addLoginCommands } from './login/login.command';
 import { operationsCommand } from './operations/operations.command';
+import { qosPoliciesCommand } from './qos/qos-policies.command';
 import { portsCommand } from './resources/ports.command';
 import { subnetsCommand } from './resources/subnets.command';
 import { tenantsCommand } from './resources/tenants.command';
@@ -34,7 +35,8 @@ export function buildProgram(context: CliContext, readStdin: () => Promise<strin
     .addCommand(externalNetworksCommand(context))
     .addCommand(externalGatewaysCommand(context))
     .addCommand(serviceIpsCommand(context))
-    .addCommand(floatingIpsCommand(context));
+    .addCommand(floatingIpsCommand(context))
+    .addCommand(qosPoliciesCommand(context));
   addWatchCommand(program, context);
   addLoginCommands(program, context, readStdin);
   program.addCommand(

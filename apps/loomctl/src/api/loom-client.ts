@@ -22,6 +22,7 @@ import {
   type ServiceIpServiceClient,
   type ExternalNetworkServiceClient,
   type FloatingIpServiceClient,
+  type QosPolicyServiceClient,
 } from '@loom/api-contract';
 
 export interface CallOptions {
@@ -57,6 +58,7 @@ export interface LoomClient {
   readonly externalGateways: UnaryClient<ExternalGatewayServiceClient>;
   readonly serviceIps: UnaryClient<ServiceIpServiceClient>;
   readonly floatingIps: UnaryClient<FloatingIpServiceClient>;
+  readonly qosPolicies: UnaryClient<QosPolicyServiceClient>;
   close(): void;
 }
 
@@ -125,6 +127,7 @@ export function createLoomClient(server: string, token: string): LoomClient {
     externalGateways: unary('loom.v1.ExternalGatewayService'),
     serviceIps: unary('loom.v1.ServiceIpService'),
     floatingIps: unary('loom.v1.FloatingIpService'),
+    qosPolicies: unary('loom.v1.QosPolicyService'),
     close: () => {
       client.close();
     },
