@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
@@ -16,8 +17,8 @@ export interface PostgresProcess {
   /** Stops the server cleanly (as the engine does) and waits for its process to end. */
   stop(): Promise<void>;
   /**
-   * SIGKILL to the server and all its backends (its process group: it runs in a session of its
-   * own) and to the process that started it, as a crash of the machine's database would.
+   * SIGKILL to the server and all its backends and to the process that started it, as a crash
+   * of the machine's database would.
    */
   kill(): Promise<void>;
   /** SIGSTOP (or SIGCONT) to the server and all its backends: a database that hangs. */
@@ -72,12 +73,12 @@ export function startPostgresProcess(dataDir: string, port: number): Promise<Pos
           await exited;
         },
         async kill() {
-          signalGroup(await postmasterPid(dataDir), 'SIGKILL');
+          signalServer(await postmasterPid(dataDir), 'SIGKILL');
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
           await exited;
         },
         async signalServer(signal) {
-          signalGroup(await postmasterPid(dataDir), signal);
+          signalServer(await postmasterPid(dataDir), signal);
         },
       });
     };
@@ -99,10 +100,31 @@ async function postmasterPid(dataDir: string): Promise<number> {
   return pid;
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/**
+ * The server and every process it started. PostgreSQL's children each call setsid(), so they
+ * are not in the server's process group: they are found by their parent in /proc (Linux).
+ */
+function signalServer(pid: number, signal: NodeJS.Signals): void {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => parentOf(Number(entry)) === pid)
+    .map(Number);
+  // The children first when stopping, so none sees its parent gone and exits.
+  for (const target of [...children, pid]) {
+    try {
+      process.kill(target, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+}
+
+function parentOf(pid: number): number | undefined {
   try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so after its ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
   }
 }

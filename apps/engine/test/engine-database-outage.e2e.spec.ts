@@ -147,4 +147,35 @@ describe('an engine whose database goes away and comes back (DATABASE_URL)', () 
     expect(messages.filter((msg) => msg.startsWith('database unavailable'))).toHaveLength(1);
     expect(messages.filter((msg) => msg === 'database available again')).toHaveLength(1);
   });
+
+  it('answers UNAVAILABLE at once, not at the deadline, while its database hangs (SIGSTOP), then serves again', async () => {
+    // Regression (chaos campaign): with the server paused, connections stay open and nothing
+    // answers; calls waited for their deadline (DEADLINE_EXCEEDED) while health said NOT_SERVING.
+    await postgres?.signalServer('SIGSTOP');
+    try {
+      await eventually(
+        () => healthOf(engine, httpPort),
+        (health) => health.grpc.join() === 'NOT_SERVING',
+      );
+      const started = Date.now();
+      const outcome = await outcomeOf(
+        portal.tenants.getTenant({ name: 'tenants/acme' }, { deadline: Date.now() + 10_000 }),
+      );
+      expect({ ...outcome, fast: Date.now() - started < 2_000 }).toEqual({
+        code: status.UNAVAILABLE,
+        message: expect.stringContaining('retry'),
+        fast: true,
+      });
+    } finally {
+      await postgres?.signalServer('SIGCONT');
+    }
+    await eventually(
+      () => healthOf(engine, httpPort),
+      (health) => health.grpc.join() === 'SERVING',
+      30_000,
+    );
+    expect(await portal.tenants.getTenant({ name: 'tenants/acme' })).toMatchObject({
+      name: 'tenants/acme',
+    });
+  });
 });

@@ -7,16 +7,21 @@ import { Authenticator, authenticationInterceptor, GrpcAuthGuard } from '@loom/a
 import type { EngineConfig } from '../../config/engine.config';
 import { EngineMetrics } from '../../metrics/engine-metrics';
 import { grpcMetricsInterceptor } from '../../metrics/grpc-metrics.interceptor';
+import { DatabaseHealth } from '../../database/database-health';
 import { GrpcExceptionFilter } from '../errors/grpc-exception.filter';
+import { databaseAvailabilityInterceptor } from './database-availability.interceptor';
 import { GrpcServerLifecycle } from './grpc-server.lifecycle';
 import { decodeRequestsSafely, undecodableRequestInterceptor } from './request-decoding';
+
+const isLoomMethod = (path: string): boolean => path.startsWith(`/${LOOM_PACKAGE}.`);
 
 export type GrpcListenConfig = Pick<EngineConfig, 'LOOM_GRPC_HOST' | 'LOOM_GRPC_PORT'>;
 
 /**
  * Attaches the loom.v1 gRPC server to the Nest application (a hybrid app: HTTP and gRPC share the
  * modules). Every Nest gRPC handler goes through the auth guard and the exception filter; calls
- * to any loom.v1 method are authenticated first by an interceptor; health and reflection are open.
+ * to any loom.v1 method are authenticated first by an interceptor, then refused as UNAVAILABLE while
+ * the database does not answer; health and reflection are open.
  * Request bytes that decode to no request message are INVALID_ARGUMENT (request-decoding.ts).
  * Then: app.init(), app.startAllMicroservices(), GrpcServerLifecycle.markServing().
  */
@@ -33,9 +38,8 @@ export function connectGrpcEdge(app: INestApplication, config: GrpcListenConfig)
       channelOptions: {
         interceptors: [
           grpcMetricsInterceptor(app.get(EngineMetrics)),
-          authenticationInterceptor(app.get(Authenticator), (path) =>
-            path.startsWith(`/${LOOM_PACKAGE}.`),
-          ),
+          authenticationInterceptor(app.get(Authenticator), isLoomMethod),
+          databaseAvailabilityInterceptor(app.get(DatabaseHealth), isLoomMethod),
           undecodableRequestInterceptor(),
         ],
       },
