@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,7 @@ interface Vm {
   readonly name: string;
   readonly ip: string;
   readonly host: string;
+  readonly vlan: number;
 }
 
 async function inNs(ns: string, ...command: string[]): Promise<string> {
@@ -138,6 +139,11 @@ async function measure(
 suite('QoS on the FRR lab, measured with iperf3', () => {
   let engine: TestEngine | undefined;
   let portal: LoomClients;
+  let ops: LoomClients | undefined;
+  const opsClients = (): LoomClients => {
+    if (!ops) throw new Error('no ops clients');
+    return ops;
+  };
   let external: ExternalClients | undefined;
   let workDir = '';
   let labDir = '';
@@ -161,6 +167,36 @@ suite('QoS on the FRR lab, measured with iperf3', () => {
     return external;
   };
 
+  /** tc where a leaf's VRF lives: its namespace, seen from the leaf's daemons' mount namespace. */
+  async function tcInVrf(leaf: string, vrf: string, ...args: string[]): Promise<string> {
+    const device = manifest.devices.find((entry) => entry.name === leaf);
+    if (!device) throw new Error(`no lab device ${leaf}`);
+    const zebra = (await readFile(join(device.frrDir, 'zebra.pid'), 'utf8')).trim();
+    const nsenter = ['--target', zebra, '--mount', '--net', '--'];
+    const { stdout } = await exec('nsenter', [
+      ...nsenter,
+      'ip',
+      'netns',
+      'exec',
+      vrf,
+      'tc',
+      ...args,
+    ]);
+    return stdout;
+  }
+
+  /** Drift as ops see it: device, kind and item of each difference. */
+  const drift = async () =>
+    (await opsClients().fabric.getFabricDrift({})).items.map(
+      (item) => `${item.device} ${item.kind} ${item.item}`,
+    );
+
+  /** Repairs through the API and waits until no drift is left. */
+  async function repair(reason: string): Promise<void> {
+    await opsClients().fabric.repairFabricDrift({ reason, devices: [] });
+    await eventually(30, async () => ((await drift()).length === 0 ? true : undefined));
+  }
+
   async function addVm(portId: string, leaf: string, iface: string): Promise<void> {
     const parent = `${TENANT}/vpcs/blue/subnets/web`;
     await done(
@@ -174,7 +210,7 @@ suite('QoS on the FRR lab, measured with iperf3', () => {
     // VMs of one subnet behind one interface share the namespace: the first adds the route.
     await exec('ip', ['-n', host, 'route', 'replace', 'default', 'via', gatewayIp, 'dev', nic]);
     await eventually(20, async () => ((await pings(host, gatewayIp)) ? true : undefined));
-    vms.set(portId, { name: port.name, ip: port.fixedIp, host });
+    vms.set(portId, { name: port.name, ip: port.fixedIp, host, vlan: port.binding?.vlan ?? 0 });
   }
 
   const setRate = (policy: string, rate: number) =>
@@ -227,6 +263,7 @@ suite('QoS on the FRR lab, measured with iperf3', () => {
     if (!built) throw new Error('the engine did not build the lab');
     manifest = built;
     portal = await engine.clientsAs('portal');
+    ops = await engine.clientsAs('ops');
     external = await externalClientsAs(engine.address, engine.dataDir, 'portal');
     await portal.tenants.createTenant({
       tenantId: 'acme',
@@ -370,6 +407,15 @@ suite('QoS on the FRR lab, measured with iperf3', () => {
         );
       }
     }
+    // Drift: the shaper towards vm1 removed behind Loom's back (read back with tc -j), repaired.
+    const { vrfName } = await portal.vpcs.getVpc({ name: `${TENANT}/vpcs/blue` });
+    await tcInVrf('leaf1', vrfName, 'qdisc', 'del', 'dev', `swp1v${vm1.vlan}`, 'root');
+    // Its egress shaper (on the ifb) is still there: the port's shaping differs, towards it none.
+    expect(await drift()).toEqual([`leaf1 DIFFERENT port-shaping swp1 vlan ${vm1.vlan} ${vm1.ip}`]);
+    await repair('a shaper was removed by hand');
+    await expectRate('port ingress at 100 after the repair', 100, () =>
+      measure(vm1.host, to, { bind: vm1.ip, reverse: true }),
+    );
     await done(
       clients().qosPolicies.detachQosPolicy({
         name: PORT_POLICY,
@@ -417,5 +463,18 @@ suite('QoS on the FRR lab, measured with iperf3', () => {
         measure(external, address, { mss, reverse: true }),
       );
     }
+    // Drift: the gateway node's shaper towards the VPC changed to 1 Mbit/s by hand, repaired.
+    const gw1 = manifest.devices.find((device) => device.name === 'gw1')?.namespace ?? '';
+    const { vrfName } = await portal.vpcs.getVpc({ name: `${TENANT}/vpcs/blue` });
+    const l3Vni = /(\d+)$/.exec(vrfName)?.[1] ?? '';
+    await inNs(
+      ...[gw1, 'tc', 'qdisc', 'change', 'dev', `tg${l3Vni}`, 'parent', '1:1', 'handle', '100:'],
+      ...['tbf', 'rate', '1mbit', 'burst', '150000', 'latency', '200ms'],
+    );
+    expect(await drift()).toEqual([`gw1 DIFFERENT floating-ip-shaping ${address}`]);
+    await repair('a shaper was changed by hand');
+    await expectRate('floating IP ingress at 100 after the repair', 100, () =>
+      measure(external, address, { mss }),
+    );
   }, 120_000);
 });
