@@ -1,7 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Operation, ServiceIp } from '@loom/api-contract';
 import { openFileBackedFabric, type FaultSpec, type SimulatedFabric } from '@loom/fabric';
+import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
 import { externalClientsAs, type ExternalClients } from '../../../test/support/external-clients';
 import type { LoomClients } from '../../../test/support/grpc-client';
@@ -83,7 +86,10 @@ describe('service IPs', () => {
     );
 
   beforeAll(async () => {
-    engine = await startTestEngine({ LOOM_DEVICE_TIMEOUT_MS: '400' });
+    [engine] = await Promise.all([
+      startTestEngine({ LOOM_DEVICE_TIMEOUT_MS: '400' }),
+      ensureLoomctlBuilt(),
+    ]);
     portal = await engine.clientsAs('portal');
     api = await externalClientsAs(engine.address, engine.dataDir, 'portal');
     fabric = await openFileBackedFabric({ directory: join(engine.dataDir, 'fabric') });
@@ -326,5 +332,57 @@ describe('service IPs', () => {
     );
     expect(deleted.error).toBeNull();
     expect((await fabric.readState('border1')).vrfs.map((vrf) => vrf.name)).not.toContain(vrfName);
+  });
+
+  it('loomctl service-ips create, get and delete, as a process with a tenant token', async () => {
+    const vpc = await newVpc();
+    const home = await mkdtemp(join(tmpdir(), 'loomctl-service-ips-'));
+    const env = {
+      HOME: home,
+      LOOM_CONFIG: join(home, 'config.json'),
+      LOOM_SERVER: engine.address,
+      LOOM_DATA_DIR: engine.dataDir,
+    };
+    const loomctl = (...args: string[]) => runLoomctl(args, env);
+    try {
+      const minted = await loomctl(
+        'token',
+        'mint',
+        '--role',
+        'tenant',
+        '--tenant',
+        'acme',
+        '--save',
+      );
+      expect(minted.code).toBe(0);
+      const created = await loomctl(
+        'service-ips',
+        'create',
+        vpc,
+        '--prefix',
+        DNS,
+        '--prefix',
+        MIRROR,
+        '-o',
+        'json',
+      );
+      expect(created).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(created.stdout)).toMatchObject({
+        name: `${vpc}/serviceIp`,
+        prefixes: [DNS, MIRROR],
+        node: 'border1',
+        status: 'SERVICE_IP_ACTIVE',
+      });
+      const shown = await loomctl('service-ips', 'get', vpc);
+      expect(shown.stdout).toMatch(/prefixes\s+10\.0\.200\.10\/32, 10\.0\.201\.0\/24/);
+      // A bad prefix is refused with the field named: exit 10 + INVALID_ARGUMENT (3).
+      const refused = await loomctl('service-ips', 'create', vpc, '--prefix', '0.0.0.0/0');
+      expect(refused.code).toBe(13);
+      expect(refused.stderr).toContain('service_ip.prefixes[0]');
+      expect((await loomctl('service-ips', 'delete', vpc)).code).toBe(0);
+      expect((await loomctl('service-ips', 'get', vpc)).code).toBe(15);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
