@@ -527,6 +527,14 @@ describe('QoS policies', () => {
     await done(detach(FIP));
     expect(await shapingOf('leaf1')).toBeUndefined();
     for (const node of nodes) expect(await shapingOf(node)).toBeUndefined();
+    // Attached to nothing, new limits need no fabric work: done at once, still ACTIVE.
+    await done(updateLimits(fiveMbit, null));
+    expect(await acme.qosPolicies.getQosPolicy({ name: GOLD })).toMatchObject({
+      ingress: fiveMbit,
+      egress: null,
+      attachments: [],
+      status: 'QOS_POLICY_ACTIVE',
+    });
     await done(acme.qosPolicies.deleteQosPolicy({ name: GOLD, etag: '', requestId: '' }));
     expect(await grpcErrorOf(acme.qosPolicies.getQosPolicy({ name: GOLD }))).toMatchObject({
       codeName: 'NOT_FOUND',

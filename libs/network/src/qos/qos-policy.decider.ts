@@ -175,10 +175,11 @@ export const qosPolicyDecider: Decider<QosPolicyCommand, QosPolicyEvent, QosPoli
       case 'QosPolicyUpdated':
         return withUpdate(state, { displayName: event.data.displayName });
       case 'QosPolicyLimitsChanged':
+        // Only attachments are reshaped: a policy attached to nothing has no saga to wait for.
         return withUpdate(state, {
           ingress: event.data.ingress,
           egress: event.data.egress,
-          policyStatus: 'PENDING',
+          ...(state.attachments.length > 0 ? { policyStatus: 'PENDING' as const } : {}),
         });
       case 'QosPolicyAttached':
         return withUpdate(state, {

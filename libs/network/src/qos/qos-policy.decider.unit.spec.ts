@@ -74,6 +74,27 @@ describe('QoS policy decider', () => {
     given([created]).when(update(tenMbit, null)).then([]);
   });
 
+  it('waits for its saga after a change of limits only when something is attached', () => {
+    const changed = {
+      type: 'QosPolicyLimitsChanged',
+      data: {
+        ingress: hundredMbit,
+        egress: null,
+        previous: { ingress: tenMbit, egress: null },
+        operation: 'op-3',
+      },
+    } as const;
+    const state = (events: Parameters<typeof given>[0]) =>
+      events.reduce(qosPolicyDecider.evolve, qosPolicyDecider.initialState());
+    expect(state([created, changed])).toMatchObject({
+      policyStatus: 'ACTIVE',
+      ingress: hundredMbit,
+    });
+    expect(
+      state([created, attached(vm1), { type: 'QosPolicyActivated', data: {} }, changed]),
+    ).toMatchObject({ policyStatus: 'PENDING' });
+  });
+
   it('attaches a port and a floating IP once each and detaches them', () => {
     const attach = (attachment: QosAttachment) =>
       ({ ...target, type: 'AttachQosPolicy', attachment, operation: 'op-2' }) as const;
