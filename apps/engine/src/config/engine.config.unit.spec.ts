@@ -125,6 +125,19 @@ describe('loadEngineConfig', () => {
     );
   });
 
+  it('reads the service pool and refuses public or too small ones', () => {
+    expect(loadEngineConfig({}).LOOM_SERVICE_POOL).toBe('100.64.0.0/16');
+    expect(loadEngineConfig({ LOOM_SERVICE_POOL: '10.250.0.0/24' }).LOOM_SERVICE_POOL).toBe(
+      '10.250.0.0/24',
+    );
+    for (const [pool, problem] of [
+      ['198.51.100.0/24', 'LOOM_SERVICE_POOL must be a private block'],
+      ['10.0.0.0/31', 'LOOM_SERVICE_POOL must hold at least two /31s'],
+    ]) {
+      expect(() => loadEngineConfig({ LOOM_SERVICE_POOL: pool })).toThrow(problem);
+    }
+  });
+
   it('reads the transfer pool and refuses public, misaligned or too small ones', () => {
     expect(loadEngineConfig({}).LOOM_TRANSFER_POOL).toBe('172.16.0.0/16');
     expect(loadEngineConfig({ LOOM_TRANSFER_POOL: '100.64.0.0/22' }).LOOM_TRANSFER_POOL).toBe(
