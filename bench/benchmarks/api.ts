@@ -12,6 +12,8 @@ import { seriesMetrics, stopRising, type ApiSeries, type ApiStep } from '../supp
 import { startBenchEngine, type BenchEngine } from '../support/bench-engine';
 import { ensureEngineBuilt } from '../support/engine-build';
 import { loadAverage } from '../support/machine';
+import { engineLoopFigures, scrapeEngineMetrics } from '../support/engine-metrics';
+import { monitorClientLoop } from '../support/loop-monitor';
 import { runOpenLoop } from '../support/open-loop';
 import { sampleTreeCpu } from '../support/process-cpu';
 import type { Benchmark, BenchContext } from './benchmark';
@@ -73,6 +75,8 @@ async function measureApi(
     rate: number,
     send: (sequence: number) => Promise<void>,
   ): Promise<ApiStep> => {
+    const metricsBefore = await scrapeEngineMetrics(engine.metricsUrl);
+    const client = monitorClientLoop();
     const before = sampleTreeCpu(engine.pid);
     const started = performance.now();
     const result = await runOpenLoop({
@@ -85,6 +89,8 @@ async function measureApi(
     });
     const after = sampleTreeCpu(engine.pid);
     const seconds = (performance.now() - started) / 1_000;
+    const clientLoop = client.stop();
+    const metricsAfter = await scrapeEngineMetrics(engine.metricsUrl);
     const cores = (pick: (cpu: NonNullable<typeof after>) => number): number | undefined =>
       before && after ? (pick(after) - pick(before)) / seconds : undefined;
     return {
@@ -92,6 +98,9 @@ async function measureApi(
       engineCores: cores((cpu) => cpu.process),
       postgresCores: cores((cpu) => cpu.descendants),
       loadAverage: loadAverage(),
+      engineLoop:
+        metricsBefore && metricsAfter ? engineLoopFigures(metricsBefore, metricsAfter) : undefined,
+      clientLoop,
     };
   };
   const ramp = async (
@@ -162,7 +171,22 @@ function describeStep(step: ApiStep): string {
     `p50 ${step.latency.p50.toFixed(1)} ms, p99 ${step.latency.p99.toFixed(1)} ms, ` +
     `max ${step.latency.max.toFixed(0)} ms, ${step.failed} failed${step.cutShort ? ', cut short' : ''}; ` +
     `cores: client ${cores(step.clientCores)}, engine ${cores(step.engineCores)}, ` +
-    `postgres ${cores(step.postgresCores)}; load average ${step.loadAverage}`
+    `postgres ${cores(step.postgresCores)}; load average ${step.loadAverage}; ` +
+    describeLoops(step)
+  );
+}
+
+function describeLoops(step: ApiStep): string {
+  const client =
+    `client loop p99 ${step.clientLoop.clientLoopDelayP99Ms.toFixed(1)} ms ` +
+    `max ${step.clientLoop.clientLoopDelayMaxMs.toFixed(0)} ms, ` +
+    `GC max ${step.clientLoop.clientGcMaxMs.toFixed(1)} ms`;
+  const engine = step.engineLoop;
+  if (engine === undefined) return `engine loop n/a; ${client}`;
+  return (
+    `engine loop p99 ${engine.loopDelayP99Ms.toFixed(1)} ms max ${engine.loopDelayMaxMs.toFixed(0)} ms, ` +
+    `GC ${engine.gcCount} (${engine.gcTotalMs.toFixed(0)} ms, ${engine.gcMajorCount} major, ` +
+    `${engine.gcOver10MsCount} over 10 ms); ${client}`
   );
 }
 

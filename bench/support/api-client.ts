@@ -111,7 +111,7 @@ export async function mintPortalToken(key: SigningKey, subject: string): Promise
     .sign(key.privateKey);
 }
 
-function method(
+export function method(
   definition: PackageDefinition,
   service: string,
   name: string,

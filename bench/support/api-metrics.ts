@@ -1,3 +1,5 @@
+import type { EngineLoopFigures } from './engine-metrics';
+import type { ClientLoopFigures } from './loop-monitor';
 import { againstTarget, underLimit, type Metric } from './metric';
 import type { OpenLoopResult } from './open-loop';
 
@@ -17,6 +19,10 @@ export interface ApiStep extends OpenLoopResult {
   readonly postgresCores: number | undefined;
   /** The machine's 1-minute load average at the end of the step: other work skews the numbers. */
   readonly loadAverage: number;
+  /** The engine's event-loop delay and GC over the step, from its /metrics (undefined: no answer). */
+  readonly engineLoop: EngineLoopFigures | undefined;
+  /** The bench process's own, which sends the requests and times the answers. */
+  readonly clientLoop: ClientLoopFigures;
 }
 
 export interface ApiSeries {
@@ -158,5 +164,16 @@ function stepDetails(step: ApiStep): Record<string, number | string> {
     postgresCores: step.postgresCores ?? 'n/a',
     loadAverage: step.loadAverage,
     stepSeconds: step.seconds,
+    ...roundedFigures(step.engineLoop ?? {}, 'engine'),
+    ...roundedFigures(step.clientLoop, ''),
   };
+}
+
+/** engineLoop's figures as `engineLoopDelayP99Ms`..., client's as they are, to 0.1. */
+function roundedFigures(figures: object, prefix: string): Record<string, number> {
+  const entries = Object.entries(figures as Record<string, number>).map(([name, value]) => [
+    prefix === '' ? name : `${prefix}${name.charAt(0).toUpperCase()}${name.slice(1)}`,
+    Math.round(value * 10) / 10,
+  ]);
+  return Object.fromEntries(entries) as Record<string, number>;
 }

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadOrCreateSigningKey, type SigningKey } from '../../libs/access/src/keys/signing-key';
 import { freePort } from '../../test/support/free-port';
@@ -14,6 +15,11 @@ export interface BenchEngineOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Starts node with --cpu-prof: the profile is written there when the engine exits. */
   readonly cpuProfileDir?: string | undefined;
+  /**
+   * An existing data directory to start on (a restart: its PostgreSQL cluster, log and key), which
+   * stop() then leaves in place for the caller to delete; unset: a fresh temporary one.
+   */
+  readonly dataDir?: string | undefined;
 }
 
 export interface BenchEngine {
@@ -24,9 +30,16 @@ export interface BenchEngine {
   readonly dataDir: string;
   /** The data directory's token signing key, for tokens the engine accepts. */
   readonly signingKey: SigningKey;
+  /** The engine's Prometheus metrics (GET /metrics on its HTTP port). */
+  readonly metricsUrl: string;
+  /** From the spawn to the first healthy /healthz (polled every 50 ms). */
+  readonly startMs: number;
   /** The end of what the engine printed (JSON log lines at level warn and above). */
   output(): string;
-  /** SIGTERM, as an orchestrator stops it; waits for the exit, then deletes the data directory. */
+  /**
+   * SIGTERM, as an orchestrator stops it; waits for the exit, then deletes the data directory
+   * (unless it was given).
+   */
   stop(): Promise<void>;
 }
 
@@ -39,7 +52,11 @@ const startTimeoutMs = 90_000;
  * the signing key is created before the engine starts, so the bench can mint tokens with it.
  */
 export async function startBenchEngine(options: BenchEngineOptions): Promise<BenchEngine> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'loom-bench-engine-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'loom-bench-engine-')));
+  const removeDataDir = async (): Promise<void> => {
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+  };
   let env: Record<string, string>;
   let signingKey: SigningKey;
   let grpcPort: number;
@@ -60,13 +77,14 @@ export async function startBenchEngine(options: BenchEngineOptions): Promise<Ben
       LOOM_HTTP_PORT: String(httpPort),
     };
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir();
     throw error;
   }
   const profiling =
     options.cpuProfileDir === undefined
       ? []
       : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...profiling, options.main], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,7 +110,7 @@ export async function startBenchEngine(options: BenchEngineOptions): Promise<Ben
   // Ctrl-C or a crash of the bench: the engine stops its PostgreSQL on SIGTERM by itself.
   const cleanUpAtExit = (): void => {
     child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', cleanUpAtExit);
   const stop = async (): Promise<void> => {
@@ -107,12 +125,14 @@ export async function startBenchEngine(options: BenchEngineOptions): Promise<Ben
         await exited;
       }
     }
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir();
     process.off('exit', cleanUpAtExit);
   };
   const { pid } = child;
+  let startMs: number;
   try {
     await waitUntilServing(httpPort, () => !running);
+    startMs = performance.now() - spawnedAt;
     if (pid === undefined) throw new Error('the engine process has no pid');
   } catch (error) {
     await stop();
@@ -125,6 +145,8 @@ export async function startBenchEngine(options: BenchEngineOptions): Promise<Ben
     pid,
     dataDir,
     signingKey,
+    metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
+    startMs,
     output: () => output,
     stop,
   };
@@ -142,6 +164,6 @@ async function waitUntilServing(httpPort: number, exited: () => boolean): Promis
     if (healthy) return;
     if (Date.now() > deadline)
       throw new Error(`the engine did not serve within ${startTimeoutMs} ms`);
-    await sleep(200);
+    await sleep(50);
   }
 }
