@@ -303,6 +303,11 @@ export const accessTable: Readonly<Record<string, AccessRow>> = {
     (t) => ({ name: `${names(t).vpc}/serviceIp` }),
     'NOT_FOUND',
   ),
+  'loom.v1.ServiceIpService/ListServiceIps': row(
+    'read',
+    (t) => ({ parent: names(t).tenant }),
+    'OK',
+  ),
   'loom.v1.ServiceIpService/DeleteServiceIp': row(
     'write',
     (t) => ({ name: `${names(t).vpc}/serviceIp`, etag: stale }),

@@ -129,6 +129,18 @@ describe('service IPs', () => {
     const beta = await api.serviceIps.getServiceIp({ name: 'tenants/beta/vpcs/f/serviceIp' });
     expect(beta.address).toBe('100.64.0.3');
     expect((await fabric.readState('border1')).service?.nats).toHaveLength(2);
+    const listed = await api.serviceIps.listServiceIps({
+      parent: 'tenants/beta',
+      pageSize: 0,
+      pageToken: '',
+    });
+    expect(listed).toEqual({ serviceIps: [beta], nextPageToken: '' });
+    const acme = await api.serviceIps.listServiceIps({
+      parent: 'tenants/acme',
+      pageSize: 0,
+      pageToken: '',
+    });
+    expect(acme.serviceIps.map((entry) => entry.name)).toEqual([`${vpc}/serviceIp`]);
   });
 
   describe('refusals, nothing written', () => {

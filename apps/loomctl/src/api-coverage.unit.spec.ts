@@ -49,6 +49,7 @@ const commandOf: Record<string, string> = {
   'ServiceIpService.CreateServiceIp': 'service-ips create',
   'ServiceIpService.DeleteServiceIp': 'service-ips delete',
   'ServiceIpService.GetServiceIp': 'service-ips get',
+  'ServiceIpService.ListServiceIps': 'service-ips list',
   'SubnetService.CreateSubnet': 'subnets create',
   'SubnetService.DeleteSubnet': 'subnets delete',
   'SubnetService.GetSubnet': 'subnets get',

@@ -4,15 +4,17 @@ import type { CliContext } from '../cli/cli-context';
 import {
   apiCommand,
   requestIdOf,
+  withPagingOptions,
   withRequestIdOption,
   withWaitOptions,
   type ApiFlags,
+  type PagingFlags,
   type RequestIdFlags,
   type WaitFlags,
 } from '../cli/common-options';
 import { printRendering } from '../cli/output';
 import { withSession, type Session } from '../cli/session';
-import { formatFields } from '../cli/table';
+import { formatFields, formatList } from '../cli/table';
 import { succeeded, waitForOperation } from '../operations/operation-wait';
 import { printOperation } from '../resources/resource-output';
 
@@ -62,7 +64,10 @@ async function change(
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** `loomctl service-ips create|get|delete`: a VPC's access to prefixes of the management network. */
+/**
+ * `loomctl service-ips create|get|list|delete`: a VPC's access to prefixes of the management
+ * network.
+ */
 export function serviceIpsCommand(context: CliContext): Command {
   const group = new Command('service-ips').description(
     "VPC service IPs: a VPC's access to chosen prefixes of the management network (DNS, NTP, mirrors)",
@@ -109,6 +114,31 @@ export function serviceIpsCommand(context: CliContext): Command {
       print(context, flags, serviceIp);
     },
   );
+  withPagingOptions(
+    apiCommand(group, 'list <tenant>', "list a tenant's service IPs, one per VPC that has one"),
+  ).action(async (parent: string, flags: ApiFlags & PagingFlags) => {
+    const page = await withSession(context, flags, (session) =>
+      session.client.serviceIps.listServiceIps({
+        parent,
+        pageSize: flags.pageSize ?? 0,
+        pageToken: flags.pageToken ?? '',
+      }),
+    );
+    printRendering(context.io, flags.output, {
+      message: page,
+      table: () =>
+        formatList(
+          [
+            { header: 'NAME', value: (serviceIp: ServiceIp) => serviceIp.name },
+            { header: 'ADDRESS', value: (serviceIp: ServiceIp) => serviceIp.address },
+            { header: 'PREFIXES', value: (serviceIp: ServiceIp) => serviceIp.prefixes.join(',') },
+            { header: 'STATUS', value: (serviceIp: ServiceIp) => serviceIp.status },
+          ],
+          page.serviceIps,
+        ),
+      names: () => page.serviceIps.map((serviceIp) => serviceIp.name),
+    });
+  });
   withRequestIdOption(
     withWaitOptions(apiCommand(group, 'delete <vpc>', "remove a VPC's service IP")),
   ).action((vpc: string, flags: Change) =>

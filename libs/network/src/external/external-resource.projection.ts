@@ -9,6 +9,7 @@ import {
 import { tenantName } from '@loom/names';
 import { externalGatewayName, externalNetworkName, floatingIpName } from './external-names';
 import { ExternalResourceRow } from './external-resource.read-model';
+import { serviceIpName } from '../service-ips/service-ip-names';
 
 type Row = Readonly<ExternalResourceRow>;
 type NoPatch = never;
@@ -47,6 +48,16 @@ export function externalResourceRowChange(
       const [tenant = '', id = ''] = ids('floating-ip-');
       return { kind: 'delete', name: floatingIpName(tenant, id) };
     }
+    // A VPC's service IP: created, deleted, and back when its clearing failed.
+    case 'ServiceIpCreated':
+    case 'ServiceIpRestored': {
+      const [tenant = '', vpc = ''] = ids('service-ip-');
+      return create(serviceIpName(tenant, vpc), 'service-ip', tenantName(tenant));
+    }
+    case 'ServiceIpDeleted': {
+      const [tenant = '', vpc = ''] = ids('service-ip-');
+      return { kind: 'delete', name: serviceIpName(tenant, vpc) };
+    }
     default:
       return undefined;
   }
@@ -64,7 +75,7 @@ export function foldExternalResourceEvents(
 export const externalResourceProjection: Projection = {
   name: 'external_resources',
   filter: {
-    streamPrefixes: ['external-network-', 'external-gateway-', 'floating-ip-'],
+    streamPrefixes: ['external-network-', 'external-gateway-', 'floating-ip-', 'service-ip-'],
     eventTypes: [
       'ExternalNetworkCreated',
       'ExternalNetworkDeleted',
@@ -72,6 +83,9 @@ export const externalResourceProjection: Projection = {
       'ExternalGatewayDeleted',
       'FloatingIpCreated',
       'FloatingIpDeleted',
+      'ServiceIpCreated',
+      'ServiceIpRestored',
+      'ServiceIpDeleted',
     ],
   },
   entities: [ExternalResourceRow],

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type ExternalResourceKind = 'external-network' | 'external-gateway' | 'floating-ip';
+export type ExternalResourceKind =
+  'external-network' | 'external-gateway' | 'floating-ip' | 'service-ip';
 
 /**
  * The external network resources that exist, by name: what List pages through. Get and List
@@ -11,7 +12,7 @@ export type ExternalResourceKind = 'external-network' | 'external-gateway' | 'fl
 export class ExternalResourceRow {
   @PrimaryColumn('text') name!: string;
   @Column('text') kind!: ExternalResourceKind;
-  /** `tenants/{tenant}` for gateways and floating IPs; empty for external networks. */
+  /** `tenants/{tenant}` for gateways, floating IPs and service IPs; empty for external networks. */
   @Column('text') parent!: string;
   @Column('timestamptz', { name: 'create_time' }) createTime!: Date;
 }

@@ -6,11 +6,13 @@ import {
   type CreateServiceIpRequest,
   type DeleteServiceIpRequest,
   type GetServiceIpRequest,
+  type ListServiceIpsRequest,
+  type ListServiceIpsResponse,
   type Operation,
   type ServiceIp,
   type ServiceIpServiceController,
 } from '@loom/api-contract';
-import { parseVpcName } from '@loom/names';
+import { parseTenantName, parseVpcName } from '@loom/names';
 import {
   InvalidArgumentError,
   NetworkQueries,
@@ -22,10 +24,12 @@ import {
   type ServiceIpState,
 } from '@loom/network';
 import { NETWORK_SERVICES } from '../../network/network.tokens';
+import { normalizePageSize, PageTokenCodec } from '../shared';
 import { authorize, readRequestId } from './call-context';
 import { answerOperation } from './read-operation';
 
 const suffix = '/serviceIp';
+const isName = (value: unknown): value is string => typeof value === 'string';
 
 /** `tenants/{t}/vpcs/{v}/serviceIp` -> the VPC's name parts. */
 function parseServiceIpName(name: string, field = 'name') {
@@ -63,6 +67,7 @@ export class ServiceIpController implements ServiceIpServiceController {
   constructor(
     @Inject(NETWORK_SERVICES) private readonly network: NetworkServices,
     @Inject(NetworkQueries) private readonly queries: NetworkQueries,
+    @Inject(PageTokenCodec) private readonly pageTokens: PageTokenCodec,
   ) {}
 
   async createServiceIp(request: CreateServiceIpRequest, metadata?: Metadata): Promise<Operation> {
@@ -83,11 +88,41 @@ export class ServiceIpController implements ServiceIpServiceController {
   async getServiceIp(request: GetServiceIpRequest, metadata?: Metadata): Promise<ServiceIp> {
     const vpc = parseServiceIpName(request.name);
     authorize(metadata, 'read', vpc.tenant, request.name);
+    return this.read(vpc.tenant, vpc.vpc, request.name);
+  }
+
+  async listServiceIps(
+    request: ListServiceIpsRequest,
+    metadata?: Metadata,
+  ): Promise<ListServiceIpsResponse> {
+    const { tenant } = parseTenantName(request.parent, 'parent');
+    authorize(metadata, 'read', tenant, request.parent);
+    const scope = `ListServiceIps ${request.parent}`;
+    const page = await this.queries.externalResources(
+      'service-ip',
+      request.parent,
+      normalizePageSize(request.pageSize),
+      this.pageTokens.decode(request.pageToken, scope, isName),
+    );
+    const serviceIps: ServiceIp[] = [];
+    for (const row of page.rows) {
+      const vpc = parseServiceIpName(row.name);
+      serviceIps.push(await this.read(vpc.tenant, vpc.vpc, row.name));
+    }
+    return {
+      serviceIps,
+      nextPageToken:
+        page.nextAfter === undefined ? '' : this.pageTokens.encode(page.nextAfter, scope),
+    };
+  }
+
+  /** A service IP as its stream holds it (the read model only lists names). */
+  private async read(tenantId: string, vpcId: string, name: string): Promise<ServiceIp> {
     const { state } = await this.network.aggregates.load(
-      streams.serviceIp(vpc.tenant, vpc.vpc),
+      streams.serviceIp(tenantId, vpcId),
       serviceIpDecider,
     );
-    if (state.status !== 'Active') throw new NotFoundError(request.name);
+    if (state.status !== 'Active') throw new NotFoundError(name);
     return toServiceIp(state);
   }
 

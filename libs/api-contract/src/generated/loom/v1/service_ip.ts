@@ -50,6 +50,18 @@ export interface GetServiceIpRequest {
   name: string;
 }
 
+export interface ListServiceIpsRequest {
+  /** `tenants/{tenant}`. */
+  parent: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListServiceIpsResponse {
+  serviceIps: ServiceIp[];
+  nextPageToken: string;
+}
+
 export interface DeleteServiceIpRequest {
   name: string;
   etag: string;
@@ -69,6 +81,10 @@ export interface ServiceIpServiceClient {
   createServiceIp(request: CreateServiceIpRequest, metadata?: Metadata): Observable<Operation>;
 
   getServiceIp(request: GetServiceIpRequest, metadata?: Metadata): Observable<ServiceIp>;
+
+  /** The service IPs of a tenant's VPCs. */
+
+  listServiceIps(request: ListServiceIpsRequest, metadata?: Metadata): Observable<ListServiceIpsResponse>;
 
   deleteServiceIp(request: DeleteServiceIpRequest, metadata?: Metadata): Observable<Operation>;
 }
@@ -93,6 +109,13 @@ export interface ServiceIpServiceController {
     metadata?: Metadata,
   ): Promise<ServiceIp> | Observable<ServiceIp> | ServiceIp;
 
+  /** The service IPs of a tenant's VPCs. */
+
+  listServiceIps(
+    request: ListServiceIpsRequest,
+    metadata?: Metadata,
+  ): Promise<ListServiceIpsResponse> | Observable<ListServiceIpsResponse> | ListServiceIpsResponse;
+
   deleteServiceIp(
     request: DeleteServiceIpRequest,
     metadata?: Metadata,
@@ -101,7 +124,7 @@ export interface ServiceIpServiceController {
 
 export function ServiceIpServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["createServiceIp", "getServiceIp", "deleteServiceIp"];
+    const grpcMethods: string[] = ["createServiceIp", "getServiceIp", "listServiceIps", "deleteServiceIp"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("ServiceIpService", method)(constructor.prototype[method], method, descriptor);
