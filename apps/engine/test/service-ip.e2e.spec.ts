@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { Operation, ServiceIp } from '@loom/api-contract';
+import {
+  ChangeType,
+  type Operation,
+  type ResourceChange,
+  type ServiceIp,
+} from '@loom/api-contract';
 import { openFileBackedFabric, type FaultSpec, type SimulatedFabric } from '@loom/fabric';
 import { ensureLoomctlBuilt, runLoomctl } from '../../loomctl/test/loomctl-process';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
@@ -396,5 +401,36 @@ describe('service IPs', () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
+  });
+
+  it('Watch reports a service IP created, active and deleted', async () => {
+    const vpc = await newVpc();
+    const name = `${vpc}/serviceIp`;
+    const stream = portal.watch.watch({ parent: 'tenants/acme' });
+    const changes: ResourceChange[] = [];
+    stream.on('data', (change: ResourceChange) => changes.push(change));
+    stream.on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      expect((await create(vpc)).error).toBeNull();
+      expect((await remove(vpc)).error).toBeNull();
+      const deadline = Date.now() + 10_000;
+      const seen = () =>
+        changes.some(
+          (change) => change.type === ChangeType.DELETED && change.resourceName === name,
+        );
+      while (!seen() && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      stream.cancel();
+    }
+    const mine = changes.filter((change) => change.resourceName === name);
+    expect(mine.map((change) => change.type)).toEqual([
+      ChangeType.CREATED,
+      ChangeType.UPDATED,
+      ChangeType.DELETED,
+    ]);
+    expect(mine[1]?.serviceIp).toMatchObject({ name, status: 'SERVICE_IP_ACTIVE' });
   });
 });

@@ -5,6 +5,7 @@ export function changeState(change: ResourceChange): string {
   if (change.vpc) return change.vpc.state;
   if (change.subnet) return change.subnet.state;
   if (change.port) return change.port.status;
+  if (change.serviceIp) return change.serviceIp.status;
   if (change.operation) {
     if (!change.operation.done) return 'RUNNING';
     return change.operation.error ? 'FAILED' : 'DONE';

@@ -5,6 +5,7 @@ import {
   operationName,
   portName,
   qosPolicyName,
+  serviceIpName,
   subnetName,
   tenantName,
   vpcName,
@@ -20,7 +21,8 @@ export interface WatchedChange {
     | 'operation'
     | 'external-gateway'
     | 'floating-ip'
-    | 'qos-policy';
+    | 'qos-policy'
+    | 'service-ip';
   readonly name: string;
   /** The projection whose read model holds the resource after the change, if it is read from one. */
   readonly projection: string | undefined;
@@ -35,6 +37,9 @@ const created = new Set([
   'ExternalGatewayCreated',
   'FloatingIpCreated',
   'QosPolicyCreated',
+  'ServiceIpCreated',
+  // A service IP whose clearing failed is back.
+  'ServiceIpRestored',
 ]);
 const deleted = new Set([
   'TenantDeleted',
@@ -44,6 +49,7 @@ const deleted = new Set([
   'ExternalGatewayDeleted',
   'FloatingIpDeleted',
   'QosPolicyDeleted',
+  'ServiceIpDeleted',
 ]);
 const updated = new Set([
   'TenantUpdated',
@@ -71,20 +77,27 @@ const updated = new Set([
   'QosPolicyDetached',
   'QosPolicyActivated',
   'QosPolicyFailed',
+  'ServiceIpActivated',
+  'ServiceIpFailed',
 ]);
 
 const streamNames = {
   'external-gateway': externalGatewayName,
   'floating-ip': floatingIpName,
   'qos-policy': qosPolicyName,
+  'service-ip': serviceIpName,
 } as const;
 
-/** Gateways, floating IPs and QoS policies are read from their streams: no projection to wait for. */
+/**
+ * Gateways, floating IPs, QoS policies and service IPs are read from their streams: no projection
+ * to wait for.
+ */
 function externalChange(type: ChangeType, stream: string): WatchedChange | undefined {
   for (const [prefix, resource] of [
     ['external-gateway-', 'external-gateway'],
     ['floating-ip-', 'floating-ip'],
     ['qos-policy-', 'qos-policy'],
+    ['service-ip-', 'service-ip'],
   ] as const) {
     if (!stream.startsWith(prefix)) continue;
     const [a = '', b = ''] = stream.slice(prefix.length).split('/');

@@ -14,6 +14,7 @@ import {
   externalGatewayDecider,
   floatingIpDecider,
   qosPolicyDecider,
+  serviceIpDecider,
   NetworkQueries,
   NotFoundError,
   streams,
@@ -26,6 +27,7 @@ import { NETWORK_SERVICES, PROJECTION_RUNNER } from '../../network/network.token
 import { authorize } from './call-context';
 import { toExternalGateway, toFloatingIp } from './external-mapping';
 import { toQosPolicy } from './qos-mapping';
+import { toServiceIp } from './service-ip.controller';
 import { toOperation, toPort, toSubnet, toTenant, toVpc } from './resource-mapping';
 import { changeOf, type WatchedChange } from './watch-changes';
 
@@ -134,6 +136,14 @@ export class WatchController implements WatchServiceController {
           qosPolicyDecider,
         );
         return state.status === 'Active' ? { ...base, qosPolicy: toQosPolicy(state) } : base;
+      }
+      case 'service-ip': {
+        const [, tenantId = '', , vpcId = ''] = change.name.split('/');
+        const { state } = await this.network.aggregates.load(
+          streams.serviceIp(tenantId, vpcId),
+          serviceIpDecider,
+        );
+        return state.status === 'Active' ? { ...base, serviceIp: toServiceIp(state) } : base;
       }
     }
   }

@@ -13,6 +13,7 @@ import { FloatingIp } from "./floating_ip";
 import { Operation } from "./operation";
 import { Port } from "./port";
 import { QosPolicy } from "./qos_policy";
+import { ServiceIp } from "./service_ip";
 import { Subnet } from "./subnet";
 import { Tenant } from "./tenant";
 import { Vpc } from "./vpc";
@@ -40,8 +41,9 @@ export interface ResourceChange {
   operation?: Operation | null;
   externalGateway?: ExternalGateway | null;
   floatingIp?: FloatingIp | null;
-  qosPolicy?:
-    | QosPolicy
+  qosPolicy?: QosPolicy | null;
+  serviceIp?:
+    | ServiceIp
     | null;
   /** Position of the change in Loom's event log, for resuming and auditing. */
   position: string;
