@@ -451,6 +451,43 @@ describe('QoS policies', () => {
     expect((await shapingOf('leaf1'))?.ports).toEqual([portShaping(vm1, hundredMbit, tenMbit)]);
   });
 
+  it('shapes a bare-metal server on its access port like a VM', async () => {
+    const parent = 'tenants/acme/vpcs/blue/subnets/web';
+    await done(
+      portal.ports.createPort({
+        parent,
+        portId: 'bm1',
+        port: {
+          ...boundPortBody('leaf2', 'swp7'),
+          kind: 'BARE_METAL' as never,
+          binding: { host: 'bm-1', leafSwitch: 'leaf2', interface: 'swp7', vlan: 0 },
+        },
+        requestId: '',
+      }),
+    );
+    const server = await portal.ports.getPort({ name: `${parent}/ports/bm1` });
+    const bronze = 'tenants/acme/qosPolicies/bronze';
+    await done(
+      acme.qosPolicies.createQosPolicy({
+        parent: 'tenants/acme',
+        qosPolicyId: 'bronze',
+        qosPolicy: policyBody(null, fiveMbit),
+        requestId: '',
+      }),
+    );
+    await done(attach(server.name, bronze));
+    expect((await shapingOf('leaf2'))?.ports).toContainEqual({
+      interface: 'swp7',
+      vlan: server.binding?.vlan,
+      address: server.fixedIp,
+      ingress: null,
+      egress: shape(fiveMbit),
+    });
+    await done(detach(server.name, bronze));
+    await done(acme.qosPolicies.deleteQosPolicy({ name: bronze, etag: '', requestId: '' }));
+    await done(portal.ports.deletePort({ name: server.name, etag: '', requestId: '' }));
+  });
+
   it('loomctl creates, lists, shows, attaches, updates, detaches and deletes a QoS policy', async () => {
     await ensureLoomctlBuilt();
     const key = await loadOrCreateSigningKey(engine.dataDir);

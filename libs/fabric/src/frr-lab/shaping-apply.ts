@@ -1,8 +1,9 @@
-// Traffic shaping on a lab device: a port's on the leaf's end of its access veth (towards the
+// Traffic shaping on a lab device: a port's on the leaf's end of its access link (towards the
 // port) and on that end's ifb (from the port); a floating IP's on its VPC's transfer link, the
 // public end towards the VPC and the VRF end from it (after the VRF's NAT, so both match the
 // public address).
 import type { ShapingLimit, ShapingOperation } from '../operations/shaping-operation';
+import { untaggedInterfacesOf } from '../state/access-interfaces';
 import { shapingStateOf, type DeviceState } from '../state/fabric-state';
 import type { DeviceChange } from './device-change';
 import { transferGatewayEnd, transferVrfEnd } from './gateway-apply';
@@ -63,15 +64,20 @@ async function shapePorts(
   after: DeviceState,
   op: { interface: string; vlan: number },
 ): Promise<void> {
-  const vrf = before.l2Vnis.find((l2) => l2.vlan === op.vlan)?.vrf;
-  if (vrf === undefined) throw new Error(`no L2 VNI on VLAN ${op.vlan}`);
+  const l2 = before.l2Vnis.find((entry) => entry.vlan === op.vlan);
+  if (l2 === undefined) throw new Error(`no L2 VNI on VLAN ${op.vlan}`);
+  const { vrf } = l2;
   const on = (state: DeviceState) =>
     shapingStateOf(state).ports.filter(
       (entry) => entry.interface === op.interface && entry.vlan === op.vlan,
     );
   const [was, will] = [on(before), on(after)];
   const tc = vrfTc(change, vrf);
-  const veth = accessName(op.interface, op.vlan);
+  // A VM's VLAN has a veth of its own (`swp1v100`); a bare-metal server's access port is the
+  // interface itself (`swp5`, lab-hosts.ts).
+  const veth = untaggedInterfacesOf(l2).includes(op.interface)
+    ? op.interface
+    : accessName(op.interface, op.vlan);
   const address = (entry: { address: string }) => entry.address;
   // Towards the port: the veth's egress; from it: its ifb's, matched by the port's address.
   await rewrite(

@@ -7,9 +7,10 @@ import type {
   PortShapingState,
   ShapingState,
 } from '../state/fabric-state';
+import { untaggedInterfacesOf } from '../state/access-interfaces';
 import { gatewayStateOf } from '../state/fabric-state';
 import { transferGatewayEnd, transferVrfEnd } from './gateway-apply';
-import { parseAccessAlias } from './lab-hosts';
+import { parseAccessAlias, parseUntaggedAlias } from './lab-hosts';
 import type { LabDevice } from './lab-layout';
 import { inNamespace } from './run-command';
 import {
@@ -37,7 +38,23 @@ function merge(ingress: AddressShaper[], egress: AddressShaper[]): Map<string, L
   return limits;
 }
 
-async function readPortShaping(vrfs: TenantVrfs, vrf: string): Promise<PortShapingState[]> {
+/** The interface and VLAN of a leaf's access link, from its alias (a VM's VLAN or a server's port). */
+function accessOf(
+  alias: string | undefined,
+  state: DeviceState,
+): { iface: string; vlan: number } | undefined {
+  const trunk = parseAccessAlias(alias);
+  if (trunk) return trunk;
+  const iface = parseUntaggedAlias(alias);
+  const l2 = iface && state.l2Vnis.find((entry) => untaggedInterfacesOf(entry).includes(iface));
+  return iface && l2 ? { iface, vlan: l2.vlan } : undefined;
+}
+
+async function readPortShaping(
+  vrfs: TenantVrfs,
+  vrf: string,
+  state: DeviceState,
+): Promise<PortShapingState[]> {
   const tc: TcRunner = (...args) => vrfs.exec(vrf, 'tc', ...args);
   const qdiscs = await readQdiscs(tc);
   const links = JSON.parse((await vrfs.ip(vrf, '-j', 'link', 'show')) || '[]') as {
@@ -46,7 +63,7 @@ async function readPortShaping(vrfs: TenantVrfs, vrf: string): Promise<PortShapi
   }[];
   const ports: PortShapingState[] = [];
   for (const link of links) {
-    const access = parseAccessAlias(link.ifalias);
+    const access = accessOf(link.ifalias, state);
     if (!access) continue;
     const shaped = qdiscs.some((qdisc) => qdisc.dev === link.ifname && qdisc.kind !== 'noqueue');
     if (!shaped) continue;
@@ -96,7 +113,7 @@ export async function readShapingState(
 ): Promise<ShapingState | undefined> {
   if (vrfs.backend !== 'namespace') return undefined;
   const ports: PortShapingState[] = [];
-  for (const vrf of inKernel) ports.push(...(await readPortShaping(vrfs, vrf)));
+  for (const vrf of inKernel) ports.push(...(await readPortShaping(vrfs, vrf, state)));
   const floatingIps = device.gateway ? await readFloatingIpShaping(device, vrfs, state) : [];
   return { ports, floatingIps };
 }

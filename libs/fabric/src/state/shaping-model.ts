@@ -1,5 +1,6 @@
 import type { ShapingLimit, ShapingOperation } from '../operations/shaping-operation';
 import type { FailureReason } from '../operations/operation-outcome';
+import { untaggedInterfacesOf } from './access-interfaces';
 import {
   gatewayStateOf,
   sameShapingLimit,
@@ -64,7 +65,12 @@ export function applyShapingOperation(
   switch (operation.kind) {
     case 'shapePort': {
       const { interface: iface, vlan, address, ingress, egress } = operation;
-      const bound = state.l2Vnis.some((l2) => l2.vlan === vlan && l2.interfaces.includes(iface));
+      // A VM's trunk VLAN or a bare-metal server's access port (untagged): either is the port's.
+      const bound = state.l2Vnis.some(
+        (l2) =>
+          l2.vlan === vlan &&
+          (l2.interfaces.includes(iface) || untaggedInterfacesOf(l2).includes(iface)),
+      );
       if (!bound) return failed('dependency', `${iface} is not bound to VLAN ${vlan}`);
       const same = (entry: { interface: string; vlan: number; address: string }) =>
         entry.interface === iface && entry.vlan === vlan && entry.address === address;

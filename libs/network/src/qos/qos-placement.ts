@@ -12,8 +12,8 @@ import type { QosAttachment } from './qos-policy.events';
 const floatingIpPattern = /^tenants\/([^/]+)\/floatingIps\/([^/]+)$/;
 
 /**
- * Where a resource is shaped, read from its intent: a port on its leaf's access interface (bound
- * and ACTIVE), a floating IP on its external network's gateway nodes, on the transfer link of the
+ * Where a resource is shaped, read from its intent: a port (a VM's or a bare-metal server's) on
+ * its leaf's access interface (bound and ACTIVE), a floating IP on its external network's gateway nodes, on the transfer link of the
  * VPC it is associated with (associated and ACTIVE). Another tenant's resource is NOT_FOUND.
  */
 export async function placementOf(
@@ -71,13 +71,6 @@ export async function placementOf(
       name,
       'PORT_NOT_ACTIVE',
       'a QoS policy shapes a port on its leaf: the port must be bound and ACTIVE',
-    );
-  }
-  if (state.kind === 'BARE_METAL') {
-    throw new FailedPreconditionError(
-      name,
-      'BARE_METAL_PORT',
-      'QoS policies shape VM ports (a bare-metal server is shaped by its own interface speed)',
     );
   }
   const { leafSwitch, interface: iface, vlan } = state.binding;

@@ -121,6 +121,36 @@ export function describeShapingOperations({
       expect(await state()).toEqual(before);
     });
 
+    test('shapes a bare-metal server on its access port (untagged), which stays bound while shaped', async () => {
+      const server = { interface: 'swp2', vlan: 200, address: '10.0.2.5' };
+      const access: BindL2Vni = {
+        ...bind(200, 100304, '10.0.2.1/24'),
+        interface: 'swp2',
+        untagged: true,
+      };
+      await expectOutcomes([
+        [vrfOperation('blue', 50304), succeeded(true)],
+        [access, succeeded(true)],
+        [{ kind: 'shapePort', ...server, ingress: tenMbit, egress: hundredMbit }, succeeded(true)],
+      ]);
+      expect(await shapingOn()).toEqual({
+        ...noShaping,
+        ports: [{ ...server, ingress: tenMbit, egress: hundredMbit }],
+      });
+      await expectOutcomes([
+        [
+          { kind: 'unbindL2Vni', l2Vni: 100304, vlan: 200, interface: 'swp2', untagged: true },
+          refused('dependency'),
+        ],
+        [{ kind: 'unshapePort', ...server }, succeeded(true)],
+        [
+          { kind: 'unbindL2Vni', l2Vni: 100304, vlan: 200, interface: 'swp2', untagged: true },
+          succeeded(true),
+        ],
+      ]);
+      expect((await state()).shaping).toBeUndefined();
+    });
+
     test(
       'shapes a floating IP on a gateway node, each way, and keeps its DNAT rule while shaped',
       async () => {
