@@ -7,6 +7,7 @@ import { portSagas } from './port-sagas';
 import { projectionRebuild } from './projection-rebuild';
 import { readAll } from './read-all';
 import { sagaList } from './saga-list';
+import { scale } from './scale';
 import { singleAppends } from './single-appends';
 
 /**
@@ -21,6 +22,7 @@ export const benchmarks: readonly Benchmark[] = [
   api,
   projectionRebuild,
   portSagas,
+  scale,
   sagaList,
   audit,
 ];

@@ -37,8 +37,17 @@ export interface EngineBuild {
   readonly seconds: number;
 }
 
-/** Builds the engine when its build is missing or older than a source or configuration file. */
+/**
+ * Builds the engine when its build is missing or older than a source or configuration file.
+ * LOOM_BENCH_ENGINE_MAIN names a build of one's own to run instead, as is (not rebuilt): on a
+ * machine where other work runs `nest build`, which empties dist/, while the bench runs.
+ */
 export async function ensureEngineBuilt(log: (message: string) => void): Promise<EngineBuild> {
+  const own = process.env['LOOM_BENCH_ENGINE_MAIN'];
+  if (own !== undefined && own !== '') {
+    log(`engine: ${own} (LOOM_BENCH_ENGINE_MAIN, not rebuilt)`);
+    return { main: own, reason: undefined, seconds: 0 };
+  }
   const started = performance.now();
   const reason = await staleness();
   if (reason === undefined) return { main: engineMain, reason, seconds: 0 };

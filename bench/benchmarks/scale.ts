@@ -1,0 +1,443 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Operation } from '../../libs/api-contract/src/generated/loom/v1/operation';
+import type { Port } from '../../libs/api-contract/src/generated/loom/v1/port';
+import { errorCode, mintPortalToken } from '../support/api-client';
+import { startBenchEngine, type BenchEngine } from '../support/bench-engine';
+import { ensureEngineBuilt } from '../support/engine-build';
+import { scrapeEngineMetrics, type MetricsSample } from '../support/engine-metrics';
+import { openLoomCalls, type LoomCalls } from '../support/grpc-calls';
+import { loadAverage } from '../support/machine';
+import { againstMeasured, type Metric } from '../support/metric';
+import { runOpenLoop, summarize, type LatencySummary } from '../support/open-loop';
+import { ScaleCloud, type SubnetRef } from '../support/scale-cloud';
+import { writeEventsBehind } from '../support/scale-catch-up';
+import type { Benchmark, BenchContext } from './benchmark';
+
+/** The sizes of the issue; LOOM_BENCH_SCALE bounds the largest (and is measured itself). */
+const smallest = 1_000;
+const sizes = [smallest, 10_000, 100_000];
+/**
+ * 10,000 ports by default: populating runs at about 30 ports/s on this 2-core machine... see
+ * bench/README.md (the 100,000-port point alone would take close to an hour).
+ */
+const defaultScale = 10_000;
+const eventsBehind = 10_000;
+const deviceLatencyMs = 20;
+/** Measured creates per second of LOOM_BENCH_SECONDS (50 by default), one at a time. */
+const createsPerSecondOfSetting = 10;
+const getRate = 200;
+const listRate = 50;
+const watchChanges = 50;
+const goalRatio = 1.5;
+const tenantForMeasures = 'measure';
+
+interface SizeFigures {
+  readonly ports: number;
+  readonly createReply: LatencySummary;
+  readonly portActive: LatencySummary;
+  readonly getPort: LatencySummary;
+  readonly listPorts: LatencySummary;
+  readonly watchDelay: LatencySummary;
+  readonly startMs: number;
+  readonly catchUpMs: number;
+  readonly rssMiB: number;
+  readonly populateSeconds: number;
+  readonly problems: readonly string[];
+  readonly loadAverage: number;
+}
+
+/**
+ * Scale: a cloud grown through the engine's gRPC API to 1,000, 10,000 and 100,000 ports, the same
+ * figures measured at each size (bench/README.md, "Scale").
+ */
+export const scale: Benchmark = {
+  name: 'scale',
+  async run(context) {
+    const largest = positive(process.env['LOOM_BENCH_SCALE']) ?? defaultScale;
+    const measured = [...sizes.filter((size) => size < largest), largest].filter(
+      (size) => size >= smallest,
+    );
+    const build = await ensureEngineBuilt((message) => {
+      context.log(message);
+    });
+    if (build.reason !== undefined) context.log(`engine built in ${build.seconds.toFixed(0)} s`);
+    const url = await context.server.createDatabase('loom_scale');
+    const dataDir = await mkdtemp(join(tmpdir(), 'loom-bench-scale-'));
+    const figures: SizeFigures[] = [];
+    try {
+      const run = new ScaleRun(context, build.main, url, dataDir);
+      for (const [round, size] of measured.entries()) {
+        figures.push(await run.size(size, round));
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    return scaleMetrics(figures);
+  },
+};
+
+class ScaleRun {
+  private cloud: ScaleCloud | undefined;
+  private readonly state = { calls: undefined as LoomCalls | undefined };
+
+  constructor(
+    private readonly context: BenchContext,
+    private readonly main: string,
+    private readonly url: string,
+    private readonly dataDir: string,
+  ) {}
+
+  async size(size: number, round: number): Promise<SizeFigures> {
+    const log = (message: string): void => {
+      this.context.log(message);
+    };
+    const problems: string[] = [];
+    // Populate at 0 ms device latency: the fabric work keeps up with the creates.
+    let engine = await this.start(0);
+    const cloud = (this.cloud ??= new ScaleCloud(this.calls()));
+    cloud.reconnect(this.calls());
+    const populateStart = performance.now();
+    await cloud.populate(size);
+    const drained = await waitForSagas(engine);
+    if (drained !== undefined) problems.push(drained);
+    const populateSeconds = (performance.now() - populateStart) / 1_000;
+    log(
+      `scale ${size}: ${cloud.ports.length} ports in ${cloud.subnets.length} subnets ` +
+        `(${populateSeconds.toFixed(0)} s with their sagas); load average ${loadAverage()}`,
+    );
+    await this.stop(engine);
+
+    // The engine stopped: the log moves on by 10,000 events without it.
+    await writeEventsBehind(this.url, cloud.ports, eventsBehind, round);
+    engine = await this.start(deviceLatencyMs);
+    const ready = performance.now();
+    const caughtUp = await waitForProjections(engine);
+    const catchUpMs = performance.now() - ready;
+    if (caughtUp !== undefined) problems.push(caughtUp);
+    cloud.reconnect(this.calls());
+
+    const measureSubnets = await this.measureSubnets(cloud, round);
+    const creates = await measureCreates(this.context, cloud, measureSubnets);
+    problems.push(...creates.problems);
+    const gets = await this.openLoop(getRate, async () => {
+      const name = pick(cloud.ports);
+      const port = await this.calls().unary<Port>('PortService', 'GetPort', { name });
+      if (port.name !== name) throw new Error(`GetPort ${name} answered ${port.name}`);
+    });
+    problems.push(...gets.problems);
+    const lists = await this.openLoop(listRate, async () => {
+      const subnet = pick(cloud.subnets);
+      const page = await this.calls().unary<{ ports: Port[] }>('PortService', 'ListPorts', {
+        parent: subnet.name,
+        pageSize: 50,
+      });
+      if (page.ports.length === 0) throw new Error(`ListPorts ${subnet.name} answered no port`);
+    });
+    problems.push(...lists.problems);
+    const watch = await measureWatch(this.calls(), creates.ports);
+    problems.push(...watch.problems);
+    const metrics = await scrapeEngineMetrics(engine.metricsUrl);
+    const rssMiB = (metrics?.get('process_resident_memory_bytes') ?? Number.NaN) / 2 ** 20;
+    const figures: SizeFigures = {
+      ports: cloud.ports.length,
+      createReply: creates.reply,
+      portActive: creates.active,
+      getPort: gets.latency,
+      listPorts: lists.latency,
+      watchDelay: watch.delay,
+      startMs: engine.startMs,
+      catchUpMs,
+      rssMiB,
+      populateSeconds,
+      problems,
+      loadAverage: loadAverage(),
+    };
+    log(`scale ${size}: ${describe(figures)}`);
+    await this.stop(engine);
+    return figures;
+  }
+
+  private async measureSubnets(cloud: ScaleCloud, round: number): Promise<SubnetRef[]> {
+    if (round === 0) await cloud.createTenantWithVpc(tenantForMeasures);
+    const vpc = `tenants/${tenantForMeasures}/vpcs/vpc`;
+    return Promise.all(
+      ['leaf1', 'leaf2', 'leaf3', 'leaf4'].map(async (leaf, index) => ({
+        name: await cloud.createSubnet(vpc, `r${round}-${index}`, round * 4 + index),
+        leaf,
+      })),
+    );
+  }
+
+  private async openLoop(
+    rate: number,
+    send: () => Promise<void>,
+  ): Promise<{ latency: LatencySummary; problems: string[] }> {
+    const result = await runOpenLoop({
+      rate,
+      settleMs: this.context.settings.warmupMs / 2,
+      measureMs: this.context.settings.durationMs,
+      maxBacklogMs: 5_000,
+      send,
+      classify: errorCode,
+    });
+    const problems =
+      result.failed > 0 ? [`${result.failed} failed ${JSON.stringify(result.errors)}`] : [];
+    return { latency: result.latency, problems };
+  }
+
+  private calls(): LoomCalls {
+    if (this.state.calls === undefined) throw new Error('no engine running');
+    return this.state.calls;
+  }
+
+  private async start(latencyMs: number): Promise<BenchEngine> {
+    const engine = await startBenchEngine({
+      main: this.main,
+      dataDir: this.dataDir,
+      env: {
+        DATABASE_URL: this.url,
+        LOOM_FABRIC_LATENCY_MS: String(latencyMs),
+        LOOM_L3_VNI_RANGE: '1000000-1999999',
+        LOOM_DASHBOARD: 'off',
+      },
+    });
+    const token = await mintPortalToken(engine.signingKey, 'bench-scale');
+    this.state.calls = openLoomCalls(engine.address, token, 4);
+    return engine;
+  }
+
+  private async stop(engine: BenchEngine): Promise<void> {
+    this.state.calls?.close();
+    this.state.calls = undefined;
+    await engine.stop();
+  }
+}
+
+/**
+ * CreatePort, one after another (each waits for the last one's saga), round the 4 leaves: the
+ * reply (the intent committed) and the Operation done (the port's provision-port saga ended on the
+ * fabric, ACTIVE). One at a time, so that the saga's duration is its own, not a queue's: the
+ * file-backed fabric runs every device operation of every leaf under one file lock.
+ */
+async function measureCreates(
+  context: BenchContext,
+  cloud: ScaleCloud,
+  subnets: readonly SubnetRef[],
+): Promise<{ reply: LatencySummary; active: LatencySummary; ports: string[]; problems: string[] }> {
+  const replies: number[] = [];
+  const actives: number[] = [];
+  const ports: string[] = [];
+  const problems: string[] = [];
+  const count = Math.max(
+    8,
+    Math.round((createsPerSecondOfSetting * context.settings.durationMs) / 1_000),
+  );
+  for (let sequence = 0; sequence < count; sequence += 1) {
+    const subnet = subnets[sequence % subnets.length];
+    if (subnet === undefined) throw new Error('no subnet');
+    const sent = performance.now();
+    try {
+      const operation: Operation = await cloud.createPort(subnet, `m${sequence}`);
+      replies.push(performance.now() - sent);
+      ports.push(operation.target);
+      await cloud.waitDone(operation);
+      actives.push(performance.now() - sent);
+    } catch (error) {
+      problems.push(`CreatePort m${sequence}: ${errorCode(error)}`);
+    }
+  }
+  return { reply: summarize(replies), active: summarize(actives), ports, problems };
+}
+
+/**
+ * A Watch on the measuring tenant, then UpdatePort calls one after another (50 ms apart): the delay
+ * from each change's update_time (set when it was committed, same machine clock) to its arrival.
+ */
+async function measureWatch(
+  calls: LoomCalls,
+  ports: readonly string[],
+): Promise<{ delay: LatencySummary; problems: string[] }> {
+  const delays: number[] = [];
+  const waiting = new Map<string, () => void>();
+  const stream = calls.stream(
+    'WatchService',
+    'Watch',
+    { parent: `tenants/${tenantForMeasures}` },
+    (message) => {
+      const change = message as { type: string; port?: Port | null };
+      const port = change.port;
+      if (change.type !== 'UPDATED' || !port) return;
+      const done = waiting.get(port.displayName);
+      if (done === undefined) return;
+      const committed = timestampMs(port.updateTime);
+      delays.push(Date.now() - committed);
+      waiting.delete(port.displayName);
+      done();
+    },
+  );
+  const problems: string[] = [];
+  try {
+    await sleep(500);
+    for (let index = 0; index < watchChanges; index += 1) {
+      const name = ports[index % ports.length];
+      if (name === undefined) break;
+      const displayName = `watched ${index}`;
+      const arrived = new Promise<void>((resolve) => waiting.set(displayName, resolve));
+      await calls.unary('PortService', 'UpdatePort', {
+        port: { name, displayName },
+        updateMask: { paths: ['display_name'] },
+      });
+      const late = await Promise.race([arrived.then(() => false), sleep(10_000, true)]);
+      if (late) problems.push(`Watch: no change for ${name} within 10 s`);
+      await sleep(50);
+    }
+  } finally {
+    stream.cancel();
+  }
+  return { delay: summarize(delays), problems };
+}
+
+function timestampMs(
+  timestamp: { seconds: string | number; nanos: number } | null | undefined,
+): number {
+  if (!timestamp) return Number.NaN;
+  return Number(timestamp.seconds) * 1_000 + timestamp.nanos / 1e6;
+}
+
+/** Until no saga waits or runs (loom_sagas); a problem when some failed, parked or never ended. */
+async function waitForSagas(engine: BenchEngine): Promise<string | undefined> {
+  const deadline = performance.now() + 3_600_000;
+  for (;;) {
+    const sample = await scrapeEngineMetrics(engine.metricsUrl);
+    if (sample !== undefined) {
+      const active = sagaCount(sample, ['waiting', 'running', 'compensating']);
+      if (active === 0) {
+        const bad = sagaCount(sample, ['failed', 'parked']);
+        return bad === 0 ? undefined : `${bad} sagas failed or parked while populating`;
+      }
+    }
+    if (performance.now() > deadline) return 'sagas still running after an hour';
+    await sleep(500);
+  }
+}
+
+function sagaCount(sample: MetricsSample, states: readonly string[]): number {
+  let count = 0;
+  for (const [series, value] of sample) {
+    if (
+      series.startsWith('loom_sagas{') &&
+      states.some((state) => series.includes(`state="${state}"`))
+    )
+      count += value;
+  }
+  return count;
+}
+
+/** Until every projection's lag (loom_projection_lag_events) is 0, polled every 20 ms. */
+async function waitForProjections(engine: BenchEngine): Promise<string | undefined> {
+  const deadline = performance.now() + 300_000;
+  for (;;) {
+    const sample = await scrapeEngineMetrics(engine.metricsUrl);
+    if (sample !== undefined) {
+      let lag = 0;
+      let seen = 0;
+      for (const [series, value] of sample) {
+        if (!series.startsWith('loom_projection_lag_events{')) continue;
+        seen += 1;
+        lag += value;
+      }
+      if (seen > 0 && lag === 0) return undefined;
+    }
+    if (performance.now() > deadline) return 'projections still behind after 5 minutes';
+    await sleep(20);
+  }
+}
+
+function scaleMetrics(figures: readonly SizeFigures[]): Metric[] {
+  const base = figures[0];
+  if (base === undefined) return [];
+  const compared = figures.length === 1 ? figures : figures.slice(1);
+  const rows: [string, string, string, (figures: SizeFigures) => number][] = [
+    ['create_port_p50_ms', 'CreatePort reply, p50', 'ms', (f) => f.createReply.p50],
+    ['create_port_p99_ms', 'CreatePort reply, p99', 'ms', (f) => f.createReply.p99],
+    [
+      'port_saga_p50_ms',
+      'CreatePort to ACTIVE (saga, 20 ms devices), p50',
+      'ms',
+      (f) => f.portActive.p50,
+    ],
+    [
+      'port_saga_p99_ms',
+      'CreatePort to ACTIVE (saga, 20 ms devices), p99',
+      'ms',
+      (f) => f.portActive.p99,
+    ],
+    ['get_port_p50_ms', 'GetPort, p50', 'ms', (f) => f.getPort.p50],
+    ['get_port_p99_ms', 'GetPort, p99', 'ms', (f) => f.getPort.p99],
+    ['list_ports_p50_ms', 'ListPorts page, p50', 'ms', (f) => f.listPorts.p50],
+    ['list_ports_p99_ms', 'ListPorts page, p99', 'ms', (f) => f.listPorts.p99],
+    ['watch_delay_p50_ms', 'Watch event, commit to client, p50', 'ms', (f) => f.watchDelay.p50],
+    ['watch_delay_p99_ms', 'Watch event, commit to client, p99', 'ms', (f) => f.watchDelay.p99],
+    ['start_ms', 'engine start to ready', 'ms', (f) => f.startMs],
+    ['rss_mib', 'engine RSS after the measures', 'MiB', (f) => f.rssMiB],
+    [
+      'catch_up_ms',
+      `projection catch-up, ${eventsBehind.toLocaleString('en-US')} events behind`,
+      'ms',
+      (f) => f.catchUpMs,
+    ],
+  ];
+  const metrics: Metric[] = [];
+  for (const at of compared) {
+    const size = at.ports.toLocaleString('en-US');
+    for (const [key, label, unit, value] of rows) {
+      metrics.push(
+        againstMeasured(
+          {
+            key: `scale.${at.ports}.${key}`,
+            label: `${label}, ${size} ports`,
+            value: value(at),
+            unit,
+            problem: at.problems.length === 0 ? undefined : at.problems.join('; '),
+            details: {
+              ports: at.ports,
+              populateSeconds: Math.round(at.populateSeconds),
+              loadAverage: at.loadAverage,
+            },
+          },
+          { label: `${unit} at ${base.ports.toLocaleString('en-US')} ports`, value: value(base) },
+          { comparison: '<=', ratio: goalRatio },
+        ),
+      );
+    }
+  }
+  return metrics;
+}
+
+function describe(f: SizeFigures): string {
+  const l = (s: LatencySummary): string => `${s.p50.toFixed(1)}/${s.p99.toFixed(1)} ms`;
+  return (
+    `create ${l(f.createReply)}, to ACTIVE ${l(f.portActive)}, get ${l(f.getPort)}, ` +
+    `list ${l(f.listPorts)}, watch ${l(f.watchDelay)}, start ${f.startMs.toFixed(0)} ms, ` +
+    `catch-up ${f.catchUpMs.toFixed(0)} ms, RSS ${f.rssMiB.toFixed(0)} MiB` +
+    `${f.problems.length > 0 ? `; problems: ${f.problems.join('; ')}` : ''}; load average ${f.loadAverage}`
+  );
+}
+
+function pick<T>(values: readonly T[]): T {
+  const value = values[Math.floor(Math.random() * values.length)];
+  if (value === undefined) throw new Error('nothing to pick from');
+  return value;
+}
+
+function positive(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`LOOM_BENCH_SCALE: not a positive number: ${text}`);
+  return value;
+}
