@@ -50,8 +50,17 @@ export interface SimulatedWorld {
   readonly version: 1;
   readonly topology: FabricTopology;
   devices: Record<string, DeviceState>;
-  /** In submission order; an operation's id is `op-<its position + 1>`. */
+  /**
+   * The latest operations, in submission order; an operation's id is `op-<its position + 1 +
+   * prunedOperations>`. Finished ones beyond `operationHistoryLimit` are dropped from the front.
+   */
   operations: OperationRecord[];
+  /**
+   * How many of the oldest operations were dropped (absent in files written before there was a
+   * limit: none). Without it the history, which every transaction of a file-backed fabric reads
+   * and writes whole, grew with every operation ever submitted.
+   */
+  prunedOperations?: number;
   /** Ids of operations still to run, in submission order. */
   pending: OperationId[];
   counters: Record<string, Partial<Record<OperationKind, OperationCount>>>;
@@ -109,8 +118,34 @@ function sequenceOf(record: OperationRecord): number {
 
 export function findRecord(world: SimulatedWorld, id: OperationId): OperationRecord | undefined {
   const match = /^op-([1-9]\d*)$/.exec(id);
-  const record = match ? world.operations[Number(match[1]) - 1] : undefined;
+  const record = match
+    ? world.operations[Number(match[1]) - 1 - (world.prunedOperations ?? 0)]
+    : undefined;
   return record?.id === id ? record : undefined;
+}
+
+/**
+ * Operations kept: the idempotency-key table's reach. A key is repeated by the attempts of one
+ * saga step, seconds apart; 10,000 operations are minutes of a busy fabric. A key older than that
+ * gets a new attempt, which finds its effect in place (every operation is an ensure).
+ */
+export const operationHistoryLimit = 10_000;
+
+/**
+ * Drops the oldest operations beyond `limit` that will not run again (a pending one stops the
+ * drop; one that ran without replying, or never will, goes: its caller stopped waiting long ago).
+ */
+export function pruneHistory(world: SimulatedWorld, limit = operationHistoryLimit): void {
+  let drop = 0;
+  const excess = world.operations.length - limit;
+  while (drop < excess) {
+    const record = world.operations[drop];
+    if (!record || record.dueAt !== null) break;
+    drop += 1;
+  }
+  if (drop === 0) return;
+  world.operations.splice(0, drop);
+  world.prunedOperations = (world.prunedOperations ?? 0) + drop;
 }
 
 function count(
@@ -226,7 +261,7 @@ export function submit(
     .reduce((latest, record) => Math.max(latest, record?.dueAt ?? 0), 0);
   const effect = fault?.spec.effect ?? null;
   const record: OperationRecord = {
-    id: `op-${world.operations.length + 1}`,
+    id: `op-${(world.prunedOperations ?? 0) + world.operations.length + 1}`,
     idempotencyKey,
     device,
     // A copy through JSON: what the caller holds can change, and the file stores JSON anyway.
@@ -240,5 +275,6 @@ export function submit(
   };
   world.operations.push(record);
   if (record.dueAt !== null) world.pending.push(record.id);
+  pruneHistory(world);
   return record.id;
 }
