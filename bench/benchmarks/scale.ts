@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,11 @@ export const scale: Benchmark = {
     if (build.reason !== undefined) context.log(`engine built in ${build.seconds.toFixed(0)} s`);
     const url = await context.server.createDatabase('loom_scale');
     const dataDir = await mkdtemp(join(tmpdir(), 'loom-bench-scale-'));
+    // Ctrl-C: the engine stops by itself (bench-engine); its kept data directory is ours to delete.
+    const removeAtExit = (): void => {
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    process.once('exit', removeAtExit);
     const figures: SizeFigures[] = [];
     try {
       const run = new ScaleRun(context, build.main, url, dataDir);
@@ -85,6 +91,7 @@ export const scale: Benchmark = {
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+      process.off('exit', removeAtExit);
     }
     return scaleMetrics(figures);
   },
@@ -445,8 +452,9 @@ function scaleMetrics(figures: readonly SizeFigures[]): Metric[] {
 function describe(f: SizeFigures): string {
   const l = (s: LatencySummary): string => `${s.p50.toFixed(1)}/${s.p99.toFixed(1)} ms`;
   return (
-    `create ${l(f.createReply)}, to ACTIVE ${l(f.portActive)}, get ${l(f.getPort)}, ` +
-    `(first after the start ${f.firstToActiveMs.toFixed(0)} ms), list ${l(f.listPorts)}, watch ${l(f.watchDelay)}, start ${f.startMs.toFixed(0)} ms, ` +
+    `create ${l(f.createReply)}, to ACTIVE ${l(f.portActive)} ` +
+    `(the first after the start ${f.firstToActiveMs.toFixed(0)} ms), get ${l(f.getPort)}, ` +
+    `list ${l(f.listPorts)}, watch ${l(f.watchDelay)}, start ${f.startMs.toFixed(0)} ms, ` +
     `catch-up ${f.catchUpMs.toFixed(0)} ms, RSS ${f.rssMiB.toFixed(0)} MiB` +
     `${f.problems.length > 0 ? `; problems: ${f.problems.join('; ')}` : ''}; load average ${f.loadAverage}`
   );
