@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Operation } from '../../libs/api-contract/src/generated/loom/v1/operation';
@@ -22,10 +22,12 @@ import type { Benchmark, BenchContext } from './benchmark';
 const smallest = 1_000;
 const sizes = [smallest, 10_000, 100_000];
 /**
- * 10,000 ports by default: populating runs at about 30 ports/s on this 2-core machine... see
- * bench/README.md (the 100,000-port point alone would take close to an hour).
+ * 3,000 ports by default, so that the whole `npm run bench` stays under 15 minutes: populating
+ * runs at 17 to 25 ports/s on 2 cores (every port's saga, through one fabric file; see
+ * bench/README.md, "Scale"), about 4 minutes for this benchmark. 10,000 ports take about 10
+ * minutes more, 100,000 over an hour and a half: LOOM_BENCH_SCALE=10000 or 100000 run them.
  */
-const defaultScale = 10_000;
+const defaultScale = 3_000;
 const eventsBehind = 10_000;
 const deviceLatencyMs = 20;
 /** Measured creates per second of LOOM_BENCH_SECONDS (50 by default), one at a time. */
@@ -213,9 +215,12 @@ class ScaleRun {
   }
 
   private async start(latencyMs: number): Promise<BenchEngine> {
+    const profileDir = process.env['LOOM_BENCH_CPU_PROF'];
     const engine = await startBenchEngine({
       main: this.main,
       dataDir: this.dataDir,
+      // The measured starts (after the events written behind), as the API benchmark's.
+      cpuProfileDir: profileDir && latencyMs > 0 ? resolve(profileDir) : undefined,
       env: {
         DATABASE_URL: this.url,
         LOOM_FABRIC_LATENCY_MS: String(latencyMs),
