@@ -237,6 +237,12 @@ class ScaleRun {
     this.state.calls?.close();
     this.state.calls = undefined;
     await engine.stop();
+    // Warnings and errors only (LOOM_LOG_LEVEL=warn): what went wrong, e.g. retried starts.
+    const lines = engine.output().trim().split('\n').filter(Boolean);
+    if (lines.length > 0) {
+      this.context.log(`scale: the engine logged ${lines.length} lines, the last:`);
+      for (const line of lines.slice(-5)) this.context.log(`  ${line.slice(0, 400)}`);
+    }
   }
 }
 
