@@ -23,7 +23,7 @@ const smallest = 1_000;
 const sizes = [smallest, 10_000, 100_000];
 /**
  * 3,000 ports by default, so that the whole `npm run bench` stays under 15 minutes: populating
- * runs at 17 to 25 ports/s on 2 cores (every port's saga, through one fabric file; see
+ * runs at 16 to 23 ports/s on 2 cores (every port's saga, through one fabric file; see
  * bench/README.md, "Scale"), about 4 minutes for this benchmark. 10,000 ports take about 10
  * minutes more, 100,000 over an hour and a half: LOOM_BENCH_SCALE=10000 or 100000 run them.
  */
