@@ -27,12 +27,23 @@ export function readInstant(instant: Instant | null, field: string): AuditInstan
     return { time: timestampToDate(instant.time) };
   }
   if (instant.position !== null && instant.position !== undefined) {
-    if (!/^[0-9]+$/.test(instant.position)) {
-      throw new InvalidArgumentError([{ field, description: 'must be a log position' }]);
-    }
-    return { position: BigInt(instant.position) };
+    return { position: readLogPosition(instant.position, `${field}.position`) };
   }
   return undefined;
+}
+
+/** The log's positions are PostgreSQL bigints: 0 to 2^63 - 1. */
+const lastLogPosition = 2n ** 63n - 1n;
+
+/** A log position given in a request (a uint64 on the wire), refused beyond the log's range. */
+export function readLogPosition(text: string, field: string): bigint {
+  const position = /^[0-9]{1,20}$/.test(text) ? BigInt(text) : undefined;
+  if (position === undefined || position > lastLogPosition) {
+    throw new InvalidArgumentError([
+      { field, description: `must be a log position from 0 to ${lastLogPosition}` },
+    ]);
+  }
+  return position;
 }
 
 const json = (value: unknown): string => (value === undefined ? '' : JSON.stringify(value));

@@ -25,7 +25,14 @@ import { authorize } from '../api/resources/call-context';
 import { normalizePageSize, PageTokenCodec } from '../api/shared';
 import { DatabaseConnection } from '../database/database-connection';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { readInstant, toAuditedResources, toChange, toStateDiff, toTrace } from './audit-mapping';
+import {
+  readInstant,
+  readLogPosition,
+  toAuditedResources,
+  toChange,
+  toStateDiff,
+  toTrace,
+} from './audit-mapping';
 
 const isPosition = (value: unknown): value is string =>
   typeof value === 'string' && /^[0-9]+$/.test(value);
@@ -128,7 +135,8 @@ export class AuditController implements AuditServiceController {
   exportEvents(request: ExportEventsRequest, metadata?: Metadata): Observable<ExportedEvent> {
     const tenant = this.tenantScope(request.tenant, metadata);
     const call = authorize(metadata, 'read', tenant, tenant ? `tenants/${tenant}` : '');
-    const after = request.afterPosition === '' ? 0n : BigInt(request.afterPosition);
+    const after =
+      request.afterPosition === '' ? 0n : readLogPosition(request.afterPosition, 'after_position');
     const lines = exportEvents(this.database.pool, this.store, this.index, {
       after,
       actor: call.request.actor,
