@@ -59,14 +59,20 @@ describe(`crashes under load (${chaosProfile().name} profile, seed ${seed})`, ()
     const reports: RoundReport[] = [];
     for (let round = 1; round <= profile.rounds; round += 1) {
       load.start();
+      // Kills at random moments, each engine restarted at once in the background, so that a
+      // kill may land on an engine still starting, and every engine may be down at once.
+      const restarts: Promise<void>[] = [];
       for (let kill = 0; kill < profile.killsPerRound; kill += 1) {
         await sleep(500 + random() * 2_500);
         const running = cluster.running();
-        const victim = running[Math.floor(random() * running.length)] ?? 0;
+        const victim = running[Math.floor(random() * running.length)];
+        if (victim === undefined) continue;
         await cluster.killEngine(victim);
         kills += 1;
-        await cluster.startEngine(victim);
+        restarts.push(cluster.startEngine(victim).catch(() => undefined));
       }
+      await Promise.all(restarts);
+      await cluster.restartMissing();
       await sleep(1_000);
       await load.stop();
       const quiet = await waitForQuiescence(cluster.databaseUrl(), 120_000);

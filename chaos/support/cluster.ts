@@ -102,6 +102,22 @@ export class ChaosCluster {
     slot.logs += engine.output();
   }
 
+  /** Starts every engine that is not running (one killed while it was starting). */
+  async restartMissing(): Promise<void> {
+    for (const slot of this.slots) {
+      if (
+        slot.process &&
+        slot.process.child.exitCode === null &&
+        slot.process.child.signalCode === null
+      ) {
+        continue;
+      }
+      if (slot.process) slot.logs += slot.process.output();
+      slot.process = undefined;
+      await this.startEngine(slot.index);
+    }
+  }
+
   running(): number[] {
     return this.slots.filter((slot) => slot.process).map((slot) => slot.index);
   }

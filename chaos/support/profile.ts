@@ -32,7 +32,7 @@ const profiles: Readonly<Record<ChaosProfileName, ChaosProfile>> = {
   },
   long: {
     name: 'long',
-    crashes: { rounds: 20, killsPerRound: 6, intentsPerSecond: 16, clients: 4, engines: 3 },
+    crashes: { rounds: 10, killsPerRound: 12, intentsPerSecond: 16, clients: 4, engines: 3 },
     outages: { postgresKills: 5, postgresPauses: 3 },
     model: { runs: 150, scheduledRuns: 60 },
     fuzz: { requests: 100_000 },

@@ -20,7 +20,7 @@ export function checkIntents(
   const violations: string[] = [];
   for (const record of records) {
     if (!record.requestId || !(creates.has(record.method) || deletes.has(record.method))) continue;
-    const what = `${record.method} ${record.name} (request ${record.requestId}, ${record.outcome})`;
+    const what = `${record.method} ${record.name} (request ${record.requestId}, ${record.outcome} with code ${record.code} after ${record.attempts} attempts)`;
     const request = streams.get(`request-${record.tenant}/${record.requestId}`);
     const resource = streams.get(streamOfResource(record.name));
     const isCreate = creates.has(record.method);
