@@ -1,6 +1,6 @@
 import { ResourceExhaustedError } from '@loom/errors';
 import type { Decider } from '@loom/intents';
-import { blockSize, formatCidr, formatIpv4, parseCidr } from '../shared/ipv4';
+import { firstFreeSlash31, formatIpv4, parseCidr } from '../shared/ipv4';
 import type { TransferPoolEvent } from './transfer-pool.events';
 
 /** Block (`172.16.0.0/31`) -> the owner holding it, and the gateway it is for. */
@@ -57,12 +57,10 @@ export const transferPoolDecider: Decider<
     if (held !== undefined) return [];
     const pool = parseCidr(command.pool);
     if ('error' in pool) throw new Error(`invalid transfer pool ${command.pool}`);
-    for (let offset = 0; offset + 1 < blockSize(pool.prefixLength); offset += 2) {
-      const block = formatCidr({ network: pool.network + offset, prefixLength: 31 });
-      if (!state.blocks.has(block)) {
-        const { owner, resource } = command;
-        return [{ type: 'TransferBlockAllocated', data: { block, owner, resource } }];
-      }
+    const block = firstFreeSlash31(pool, state.blocks);
+    if (block !== undefined) {
+      const { owner, resource } = command;
+      return [{ type: 'TransferBlockAllocated', data: { block, owner, resource } }];
     }
     throw new ResourceExhaustedError(
       'transfer-pool',

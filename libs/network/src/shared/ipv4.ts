@@ -67,3 +67,15 @@ export function firstHost(cidr: Cidr): number {
 export function lastHost(cidr: Cidr): number {
   return broadcastOf(cidr) - 1;
 }
+
+/** The first /31 of `pool` not in `taken` (blocks as `a.b.c.d/31`), or undefined when all are. */
+export function firstFreeSlash31(
+  pool: Cidr,
+  taken: ReadonlyMap<string, unknown>,
+): string | undefined {
+  for (let offset = 0; offset + 1 < blockSize(pool.prefixLength); offset += 2) {
+    const block = formatCidr({ network: pool.network + offset, prefixLength: 31 });
+    if (!taken.has(block)) return block;
+  }
+  return undefined;
+}
