@@ -314,6 +314,31 @@ describe('the network API over gRPC', () => {
     expect((await acme.tenants.getTenant({ name: 'tenants/acme' })).usage?.vpcs).toBe(1);
   });
 
+  it('answers a retried CreateTenant with the first response even after the tenant was deleted', async () => {
+    // Found by the chaos crash test: the first attempt's reply was lost, the load deleted the
+    // tenant meanwhile, and the retry answered NOT_FOUND for a create that had happened.
+    const requestId = randomUUID();
+    const request = {
+      tenantId: 'gone-since',
+      tenant: {
+        name: '',
+        displayName: 'Gone since',
+        quota,
+        usage: null,
+        etag: '',
+        createTime: null,
+        updateTime: null,
+      },
+      requestId,
+    };
+    const first = await portal.tenants.createTenant(request);
+    await portal.tenants.deleteTenant({ name: 'tenants/gone-since', etag: '' });
+    const retried = await portal.tenants.createTenant(request);
+    expect(retried).toEqual(first);
+    const gone = await grpcErrorOf(portal.tenants.getTenant({ name: 'tenants/gone-since' }));
+    expect(gone.codeName).toBe('NOT_FOUND');
+  });
+
   it('refuses stale etags and names the fields of an update with a mask', async () => {
     await acme.vpcs.createVpc({
       parent: 'tenants/acme',

@@ -23,6 +23,11 @@ export interface Intent extends IntentTransaction {
   /** The name the request produces: the same for every attempt with one request_id. */
   readonly result: string;
   /**
+   * When this attempt was accepted (ISO-8601), as its request record says: stamp it on events
+   * (`occurredAt`) whose time the reply shows, and a retry can answer with the same time.
+   */
+  readonly acceptedAt: string;
+  /**
    * Records, in the intent's commit, a saga to start: the dispatcher (startFabricWorkDispatcher)
    * starts it from the log, so the commit and the saga start cannot come apart.
    */
@@ -34,10 +39,17 @@ export interface IntentOutcome<T> {
   readonly result: string;
   /** Undefined when an earlier attempt with the same request_id did the work. */
   readonly value: T | undefined;
+  /** When the attempt that did the work was accepted (ISO-8601): this one's, or the earlier one's. */
+  readonly acceptedAt: string;
 }
 
 type Attempt<T> =
-  | { readonly ran: true; readonly result: string; readonly value: T }
+  | {
+      readonly ran: true;
+      readonly result: string;
+      readonly value: T;
+      readonly acceptedAt: string;
+    }
   | { readonly ran: false; readonly state: Exclude<RequestState, { status: 'Absent' }> };
 
 const waitForOtherAttemptMs = 15_000;
@@ -72,10 +84,11 @@ export class IntentRuntime {
     const requestId = request.requestId;
     const metadata = eventMetadata(context, request.tenantId, requestId);
     if (requestId === undefined) {
+      const acceptedAt = new Date().toISOString();
       const value = await this.aggregates.transact((transaction) =>
-        decideWithWork(transaction, request.result, metadata, decide),
+        decideWithWork(transaction, { result: request.result, acceptedAt }, metadata, decide),
       );
-      return { result: request.result, value };
+      return { result: request.result, value, acceptedAt };
     }
     const stream = requestStream(request.tenantId, requestId);
     const deadline = Date.now() + waitForOtherAttemptMs;
@@ -94,9 +107,9 @@ export class IntentRuntime {
           const state = accepted.state as Exclude<RequestState, { status: 'Absent' }>;
           progress.accepted = accepted.events.length > 0;
           if (!progress.accepted) return { ran: false, state };
-          const value = await decideWithWork(transaction, state.result, metadata, decide);
+          const value = await decideWithWork(transaction, state, metadata, decide);
           await transaction.execute(stream, requestDecider, { type: 'CompleteRequest' }, metadata);
-          return { ran: true, result: state.result, value };
+          return { ran: true, result: state.result, value, acceptedAt: state.acceptedAt };
         });
       } catch (error) {
         // Committed atomically, the failed attempt left nothing, its record included. Stream by
@@ -107,9 +120,12 @@ export class IntentRuntime {
         }
         throw error;
       }
-      if (attempt.ran) return { result: attempt.result, value: attempt.value };
-      if (attempt.state.status === 'Succeeded' || Date.now() > deadline) {
-        return { result: attempt.state.result, value: undefined };
+      if (attempt.ran) {
+        return { result: attempt.result, value: attempt.value, acceptedAt: attempt.acceptedAt };
+      }
+      const { status, result, acceptedAt } = attempt.state;
+      if (status === 'Succeeded' || Date.now() > deadline) {
+        return { result, value: undefined, acceptedAt };
       }
       // Another attempt with this request_id is running now (stream by stream): wait for it.
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -138,13 +154,14 @@ export class IntentRuntime {
  */
 async function decideWithWork<T>(
   transaction: IntentTransaction,
-  result: string,
+  { result, acceptedAt }: { readonly result: string; readonly acceptedAt: string },
   metadata: EventMetadataInput,
   decide: (intent: Intent) => Promise<T>,
 ): Promise<T> {
   const requested: FabricWork<unknown>[] = [];
   const value = await decide({
     result,
+    acceptedAt,
     execute: transaction.execute.bind(transaction),
     read: transaction.read.bind(transaction),
     requestFabricWork: (work) => {

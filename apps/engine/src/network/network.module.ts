@@ -22,6 +22,7 @@ import { DatabaseConnection } from '../database/database-connection';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { FABRIC_TOPOLOGY } from '../fabric/fabric.tokens';
 import { NETWORK_SERVICES, PROJECTION_RUNNER } from './network.tokens';
+import { readYourWrites } from './read-your-writes';
 
 const READ_MODELS = Symbol('READ_MODELS');
 const readYourWritesTimeoutMs = 10_000;
@@ -90,7 +91,7 @@ const readYourWritesTimeoutMs = 10_000;
       inject: [READ_MODELS, PROJECTION_RUNNER],
       useFactory: (dataSource: DataSource, runner: ProjectionRunner) =>
         new NetworkQueries(dataSource, (projection) =>
-          runner.waitForHead(projection, readYourWritesTimeoutMs),
+          readYourWrites(runner, projection, readYourWritesTimeoutMs),
         ),
     },
   ],

@@ -10,7 +10,8 @@ import {
 import { checkDeletion, etagOf } from '../shared/resource-changes';
 import { streams } from '../shared/streams';
 import { tenantDecider } from './tenant.decider';
-import type { Quota } from './tenant.events';
+import { quotaResources, type Quota } from './tenant.events';
+import type { TenantRow } from './tenant.read-model';
 import { checkQuota, checkTenantFields } from './tenant.validation';
 
 export interface CreateTenantInput {
@@ -18,6 +19,18 @@ export interface CreateTenantInput {
   readonly displayName: string;
   readonly quota: Quota;
   readonly requestId: string | undefined;
+}
+
+/** What CreateTenant answers from: the tenant's name, and the tenant as its create made it. */
+export interface TenantCreation {
+  readonly name: string;
+  /** True when an earlier attempt with the request_id created it. */
+  readonly retried: boolean;
+  /**
+   * The tenant as the create left it (the request's fields, nothing used, first version): what a
+   * retry answers if the tenant has been deleted since, as AIP-155 asks (the first response).
+   */
+  readonly asCreated: TenantRow;
 }
 
 export interface TenantUpdate {
@@ -37,7 +50,7 @@ export interface TenantDeletion {
 export class TenantService {
   constructor(private readonly runtime: IntentRuntime) {}
 
-  async create(input: CreateTenantInput, context: RequestContext): Promise<string> {
+  async create(input: CreateTenantInput, context: RequestContext): Promise<TenantCreation> {
     const violations = [
       ...checkResourceId('tenant_id', input.tenantId),
       ...checkTenantFields(input.displayName, input.quota),
@@ -58,11 +71,27 @@ export class TenantService {
           streams.tenant(tenantId),
           tenantDecider,
           { type: 'CreateTenant', tenantId, displayName, quota },
-          eventMetadata(context, tenantId, input.requestId),
+          // Stamped with the acceptance, which the request record keeps: a retry answers with it.
+          { ...eventMetadata(context, tenantId, input.requestId), occurredAt: intent.acceptedAt },
         );
       },
     );
-    return outcome.result;
+    const createTime = new Date(outcome.acceptedAt);
+    const unused = Object.fromEntries(quotaResources.map((resource) => [resource, 0])) as Quota;
+    return {
+      name: outcome.result,
+      retried: outcome.value === undefined,
+      asCreated: {
+        name: outcome.result,
+        tenantId,
+        displayName,
+        quota,
+        usage: unused,
+        version: 1,
+        createTime,
+        updateTime: createTime,
+      },
+    };
   }
 
   async update(update: TenantUpdate, context: RequestContext): Promise<void> {

@@ -49,7 +49,7 @@ export class TenantController implements TenantServiceController {
   async createTenant(request: CreateTenantRequest, metadata?: Metadata): Promise<Tenant> {
     const name = tenantName(request.tenantId);
     const call = authorize(metadata, 'admin-write', request.tenantId, name);
-    await this.network.tenants.create(
+    const created = await this.network.tenants.create(
       {
         tenantId: request.tenantId,
         displayName: request.tenant?.displayName ?? '',
@@ -58,7 +58,11 @@ export class TenantController implements TenantServiceController {
       },
       call.request,
     );
-    return this.read(name);
+    const row = await this.queries.tenant(name);
+    if (row) return toTenant(row);
+    // Deleted since an earlier attempt created it: a retry still gets the first response.
+    if (created.retried) return toTenant(created.asCreated);
+    throw new NotFoundError(name);
   }
 
   async getTenant(request: GetTenantRequest, metadata?: Metadata): Promise<Tenant> {
