@@ -59,6 +59,14 @@ export class EventFeed implements FeedMembership {
     });
   }
 
+  /**
+   * Where the feed is reading, if it is: a subscriber that starts there joins without making it
+   * start over, and misses no event committed from now on (every position up to it is final).
+   */
+  readingAt(): { readonly position: LogPosition } | undefined {
+    return this.reading === undefined ? undefined : { position: this.position };
+  }
+
   /** Waits for the feed's reading to end once every subscription is closed. */
   async stopped(): Promise<void> {
     await Promise.all([...this.pumps]);

@@ -123,6 +123,25 @@ describe('EventFeed', () => {
     expect(log.subscriptions).toBe(1);
   });
 
+  it('tells where it reads, so that a subscriber starting there joins without a restart', async () => {
+    expect(feed.readingAt()).toBeUndefined();
+    const a = subscribe(undefined, onlyA);
+    const first = a.take(1);
+    log.append('a-1');
+    await first;
+    appendMany(3);
+    await a.take(expected(log, onlyA).length - 1);
+    const at = feed.readingAt();
+    expect(at?.position).toBe(log.events.at(-1)!.position);
+    const subscriptionsBefore = log.subscriptions;
+    const late = subscribe(at!.position, onlyA);
+    const next = Promise.all([late.take(1), a.take(1)]);
+    log.append('a-2');
+    await next;
+    expect(positions(late.received)).toEqual([log.events.at(-1)!.position]);
+    expect(log.subscriptions).toBe(subscriptionsBefore);
+  });
+
   it('starts over from a subscriber that joins ahead of it; the one it dropped misses nothing', async () => {
     const held = subscribe(undefined, onlyA);
     const joined = held.take(1);

@@ -68,3 +68,15 @@ export async function readEventLogHead(
   const head = rows[0]?.head;
   return head === null || head === undefined ? undefined : BigInt(head);
 }
+
+/**
+ * A position every event committed from now on comes after: just under the readers' horizon
+ * (the oldest transaction still running), where a subscription `from: 'end'` starts. Unlike the
+ * head, it never lies above an event that is still to commit.
+ */
+export async function readEventLogHorizon(pool: Queryable): Promise<bigint> {
+  const { rows } = await pool.query<{ horizon: string }>(
+    `SELECT ((pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16) - 1)::text AS horizon`,
+  );
+  return BigInt(rows[0]?.horizon ?? '0');
+}

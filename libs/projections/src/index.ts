@@ -17,7 +17,15 @@ export {
 export * from './projection-errors';
 export type { ProjectionLogger } from './projection-logger';
 export type { RetryBackoff } from './retry-backoff';
-export { PostgresEventLogProbe, readEventLogHead, type EventLogProbe } from './event-log-probe';
+export {
+  PostgresEventLogProbe,
+  readEventLogHead,
+  readEventLogHorizon,
+  type EventLogProbe,
+} from './event-log-probe';
+export { EventFeed, type EventFeedOptions } from './event-feed';
+export type { EventLogReader } from './event-feed-membership';
+export type { LogPosition } from './log-position';
 export {
   createReadModelDataSource,
   type MigrationClass,
