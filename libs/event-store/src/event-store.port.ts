@@ -65,6 +65,13 @@ export interface EventStore {
    * leaves it out, and callers append stream by stream.
    */
   appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  /**
+   * Resolves once no transaction in flight is creating any of these streams, so that a reader
+   * who found one absent can tell "absent" from "being created by a commit not yet visible" (an
+   * earlier attempt of a request whose caller went away). Rejects after `timeoutMs`. Optional:
+   * only a backend whose appends create streams inside longer transactions (PostgreSQL) has it.
+   */
+  awaitStreamCreations?(streams: readonly string[], timeoutMs: number): Promise<void>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribeToAll(options: SubscribeOptions): EventSubscription;

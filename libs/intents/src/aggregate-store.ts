@@ -75,6 +75,21 @@ export class AggregateStore {
     return this.groupCommit ? this.groupCommit.run(work) : runStreamByStream(this, work);
   }
 
+  /**
+   * Whether a stream a decision found absent is being created by a commit not yet visible (an
+   * earlier attempt whose caller went away, still finishing in the database): waits for such
+   * commits to end, then says whether the stream exists now. False when the store cannot wait.
+   */
+  async createdMeanwhile<Command, Event extends DomainEvent, State>(
+    stream: string,
+    decider: Decider<Command, Event, State>,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    if (!this.store.awaitStreamCreations) return false;
+    await this.store.awaitStreamCreations([stream], timeoutMs);
+    return (await this.load(stream, decider)).revision >= 0;
+  }
+
   async load<Command, Event extends DomainEvent, State>(
     stream: string,
     decider: Decider<Command, Event, State>,

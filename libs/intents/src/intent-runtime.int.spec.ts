@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, JsonValue, RecordedEvent, StreamAppend } from '@loom/event-store';
+import type { Pool } from 'pg';
+import {
+  PostgresEventStore,
+  type EventStore,
+  type JsonValue,
+  type RecordedEvent,
+  type StreamAppend,
+} from '@loom/event-store';
 import { ResourceExhaustedError } from '@loom/errors';
 import { openTestEventStore, type TestEventStore } from '../../../test/support/test-event-store';
 import { AggregateStore } from './aggregate-store';
@@ -109,11 +116,11 @@ describe('the intent runtime and its fabric work', () => {
       claimAndStart(intent, 'slots-one-a', 'slots-one-b'),
     );
     expect(appends).toBe(1);
-    expect(first).toEqual({ result: 'op-one', value: 'op-one' });
+    expect(first).toEqual({ result: 'op-one', value: 'op-one', acceptedAt: expect.any(String) });
     const retry = await runtime.submit({ ...request, result: 'op-other' }, context, (intent) =>
       claimAndStart(intent, 'slots-one-a', 'slots-one-b'),
     );
-    expect(retry).toEqual({ result: 'op-one', value: undefined });
+    expect(retry).toEqual({ result: 'op-one', value: undefined, acceptedAt: first.acceptedAt });
     expect(await types('slots-one-')).toEqual(['SlotClaimed', 'SlotClaimed']);
     expect(await types('fabric-work-op-one')).toEqual(['FabricWorkRequested']);
     expect(await types(`request-one/`)).toEqual(['RequestAccepted', 'RequestSucceeded']);
@@ -249,7 +256,7 @@ describe('the intent runtime and its fabric work', () => {
       await runtime.execute(full, slots, { type: 'ReleaseSlot', owner: 'x' }, metadata);
       const done = await submit(`op-${kind}-last`);
       const result = kind === 'committed' ? `op-${kind}-last` : `op-${kind}-first`;
-      expect(done).toEqual({ result, value: result });
+      expect(done).toEqual({ result, value: result, acceptedAt: expect.any(String) });
       expect(await types(`request-r-${kind}/`)).toEqual([
         ...refusedRecord,
         ...refusedRecord,
@@ -258,4 +265,65 @@ describe('the intent runtime and its fabric work', () => {
       ]);
     },
   );
+
+  describe('a retry while an earlier attempt of its request_id is still committing', () => {
+    // The earlier attempt's engine was killed after it sent its commit: the database finishes the
+    // transaction later. Held open here on a connection of its own, then committed or not.
+    async function earlierAttemptInFlight(request: Parameters<IntentRuntime['submit']>[0]) {
+      const client = await postgres.database.pool.connect();
+      await client.query('BEGIN');
+      const inFlight = new PostgresEventStore({ pool: client as unknown as Pool });
+      const runtime = new IntentRuntime(new AggregateStore(inFlight, catalog));
+      await runtime.submit(request, context, (intent) =>
+        claimAndStart(intent, `slots-${request.result}`, `slots-${request.result}-b`),
+      );
+      return {
+        end: async (how: 'COMMIT' | 'ROLLBACK') => {
+          await client.query(how);
+          client.release();
+        },
+      };
+    }
+    const refuse = () => Promise.reject(new ResourceExhaustedError('slots', 'decided full'));
+
+    it('answers with the earlier attempt once it commits, not with a refusal decided without it', async () => {
+      const request = {
+        tenantId: 'late',
+        requestId: randomUUID(),
+        method: 'Claim',
+        fingerprint: '[]',
+        result: 'op-late-first',
+      };
+      const earlier = await earlierAttemptInFlight(request);
+      const runtime = new IntentRuntime(new AggregateStore(postgres.store, catalog));
+      let answered = false;
+      const retry = runtime.submit({ ...request, result: 'op-late-retry' }, context, refuse);
+      void retry.then(
+        () => (answered = true),
+        () => (answered = true),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      await earlier.end('COMMIT');
+      await expect(retry).resolves.toMatchObject({ result: 'op-late-first', value: undefined });
+      expect(await types('request-late/')).toEqual(['RequestAccepted', 'RequestSucceeded']);
+    });
+
+    it('refuses once the earlier attempt has rolled back, writing nothing', async () => {
+      const request = {
+        tenantId: 'undone',
+        requestId: randomUUID(),
+        method: 'Claim',
+        fingerprint: '[]',
+        result: 'op-undone-first',
+      };
+      const earlier = await earlierAttemptInFlight(request);
+      const runtime = new IntentRuntime(new AggregateStore(postgres.store, catalog));
+      const retry = runtime.submit({ ...request, result: 'op-undone-retry' }, context, refuse);
+      setTimeout(() => void earlier.end('ROLLBACK'), 200);
+      await expect(retry).rejects.toBeInstanceOf(ResourceExhaustedError);
+      expect(await types('request-undone/')).toEqual([]);
+      expect(await types('slots-op-undone-')).toEqual([]);
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { isConnectionFailure, UnavailableError } from '@loom/errors';
 import type { EventMetadataInput, JsonValue } from '@loom/event-store';
 import type { AggregateStore, Executed } from './aggregate-store';
 import type { Decider, DomainEvent } from './decider';
@@ -112,6 +113,12 @@ export class IntentRuntime {
           return { ran: true, result: state.result, value, acceptedAt: state.acceptedAt };
         });
       } catch (error) {
+        // Decided on the request_id's record absent. An earlier attempt may still be committing
+        // it (its caller went away; the database finishes its transaction): this attempt's
+        // answer is that one's, not a refusal decided without it.
+        if (progress.accepted && this.aggregates.commitsAtomically) {
+          if (await this.committedMeanwhile(stream, error)) continue;
+        }
         // Committed atomically, the failed attempt left nothing, its record included. Stream by
         // stream its acceptance is in the log: ended here (best effort: the caller hears of the
         // failure itself either way), so that a retry need not wait for it to be presumed dead.
@@ -129,6 +136,22 @@ export class IntentRuntime {
       }
       // Another attempt with this request_id is running now (stream by stream): wait for it.
       await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /**
+   * Whether an attempt with this request_id committed while this one was being decided: waits
+   * for a commit in flight that creates its record. One still in flight after the wait leaves
+   * the request's fate open: UNAVAILABLE, and the caller retries, rather than a refusal.
+   */
+  private async committedMeanwhile(stream: string, failure: unknown): Promise<boolean> {
+    try {
+      return await this.aggregates.createdMeanwhile(stream, requestDecider, waitForOtherAttemptMs);
+    } catch (error) {
+      if (isConnectionFailure(error) || isConnectionFailure(failure)) throw failure;
+      throw new UnavailableError(
+        'an earlier attempt with this request_id is still being committed: retry the request',
+      );
     }
   }
 

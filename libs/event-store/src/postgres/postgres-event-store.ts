@@ -112,6 +112,32 @@ export class PostgresEventStore implements EventStore {
     return results;
   }
 
+  /**
+   * An append that creates a stream holds its row's key until it commits or aborts; an insert of
+   * the same key waits for that end. So this inserts the streams' rows in a transaction it rolls
+   * back: it returns once every such creation in flight has ended, either way.
+   */
+  async awaitStreamCreations(streams: readonly string[], timeoutMs: number): Promise<void> {
+    for (const stream of streams) assertStreamName(stream);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+      await client.query(
+        `INSERT INTO event_store.streams (stream_name, revision)
+         SELECT unnest($1::text[]), 0 ON CONFLICT (stream_name) DO NOTHING`,
+        [streams],
+      );
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(broken);
+    }
+  }
+
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertStreamName(stream);
     assertReadStreamOptions(options);
