@@ -3,6 +3,7 @@ import { audit } from './audit';
 import type { Benchmark } from './benchmark';
 import { batchAppends } from './batch-appends';
 import { catchUp } from './catch-up';
+import { frrLab } from './frr-lab';
 import { portSagas } from './port-sagas';
 import { projectionRebuild } from './projection-rebuild';
 import { readAll } from './read-all';
@@ -25,4 +26,5 @@ export const benchmarks: readonly Benchmark[] = [
   scale,
   sagaList,
   audit,
+  frrLab,
 ];
