@@ -15,6 +15,11 @@ export interface EventLogProbe {
     filter: EventFilter | undefined,
     limit: number,
   ): Promise<number>;
+  /**
+   * A position every event committed from now on comes after (see readEventLogHorizon): with no
+   * event of a projection's filter after its checkpoint, its checkpoint may move up to here.
+   */
+  horizon(): Promise<bigint>;
 }
 
 type Queryable = Pick<Pool, 'query'>;
@@ -46,6 +51,10 @@ export class PostgresEventLogProbe implements EventLogProbe {
       [(after ?? -1n).toString(), streamPatterns, eventTypes, limit],
     );
     return Number(rows[0]?.count ?? 0);
+  }
+
+  horizon(): Promise<bigint> {
+    return readEventLogHorizon(this.pool);
   }
 }
 

@@ -61,3 +61,19 @@ export async function saveCheckpoint(
     [name, position.toString()],
   );
 }
+
+/**
+ * Moves a checkpoint forward over events the projection's filter skips (never back): the caller
+ * has seen that no event of the filter lies between the stored checkpoint and `position`.
+ */
+export async function advanceCheckpoint(
+  dataSource: DataSource,
+  name: string,
+  position: bigint,
+): Promise<void> {
+  await dataSource.query(
+    `UPDATE read_model.projection_checkpoints SET position = $2, updated_at = now()
+     WHERE projection_name = $1 AND (position IS NULL OR position < $2)`,
+    [name, position.toString()],
+  );
+}

@@ -144,4 +144,74 @@ describe('resuming a projection from its checkpoint', () => {
     );
     await second.close();
   });
+
+  it('moves a checkpoint over the events its filter skips: a restart does not read them again', async () => {
+    const rare = uniquePrefix('rare');
+    const busy = uniquePrefix('busy');
+    const name = 'counter-rare';
+    const first = await openProcess(database.url);
+    await writeConcurrently(first.store, {
+      streamPrefix: rare,
+      writers: 1,
+      eventsPerWriter: 5,
+      streams: 1,
+    });
+    const runner = first.runner({
+      projections: [streamCounterProjection({ name, streamPrefix: rare })],
+      checkpointAdvanceMs: 60_000,
+    });
+    runner.start();
+    await runner.waitForHead(name, 30_000);
+    // Events of other streams: the projection skips them, its checkpoint stays at its last event.
+    await writeConcurrently(first.store, {
+      streamPrefix: busy,
+      writers: 4,
+      eventsPerWriter: 100,
+      streams: 4,
+    });
+    const logHead = (await readEventLogHead(first.pool))!;
+    const [before] = await runner.status();
+    expect(before!.position! < logHead).toBe(true);
+
+    expect(await runner.advanceCheckpoints()).toEqual([name]);
+    const [after] = await runner.status();
+    expect(after!.position! >= logHead).toBe(true);
+    expect(after!.lagEvents).toBe(0);
+    // Waiting for a skipped position ends at once.
+    await runner.waitForPosition(name, logHead, 1_000);
+    await first.close();
+
+    // One more event of its filter while no runner is up: the checkpoint must not pass over it.
+    const second = await openProcess(database.url);
+    await writeConcurrently(second.store, {
+      streamPrefix: rare,
+      writers: 1,
+      eventsPerWriter: 1,
+      streams: 1,
+    });
+    const reads = jest.spyOn(second.store, 'readAll');
+    const applied: bigint[] = [];
+    const resumed = second.runner({
+      projections: [
+        streamCounterProjection({
+          name,
+          streamPrefix: rare,
+          beforeApply: (event) => {
+            applied.push(event.position);
+          },
+        }),
+      ],
+      checkpointAdvanceMs: 60_000,
+    });
+    expect(await resumed.advanceCheckpoints()).toEqual([]);
+    resumed.start();
+    await resumed.waitForHead(name, 30_000);
+    expect(applied).toHaveLength(1);
+    // It read from where the first process left it, past the other streams' events.
+    expect(reads.mock.calls[0]![0]!.after! >= logHead).toBe(true);
+    expect(await countsByStream(second.dataSource.manager, name)).toEqual(
+      await logCountsByStream(second.pool, rare),
+    );
+    await second.close();
+  });
 });

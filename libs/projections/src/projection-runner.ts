@@ -1,6 +1,7 @@
 import { createLogger } from '@loom/logging';
 import type { EventStore } from '@loom/event-store';
 import type { DataSource } from 'typeorm';
+import { advanceOverSkippedEvents } from './checkpoint-advance';
 import { EventFeed } from './event-feed';
 import type { EventLogProbe } from './event-log-probe';
 import { filterUnion } from './filter-union';
@@ -26,6 +27,11 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   readonly retry?: Partial<RetryBackoff>;
   readonly logger?: ProjectionLogger;
+  /**
+   * How often the checkpoints move over the events their filters skip (advanceOverSkippedEvents),
+   * so that a start reads only what was written since. Default 5,000 ms.
+   */
+  readonly checkpointAdvanceMs?: number;
 }
 
 export interface ProjectionStatus {
@@ -59,6 +65,9 @@ export class ProjectionRunner {
   private readonly feed: EventFeed;
   private started = false;
   private stopped = false;
+  private advanceTimer: NodeJS.Timeout | undefined;
+  private advancing: Promise<void> = Promise.resolve();
+  private readonly logger: ProjectionLogger;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     const batchSize = options.batchSize ?? 500;
@@ -67,6 +76,7 @@ export class ProjectionRunner {
     }
     const backoff = { ...defaultRetryBackoff, ...options.retry };
     const logger = options.logger ?? createLogger().child({ component: 'projections' });
+    this.logger = logger;
     this.feed = new EventFeed({
       store: options.store,
       filter: filterUnion(options.projections.map((projection) => projection.filter)),
@@ -110,11 +120,14 @@ export class ProjectionRunner {
     }
     this.started = true;
     for (const worker of this.workers.values()) worker.start();
+    this.scheduleAdvance();
   }
 
   /** Lets each projection commit the batch it is applying, then stops; pending waits reject. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.advanceTimer);
+    await this.advancing;
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     await this.feed.stopped();
     for (const [name, worker] of this.workers) {
@@ -176,6 +189,42 @@ export class ProjectionRunner {
     if (head === undefined) return;
     const remainingMs = Math.max(0, timeoutMs - (Date.now() - startedAt));
     await this.waitForPosition(projectionName, head, remainingMs);
+  }
+
+  /**
+   * Moves the checkpoints over the events their filters skip now: what the runner does every
+   * checkpointAdvanceMs. Returns the names of the projections whose checkpoint moved.
+   */
+  async advanceCheckpoints(): Promise<string[]> {
+    return advanceOverSkippedEvents(
+      this.options.eventLog,
+      this.options.dataSource,
+      [...this.workers.values()].map((worker) => ({
+        name: worker.projection.name,
+        filter: worker.projection.filter,
+        advanced: (position) => {
+          worker.waiters.advance(position);
+        },
+      })),
+    );
+  }
+
+  private scheduleAdvance(): void {
+    const everyMs = this.options.checkpointAdvanceMs ?? 5_000;
+    this.advanceTimer = setTimeout(() => {
+      this.advancing = this.advanceCheckpoints()
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            // Harmless: the checkpoints stay where they are until the next round.
+            this.logger.warn({ err: error }, 'moving projection checkpoints forward failed');
+          },
+        )
+        .finally(() => {
+          if (!this.stopped) this.scheduleAdvance();
+        });
+    }, everyMs);
+    this.advanceTimer.unref();
   }
 
   private worker(name: string): ProjectionWorker {
