@@ -8,6 +8,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -44,6 +45,52 @@ export function writeFileAtomically(path: string, text: string): void {
 export function readFileIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * As writeFileAtomically, without blocking the event loop; the directory's fsync is left out
+ * with `syncDirectory: false` when the caller fsyncs it once after several files.
+ */
+export async function writeFileAtomicallyAsync(
+  path: string,
+  text: string,
+  { syncDirectory = true }: { readonly syncDirectory?: boolean } = {},
+): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    const file = await open(temporary, 'w', 0o644);
+    try {
+      await file.writeFile(text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  if (syncDirectory) await fsyncDirectory(dirname(path));
+}
+
+/** Makes the directory's entries (files created, renamed or removed in it) durable. */
+export async function fsyncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/** The file's text, or undefined when there is no such file; without blocking. */
+export async function readFileIfExistsAsync(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

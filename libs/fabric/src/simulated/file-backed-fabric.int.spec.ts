@@ -8,7 +8,12 @@ import { createVrf, run, smallTopology } from '../testing/fabric-fixtures';
 import { spawnFabricWorker } from '../testing/spawn-fabric-worker';
 import { defaultTopology } from '../topology/default-topology';
 import { openFileBackedFabric } from './file-backed-fabric';
-import { lockFileName, stateFileName } from './file-world-store';
+import {
+  devicesDirectoryName,
+  fabricFileName,
+  lockFileName,
+  settingsFileName,
+} from './file-world-store';
 import type { SimulatedFabric } from './simulated-fabric';
 import type { FabricCounters } from './simulated-world';
 
@@ -66,8 +71,16 @@ describe('file-backed simulated fabric', () => {
       createVrf: { applied: 1, unchanged: 0, failed: 0 },
       deleteVrf: { applied: 0, unchanged: 0, failed: 1 },
     });
-    // Only the state file is left: no lock, no temporary files.
-    expect(await readdir(directory)).toEqual([stateFileName]);
+    // Only the fabric's files are left: no lock, no temporary files.
+    expect((await readdir(directory)).sort()).toEqual([
+      devicesDirectoryName,
+      fabricFileName,
+      settingsFileName,
+    ]);
+    expect((await readdir(join(directory, devicesDirectoryName, 'leaf1'))).sort()).toEqual([
+      'journal-1.jsonl',
+      'snapshot.json',
+    ]);
   });
 
   it('runs an operation whose submitter died before it was due, exactly once', async () => {
@@ -179,7 +192,13 @@ describe('file-backed simulated fabric', () => {
     }
     expect(appliedTotal(await fabric.counters())).toBe(log.length + 5);
     expect(await vrfCount(fabric)).toBe(log.length + 5);
-    const expected = [stateFileName, lockFileName, `${lockFileName}.waiting`];
+    const expected = [
+      devicesDirectoryName,
+      fabricFileName,
+      settingsFileName,
+      lockFileName,
+      `${lockFileName}.waiting`,
+    ];
     const leftovers = (await readdir(directory)).filter((name) => !expected.includes(name));
     // A kill between creating and renaming a temporary file may leave one; nothing else.
     expect(leftovers.every((name) => name.endsWith('.tmp'))).toBe(true);
@@ -240,7 +259,7 @@ describe('file-backed simulated fabric', () => {
     };
     await expect(openFileBackedFabric({ directory, topology: reordered })).resolves.toBeDefined();
 
-    await writeFile(join(directory, stateFileName), '{"format":"something-else"}');
+    await writeFile(join(directory, fabricFileName), '{"format":"something-else"}');
     await expect(openFileBackedFabric({ directory })).rejects.toBeInstanceOf(FabricStoreError);
   });
 });

@@ -7,7 +7,7 @@ import { latencySettings, SimulatedFabric } from './simulated-fabric';
 import { createWorld, type LatencySettings } from './simulated-world';
 
 export interface FileBackedFabricOptions {
-  /** Holds the state file and its lock; created if missing. */
+  /** Holds the fabric's files (a directory per device); created if missing. */
   readonly directory: string;
   /**
    * The topology of a new fabric (default: the lib's default). A directory that already holds a
@@ -25,8 +25,9 @@ export interface FileBackedFabricOptions {
 
 /**
  * A simulated fabric whose whole state (devices, idempotency keys, counters, faults) lives in
- * `directory`: it survives kill -9 and restarts, and several processes can drive it at once
- * without losing each other's effects.
+ * `directory`, a directory per device (see FileWorldStore): it survives kill -9 and restarts, and
+ * several processes can drive it at once without losing each other's effects. A directory of the
+ * earlier single-file format is migrated (see migrateLegacyState).
  */
 export async function openFileBackedFabric(
   options: FileBackedFabricOptions,
@@ -36,17 +37,17 @@ export async function openFileBackedFabric(
     timeoutMs: options.lockTimeoutMs ?? 30_000,
   });
   const requested = options.topology;
-  const world = await store.initialize(() =>
+  const topology = await store.initialize(() =>
     createWorld(requested ?? defaultTopology, latencySettings(options.latency)),
   );
-  if (requested && canonicalJson(requested) !== canonicalJson(world.topology)) {
+  if (requested && canonicalJson(requested) !== canonicalJson(topology)) {
     throw new FabricStoreError(
-      `${store.statePath} holds a fabric with a different topology; use another directory`,
+      `${store.fabricPath} holds a fabric with a different topology; use another directory`,
     );
   }
   const fabricOptions =
     options.pollIntervalMs === undefined
-      ? { topology: world.topology }
-      : { topology: world.topology, pollIntervalMs: options.pollIntervalMs };
+      ? { topology }
+      : { topology, pollIntervalMs: options.pollIntervalMs };
   return new SimulatedFabric(fabricOptions, store);
 }

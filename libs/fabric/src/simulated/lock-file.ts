@@ -118,7 +118,7 @@ function release(path: string, token: string): void {
   if (text !== undefined && parseHolder(text).token === token) rmSync(path, { force: true });
 }
 
-/** Retry delays stay short: a transaction holds the lock for a read, a parse and a write. */
+/** Retry delays stay short: a transaction holds the lock for a read of what is new and an append. */
 const maxBackoffMs = 5;
 
 /**
@@ -141,8 +141,11 @@ export class FileLock {
     return `${this.path}.waiting`;
   }
 
-  /** Runs `work` holding the lock; synchronous, so that the lock is never held across an await. */
-  async run<T>(work: () => T): Promise<T> {
+  /**
+   * Runs `work` holding the lock. The lock's own file operations are synchronous and small (a
+   * create, a link, a removal); `work` may await (a file-backed device's append and fsync).
+   */
+  async run<T>(work: () => T | Promise<T>): Promise<T> {
     const pause = this.stepAsideUntil - Date.now();
     if (pause > 0) await sleep(pause);
     const token = randomUUID();
@@ -164,7 +167,7 @@ export class FileLock {
     }
     const heldSince = Date.now();
     try {
-      return work();
+      return await work();
     } finally {
       release(this.path, token);
       const waited = modifiedAt(this.waitingMarkerPath);

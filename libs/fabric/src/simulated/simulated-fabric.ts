@@ -1,5 +1,6 @@
 import {
   DeviceUnreachableError,
+  IdempotencyKeyConflictError,
   InvalidFaultError,
   UnknownDeviceError,
   UnknownOperationError,
@@ -20,6 +21,7 @@ import {
   createWorld,
   findRecord,
   nextDueAt,
+  sequenceOf,
   settle,
   submit,
   type FabricCounters,
@@ -55,19 +57,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function requireRecord(world: SimulatedWorld, id: OperationId): OperationRecord {
-  const record = findRecord(world, id);
+function requireRecord(
+  world: SimulatedWorld,
+  localId: OperationId,
+  id: OperationId,
+): OperationRecord {
+  const record = findRecord(world, localId);
   if (!record) throw new UnknownOperationError(id);
   return record;
 }
 
-function requireDevice(world: SimulatedWorld, device: string): void {
-  if (!findDevice(world.topology, device)) throw new UnknownDeviceError(device);
-}
-
 /**
  * A stateful model of every device in the topology, with the limits of real switches and faults
- * on demand. In memory by default; openFileBackedFabric gives one whose state lives in a file
+ * on demand. In memory by default; openFileBackedFabric gives one whose state lives in files
  * shared by processes. Device state and the idempotency-key table change in one transaction,
  * so an operation is applied at most once whatever the callers retry.
  */
@@ -88,33 +90,60 @@ export class SimulatedFabric implements FabricDriver {
    * Every call runs inside one: due jobs run first, so what it sees is current. Results are
    * copies, so a caller can never change the world by changing what it was given.
    */
-  private transact<T>(work: (world: SimulatedWorld) => T): Promise<T> {
-    return this.store.transact((world) => {
-      settle(world, Date.now());
-      return structuredClone(work(world));
-    });
+  private read<T>(partition: string, work: (world: SimulatedWorld) => T): Promise<T> {
+    return this.store.read(partition, (world) => structuredClone(work(world)));
   }
 
-  submit(device: string, operation: FabricOperation, idempotencyKey: string): Promise<OperationId> {
-    return this.store.transact((world) => {
-      const now = Date.now();
-      settle(world, now);
-      const id = submit(world, device, operation, idempotencyKey, now);
-      // With no latency the job runs now, in the same write as its submission.
-      settle(world, now);
-      return id;
-    });
+  private locate(operationId: OperationId): { partition: string; localId: OperationId } {
+    const location = this.store.locate(operationId);
+    if (!location) throw new UnknownOperationError(operationId);
+    return location;
+  }
+
+  async submit(
+    device: string,
+    operation: FabricOperation,
+    idempotencyKey: string,
+  ): Promise<OperationId> {
+    const partition = this.store.partitionOf(device);
+    // A key names one effect on one device: its use on another device is a conflict.
+    const elsewhere = await this.store.findKeyElsewhere(partition, idempotencyKey);
+    if (elsewhere !== undefined) throw new IdempotencyKeyConflictError(idempotencyKey, elsewhere);
+    const localId = await this.store.transact(
+      partition,
+      (world) => {
+        const now = Date.now();
+        let id: OperationId;
+        try {
+          id = submit(world, device, operation, idempotencyKey, now);
+        } catch (error) {
+          if (!(error instanceof IdempotencyKeyConflictError)) throw error;
+          const earlier = this.store.externalId(partition, error.operationId);
+          throw new IdempotencyKeyConflictError(idempotencyKey, earlier);
+        }
+        // With no latency the job runs now, in the same write as its submission.
+        settle(world, now);
+        return id;
+      },
+      { countsFaults: true },
+    );
+    return this.store.externalId(partition, localId);
   }
 
   poll(operationId: OperationId): Promise<OperationOutcome> {
-    return this.transact((world) => requireRecord(world, operationId).outcome);
+    return Promise.resolve()
+      .then(() => this.locate(operationId))
+      .then(({ partition, localId }) =>
+        this.read(partition, (world) => requireRecord(world, localId, operationId).outcome),
+      );
   }
 
   async await(operationId: OperationId, timeoutMs: number): Promise<OperationOutcome> {
+    const { partition, localId } = this.locate(operationId);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { outcome, dueAt } = await this.transact((world) => ({
-        outcome: requireRecord(world, operationId).outcome,
+      const { outcome, dueAt } = await this.read(partition, (world) => ({
+        outcome: requireRecord(world, localId, operationId).outcome,
         dueAt: nextDueAt(world),
       }));
       const now = Date.now();
@@ -125,51 +154,70 @@ export class SimulatedFabric implements FabricDriver {
   }
 
   readState(device: string): Promise<DeviceState> {
-    return this.transact((world) => {
-      requireDevice(world, device);
+    if (!findDevice(this.topology, device)) return Promise.reject(new UnknownDeviceError(device));
+    return this.read(this.store.partitionOf(device), (world) => {
       if (world.unreachable.includes(device)) throw new DeviceUnreachableError(device);
       return normalizeDeviceState(world.devices[device] ?? emptyDeviceState);
     });
   }
 
   /** Every device's state, reachable or not: the test's view, not a driver's. */
-  snapshot(): Promise<FabricState> {
-    return this.transact((world) =>
-      Object.fromEntries(
-        world.topology.devices.map(({ name }) => [
-          name,
+  async snapshot(): Promise<FabricState> {
+    const states = await Promise.all(
+      this.topology.devices.map(({ name }) =>
+        this.read(this.store.partitionOf(name), (world) =>
           normalizeDeviceState(world.devices[name] ?? emptyDeviceState),
-        ]),
+        ),
       ),
+    );
+    return Object.fromEntries(
+      this.topology.devices.map(({ name }, index) => [name, states[index] ?? emptyDeviceState]),
     );
   }
 
   /** Effects per device and operation kind, to prove that none was applied twice. */
-  counters(): Promise<FabricCounters> {
-    return this.transact((world) => world.counters);
+  async counters(): Promise<FabricCounters> {
+    const parts = await Promise.all(
+      this.store.partitions().map((partition) => this.read(partition, (world) => world.counters)),
+    );
+    return Object.assign({}, ...parts) as FabricCounters;
   }
 
-  operationLog(): Promise<OperationLogEntry[]> {
-    return this.transact((world) =>
-      world.operations.map(
-        ({ id, idempotencyKey, device, operation, submittedAt, fault, outcome }) => ({
-          id,
-          idempotencyKey,
-          device,
-          operation,
-          submittedAt,
-          fault,
-          outcome,
-        }),
-      ),
+  /** Every kept operation, in submission order (by time across the devices of a file store). */
+  async operationLog(): Promise<OperationLogEntry[]> {
+    const parts = await Promise.all(
+      this.store
+        .partitions()
+        .map((partition) =>
+          this.read(partition, (world) =>
+            world.operations.map((record) => ({ record, sequence: sequenceOf(record) })),
+          ).then((entries) => entries.map((entry) => ({ ...entry, partition }))),
+        ),
     );
+    return parts
+      .flat()
+      .sort(
+        (a, b) =>
+          a.record.submittedAt - b.record.submittedAt ||
+          (a.partition < b.partition ? -1 : a.partition > b.partition ? 1 : 0) ||
+          a.sequence - b.sequence,
+      )
+      .map(({ partition, record }) => ({
+        id: this.store.externalId(partition, record.id),
+        idempotencyKey: record.idempotencyKey,
+        device: record.device,
+        operation: record.operation,
+        submittedAt: record.submittedAt,
+        fault: record.fault,
+        outcome: record.outcome,
+      }));
   }
 
   /** Adds a fault for operations submitted from now on; returns its id for clearFault. */
   injectFault(spec: FaultSpec): Promise<string> {
     const problems = validateFaultSpec(spec);
     if (problems.length > 0) return Promise.reject(new InvalidFaultError(problems.join('; ')));
-    return this.transact((world) => {
+    return this.store.transactSettings((world) => {
       const id = `fault-${world.nextFaultId}`;
       world.nextFaultId += 1;
       world.faults.push({
@@ -183,35 +231,41 @@ export class SimulatedFabric implements FabricDriver {
   }
 
   clearFault(faultId: string): Promise<void> {
-    return this.transact((world) => {
+    return this.store.transactSettings((world) => {
       world.faults = world.faults.filter((fault) => fault.id !== faultId);
     });
   }
 
   clearFaults(): Promise<void> {
-    return this.transact((world) => {
+    return this.store.transactSettings((world) => {
       world.faults = [];
     });
   }
 
   /** Every operation that runs on `device` fails (reason `unreachable`) until restore. */
-  setUnreachable(device: string): Promise<void> {
-    return this.transact((world) => {
-      requireDevice(world, device);
+  async setUnreachable(device: string): Promise<void> {
+    await this.settleDevice(device);
+    await this.store.transactSettings((world) => {
       if (!world.unreachable.includes(device)) world.unreachable.push(device);
     });
   }
 
-  restore(device: string): Promise<void> {
-    return this.transact((world) => {
-      requireDevice(world, device);
+  async restore(device: string): Promise<void> {
+    await this.settleDevice(device);
+    await this.store.transactSettings((world) => {
       world.unreachable = world.unreachable.filter((name) => name !== device);
     });
   }
 
+  /** Runs the device's due jobs as things stand, before a setting changes what they meet. */
+  private async settleDevice(device: string): Promise<void> {
+    if (!findDevice(this.topology, device)) throw new UnknownDeviceError(device);
+    await this.read(this.store.partitionOf(device), () => undefined);
+  }
+
   /** For operations submitted from now on. */
   setLatency(latency: number | LatencySettings): Promise<void> {
-    return this.transact((world) => {
+    return this.store.transactSettings((world) => {
       world.latency = latencySettings(latency);
     });
   }
@@ -221,12 +275,16 @@ export class SimulatedFabric implements FabricDriver {
    * no counter moves and no limit or rule applies. The result is stored in canonical form.
    */
   tamper(device: string, mutation: (state: DeviceState) => DeviceState): Promise<DeviceState> {
-    return this.transact((world) => {
-      requireDevice(world, device);
-      const current = normalizeDeviceState(world.devices[device] ?? emptyDeviceState);
-      const next = normalizeDeviceState(mutation(current));
-      world.devices[device] = next;
-      return normalizeDeviceState(next);
-    });
+    if (!findDevice(this.topology, device)) return Promise.reject(new UnknownDeviceError(device));
+    return this.store.transact(
+      this.store.partitionOf(device),
+      (world) => {
+        const current = normalizeDeviceState(world.devices[device] ?? emptyDeviceState);
+        const next = normalizeDeviceState(mutation(current));
+        world.devices[device] = next;
+        return structuredClone(next);
+      },
+      { setsState: true },
+    );
   }
 }

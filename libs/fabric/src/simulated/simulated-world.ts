@@ -39,6 +39,11 @@ export interface OperationRecord {
   readonly fault: FaultEffect | null;
   readonly faultMessage: string | null;
   outcome: OperationOutcome;
+  /**
+   * Set when its execution changed the device's configuration: a file-backed fabric replays
+   * such operations to rebuild a device's state rather than writing the whole state each time.
+   */
+  changedDevice?: true;
 }
 
 /**
@@ -112,7 +117,7 @@ export function createWorld(topology: FabricTopology, latency: LatencySettings):
   };
 }
 
-function sequenceOf(record: OperationRecord): number {
+export function sequenceOf(record: OperationRecord): number {
   return Number(record.id.slice('op-'.length));
 }
 
@@ -192,7 +197,10 @@ function execute(world: SimulatedWorld, record: OperationRecord): void {
     return;
   }
   const result = applyOperation(device, world.devices[name] ?? emptyDeviceState, operation);
-  if (result.status === 'changed') world.devices[name] = result.state;
+  if (result.status === 'changed') {
+    world.devices[name] = result.state;
+    record.changedDevice = true;
+  }
   count(world, name, operation.kind, result.status === 'changed' ? 'applied' : result.status);
   if (record.fault === 'lose-reply-time-out') {
     record.outcome = { status: 'running' };
