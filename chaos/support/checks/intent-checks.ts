@@ -28,7 +28,15 @@ export function checkIntents(
       isCreate ? event.type.endsWith('Created') : event.type.endsWith('Deleted'),
     );
     const happened = request !== undefined;
-    if (record.outcome === 'refused' && happened) violations.push(`${what}: refused, yet recorded`);
+    if (record.outcome === 'refused' && happened) {
+      // When it was decided (the deciding engine's clock) against when the client heard "no".
+      const acceptedAt = request.find((event) => event.type === 'RequestAccepted')?.data[
+        'acceptedAt'
+      ];
+      violations.push(
+        `${what}: refused, yet recorded (accepted at ${String(acceptedAt)}; issued ${new Date(record.issuedAt).toISOString()}, refused ${new Date(record.answeredAt).toISOString()})`,
+      );
+    }
     if (record.outcome === 'refused' && isCreate && resource !== undefined) {
       violations.push(`${what}: refused, yet its resource stream has ${resource.length} events`);
     }
