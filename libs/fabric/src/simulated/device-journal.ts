@@ -46,7 +46,7 @@ export interface JournalLine {
 }
 
 /** Past this many journal bytes (and twice the snapshot's), the journal is folded into it. */
-const compactAfterBytes = 1024 * 1024;
+export const defaultCompactAfterBytes = 1024 * 1024;
 const newline = 0x0a;
 
 export const snapshotFileName = 'snapshot.json';
@@ -86,6 +86,7 @@ export class DeviceJournal {
     readonly directory: string,
     readonly device: string,
     private readonly topology: FabricTopology,
+    private readonly compactAfterBytes = defaultCompactAfterBytes,
   ) {
     this.world = deviceWorld(topology, device);
   }
@@ -300,7 +301,9 @@ export class DeviceJournal {
     }
     this.offset += Buffer.byteLength(text);
     this.world = draft;
-    if (this.offset > Math.max(compactAfterBytes, 2 * this.snapshotBytes)) await this.compact();
+    if (this.offset > Math.max(this.compactAfterBytes, 2 * this.snapshotBytes)) {
+      await this.compact();
+    }
   }
 
   /**

@@ -21,6 +21,11 @@ export interface FileBackedFabricOptions {
   /** Give up waiting for the lock after this long (default 30 s). */
   readonly lockTimeoutMs?: number;
   readonly pollIntervalMs?: number;
+  /**
+   * A device's journal is folded into its snapshot past this many bytes and twice the
+   * snapshot's size (default 1 MiB); small in tests that exercise the folding.
+   */
+  readonly compactJournalAfterBytes?: number;
 }
 
 /**
@@ -32,10 +37,11 @@ export interface FileBackedFabricOptions {
 export async function openFileBackedFabric(
   options: FileBackedFabricOptions,
 ): Promise<SimulatedFabric> {
-  const store = new FileWorldStore(options.directory, {
-    staleMs: options.staleLockMs ?? 10_000,
-    timeoutMs: options.lockTimeoutMs ?? 30_000,
-  });
+  const store = new FileWorldStore(
+    options.directory,
+    { staleMs: options.staleLockMs ?? 10_000, timeoutMs: options.lockTimeoutMs ?? 30_000 },
+    options.compactJournalAfterBytes,
+  );
   const requested = options.topology;
   const topology = await store.initialize(() =>
     createWorld(requested ?? defaultTopology, latencySettings(options.latency)),

@@ -85,6 +85,7 @@ export class FileWorldStore implements WorldStore {
   constructor(
     readonly directory: string,
     private readonly lockOptions: LockFileOptions,
+    private readonly compactAfterBytes?: number,
   ) {
     this.fabricPath = join(directory, fabricFileName);
     this.settingsPath = join(directory, settingsFileName);
@@ -112,7 +113,7 @@ export class FileWorldStore implements WorldStore {
     for (const { name } of topology.devices) {
       const directory = join(this.directory, devicesDirectoryName, name);
       this.devices.set(name, {
-        journal: new DeviceJournal(directory, name, topology),
+        journal: new DeviceJournal(directory, name, topology, this.compactAfterBytes),
         lock: new FileLock(join(directory, deviceLockFileName), this.lockOptions),
       });
     }
