@@ -24,7 +24,7 @@ import { InvalidArgumentError } from '@loom/network';
 export function readInstant(instant: Instant | null, field: string): AuditInstant | undefined {
   if (instant === null) return undefined;
   if (instant.time !== null && instant.time !== undefined) {
-    return { time: timestampToDate(instant.time) };
+    return { time: timestampToDate(instant.time, `${field}.time`) };
   }
   if (instant.position !== null && instant.position !== undefined) {
     return { position: readLogPosition(instant.position, `${field}.position`) };

@@ -67,8 +67,10 @@ export class AuditController implements AuditServiceController {
       ...(request.requestId === '' ? {} : { requestId: request.requestId }),
       ...(request.correlationId === '' ? {} : { correlationId: request.correlationId }),
       ...(request.eventType === '' ? {} : { eventType: request.eventType }),
-      ...(request.startTime === null ? {} : { from: timestampToDate(request.startTime) }),
-      ...(request.endTime === null ? {} : { to: timestampToDate(request.endTime) }),
+      ...(request.startTime === null
+        ? {}
+        : { from: timestampToDate(request.startTime, 'start_time') }),
+      ...(request.endTime === null ? {} : { to: timestampToDate(request.endTime, 'end_time') }),
     };
     const order = request.oldestFirst ? 'oldest' : 'newest';
     const scope = `ListChanges ${JSON.stringify({ filter, order })}`;
@@ -143,8 +145,10 @@ export class AuditController implements AuditServiceController {
       correlationId: call.request.correlationId,
       ...(call.request.method === undefined ? {} : { method: call.request.method }),
       ...(tenant === undefined ? {} : { tenant }),
-      ...(request.startTime === null ? {} : { from: timestampToDate(request.startTime) }),
-      ...(request.endTime === null ? {} : { to: timestampToDate(request.endTime) }),
+      ...(request.startTime === null
+        ? {}
+        : { from: timestampToDate(request.startTime, 'start_time') }),
+      ...(request.endTime === null ? {} : { to: timestampToDate(request.endTime, 'end_time') }),
     });
     return new Observable<ExportedEvent>((subscriber) => {
       const client = { cancelled: false };
