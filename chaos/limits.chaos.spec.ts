@@ -157,6 +157,10 @@ describe('limits: message size, deadlines, streams per connection, a Watch clien
 
   it('serves 200 concurrent Watch streams on one connection while another client writes', async () => {
     const one = createLoomClients(engine.address, await engine.token('portal'));
+    // The same 20 renames with no watcher, just before: what the machine's load makes of them.
+    const unwatchedStarted = Date.now();
+    await churn(portal, 20, 1);
+    const unwatchedMs = Date.now() - unwatchedStarted;
     const before = residentMiB(engine.process.child.pid ?? 0);
     const streams = Array.from({ length: 200 }, () => one.watch.watch({ parent: 'tenants/acme' }));
     const received = new Array<number>(streams.length).fill(0);
@@ -183,13 +187,16 @@ describe('limits: message size, deadlines, streams per connection, a Watch clien
       streams: streams.length,
       served,
       churnMs,
+      unwatchedMs,
       codes: Object.fromEntries(codes),
       rssMiB: { before, after },
     });
     expect(served).toBe(streams.length);
-    // Each Watch polls the log on its own, so many watchers slow every append (figures in
-    // docs/reliability.md); bounded here so that a regression shows.
-    expect(churnMs).toBeLessThan(20_000);
+    // The watchers share one reading of the log and one message per change: the renames take 1
+    // to 2.5 times as long as with none (what remains is writing 200 streams), where each Watch
+    // reading the log on its own made them take over 10 times as long (docs/reliability.md).
+    // Three times, and half a second, leave room for a loaded machine.
+    expect(churnMs).toBeLessThan(3 * unwatchedMs + 500);
     expect(after - before).toBeLessThan(150);
   });
 });
