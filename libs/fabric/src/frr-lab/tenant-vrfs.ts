@@ -101,6 +101,18 @@ export function leafTenantVrfs(manifest: LabManifest, device: LabDevice): Tenant
   return namespaceVrfs((args) => {
     const zebra = pidOf(device, 'zebra');
     if (zebra === undefined) throw new Error(`zebra of ${device.name} is not running`);
-    return run('nsenter', ['--target', String(zebra), '--mount', '--net', '--', 'ip', ...args]);
+    // The leaf's network namespace by its name, not zebra's: zebra's main thread steps into a VRF's
+    // namespace now and then (seen in 1 of about 3,000 samples while ports were bound), and `ip`
+    // then ran there ("Cannot find device" for a link just made in the leaf's). nsenter opens the
+    // file before it enters zebra's mount namespace, so the host's /run/netns is where it looks.
+    return run('nsenter', [
+      '--target',
+      String(zebra),
+      '--mount',
+      `--net=/run/netns/${device.namespace}`,
+      '--',
+      'ip',
+      ...args,
+    ]);
   });
 }
