@@ -93,7 +93,7 @@ export class AbortedError extends LoomError {
   readonly resourceName: string;
 
   constructor(
-    readonly reason: 'ETAG_MISMATCH' | 'CONCURRENT_CHANGE',
+    readonly reason: 'ETAG_MISMATCH' | 'CONCURRENT_CHANGE' | 'CALL_ENDED',
     resourceName: string,
     message: string,
   ) {

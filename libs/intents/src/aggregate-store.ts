@@ -71,8 +71,11 @@ export class AggregateStore {
     return this.groupCommit !== undefined;
   }
 
-  transact<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
-    return this.groupCommit ? this.groupCommit.run(work) : runStreamByStream(this, work);
+  transact<T>(
+    work: (transaction: IntentTransaction) => Promise<T>,
+    callEnded?: () => boolean,
+  ): Promise<T> {
+    return this.groupCommit ? this.groupCommit.run(work, callEnded) : runStreamByStream(this, work);
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
 } from '@loom/event-store';
-import { ResourceExhaustedError } from '@loom/errors';
+import { AbortedError, ResourceExhaustedError } from '@loom/errors';
 import { openTestEventStore, type TestEventStore } from '../../../test/support/test-event-store';
 import { AggregateStore } from './aggregate-store';
 import type { Decider, DomainEvent } from './decider';
@@ -265,6 +265,30 @@ describe('the intent runtime and its fabric work', () => {
       ]);
     },
   );
+
+  it('commits nothing of an intent whose caller stopped waiting before it was decided', async () => {
+    const runtime = new IntentRuntime(new AggregateStore(postgres.store, catalog));
+    const request = {
+      tenantId: 'gone',
+      requestId: randomUUID(),
+      method: 'Claim',
+      fingerprint: '[]',
+      result: 'op-gone',
+    };
+    const ended = { ...context, callEnded: () => true };
+    const refused = runtime.submit(request, ended, (intent) =>
+      claimAndStart(intent, 'slots-gone-a', 'slots-gone-b'),
+    );
+    await expect(refused).rejects.toBeInstanceOf(AbortedError);
+    await expect(refused).rejects.toMatchObject({ reason: 'CALL_ENDED' });
+    expect(await types('request-gone/')).toEqual([]);
+    expect(await types('slots-gone-')).toEqual([]);
+    // Its retry, with a caller that waits, is decided as a first attempt.
+    const retried = await runtime.submit(request, context, (intent) =>
+      claimAndStart(intent, 'slots-gone-a', 'slots-gone-b'),
+    );
+    expect(retried).toMatchObject({ result: 'op-gone', value: 'op-gone' });
+  });
 
   describe('a retry while an earlier attempt of its request_id is still committing', () => {
     // The earlier attempt's engine was killed after it sent its commit: the database finishes the

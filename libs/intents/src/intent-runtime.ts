@@ -86,8 +86,10 @@ export class IntentRuntime {
     const metadata = eventMetadata(context, request.tenantId, requestId);
     if (requestId === undefined) {
       const acceptedAt = new Date().toISOString();
-      const value = await this.aggregates.transact((transaction) =>
-        decideWithWork(transaction, { result: request.result, acceptedAt }, metadata, decide),
+      const value = await this.aggregates.transact(
+        (transaction) =>
+          decideWithWork(transaction, { result: request.result, acceptedAt }, metadata, decide),
+        context.callEnded,
       );
       return { result: request.result, value, acceptedAt };
     }
@@ -111,7 +113,7 @@ export class IntentRuntime {
           const value = await decideWithWork(transaction, state, metadata, decide);
           await transaction.execute(stream, requestDecider, { type: 'CompleteRequest' }, metadata);
           return { ran: true, result: state.result, value, acceptedAt: state.acceptedAt };
-        });
+        }, context.callEnded);
       } catch (error) {
         // Decided on the request_id's record absent. An earlier attempt may still be committing
         // it (its caller went away; the database finishes its transaction): this attempt's

@@ -6,6 +6,12 @@ export interface RequestContext {
   readonly correlationId: string;
   /** The API method asked (`/loom.v1.VpcService/CreateVpc`), recorded for the audit trail. */
   readonly method?: string;
+  /**
+   * Whether the caller has stopped waiting (cancelled, gone, past its deadline). An intent whose
+   * caller is gone by the time it is decided is not committed: its retry, which may already be
+   * under way elsewhere, decides alone.
+   */
+  readonly callEnded?: () => boolean;
 }
 
 export function eventMetadata(

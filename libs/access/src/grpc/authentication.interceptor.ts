@@ -6,7 +6,7 @@ import {
 } from '@grpc/grpc-js';
 import { grpcStatusCodeOf, UnauthenticatedError } from '@loom/errors';
 import type { Authenticator } from './authenticator';
-import { attachCallMethod } from './principal-of';
+import { attachCallEnded, attachCallMethod } from './principal-of';
 
 /**
  * Authenticates calls to the protected methods before grpc-js looks for their handler. The Nest
@@ -20,11 +20,18 @@ export function authenticationInterceptor(
 ): ServerInterceptor {
   return (method, call: ServerInterceptingCallInterface): ServerInterceptingCall => {
     if (!protects(method.path)) return new ServerInterceptingCall(call);
+    const deadline = call.getDeadline();
+    const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+    let cancelled = false;
     return new ServerInterceptingCall(call, {
       start: (next) => {
         next({
+          onCancel: () => {
+            cancelled = true;
+          },
           onReceiveMetadata: (metadata, proceed) => {
             attachCallMethod(metadata, method.path);
+            attachCallEnded(metadata, () => cancelled || Date.now() > deadlineMs);
             authenticator.authenticate(metadata).then(
               () => {
                 proceed(metadata);

@@ -28,6 +28,20 @@ export function callMethodOf(metadata: Metadata | undefined): string | undefined
   return metadata === undefined ? undefined : methods.get(metadata);
 }
 
+const endings = new WeakMap<Metadata, () => boolean>();
+
+/**
+ * Whether the caller has stopped waiting for the call's answer (it cancelled, its connection went
+ * away, or its deadline passed): what the call decides after that reaches no one.
+ */
+export function attachCallEnded(metadata: Metadata, ended: () => boolean): void {
+  endings.set(metadata, ended);
+}
+
+export function callEndedOf(metadata: Metadata | undefined): (() => boolean) | undefined {
+  return metadata === undefined ? undefined : endings.get(metadata);
+}
+
 /**
  * For handlers: `principalOf(metadata)` with the metadata argument of a generated controller
  * method. Throws UNAUTHENTICATED if the call was never authenticated (a wiring mistake).

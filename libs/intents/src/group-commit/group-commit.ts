@@ -23,6 +23,8 @@ const maxRuns = 16;
 
 interface Pending {
   readonly work: (transaction: IntentTransaction) => Promise<unknown>;
+  /** Whether its caller stopped waiting: then it is not decided, so not committed. */
+  readonly callEnded: (() => boolean) | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
 }
@@ -47,9 +49,12 @@ export class GroupCommit {
 
   constructor(private readonly options: GroupCommitOptions) {}
 
-  run<T>(work: (transaction: IntentTransaction) => Promise<T>): Promise<T> {
+  run<T>(
+    work: (transaction: IntentTransaction) => Promise<T>,
+    callEnded?: () => boolean,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, callEnded, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -83,7 +88,9 @@ export class GroupCommit {
           deferred = intents.slice(index);
           break;
         }
-        outcomes.push(await decide(batch, intent));
+        // Queued while its caller gave up (overload, a deadline): committed now, it would land
+        // after the caller's retry may have been answered elsewhere without it.
+        outcomes.push(intent.callEnded?.() ? callEnded() : await decide(batch, intent));
       }
       // Put back what did not fit, for the next commit, ahead of newer arrivals.
       if (deferred.length > 0) {
@@ -120,6 +127,15 @@ export class GroupCommit {
       else intent.reject(outcome?.error);
     });
   }
+}
+
+function callEnded(): Outcome {
+  const error = new AbortedError(
+    'CALL_ENDED',
+    '',
+    'the caller stopped waiting before the intent was committed: nothing was written',
+  );
+  return { ok: false, error };
 }
 
 /** Runs an intent on the batch; it starts again when it had to read a stream afresh. */

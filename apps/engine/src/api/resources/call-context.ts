@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
 import {
+  callEndedOf,
   callMethodOf,
   enforceAccess,
   principalOf,
@@ -32,12 +33,14 @@ export function authorize(
   const given = metadata?.get('x-request-id')[0];
   const correlationId = typeof given === 'string' && given.length <= 128 ? given : randomUUID();
   const method = callMethodOf(metadata);
+  const callEnded = callEndedOf(metadata);
   return {
     principal,
     request: {
       actor: `${principal.role}:${principal.subject}`,
       correlationId,
       ...(method === undefined ? {} : { method }),
+      ...(callEnded === undefined ? {} : { callEnded }),
     },
   };
 }
