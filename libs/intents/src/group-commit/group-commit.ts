@@ -97,6 +97,8 @@ export class GroupCommit {
         this.queue.unshift(...deferred);
         intents = intents.slice(0, outcomes.length);
       }
+      // A caller that gave up while the batch was being decided: decided again without it.
+      if (intents.some((intent, index) => outcomes[index]?.ok && intent.callEnded?.())) continue;
       try {
         const appends = batch.appends(this.options.versionOf);
         if (appends.length > 0) batch.committed(await this.options.appendToStreams(appends));
