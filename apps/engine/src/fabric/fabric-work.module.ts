@@ -121,8 +121,9 @@ export class FabricWorkModule implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.config.LOOM_SAGA_WORKERS === 0) return;
-    // One reading of the log for the fabric work: the sagas to start, and how they ended; started
-    // again from its checkpoint if it fails (the database went away), as long as the engine runs.
+    // The sagas to start, and how they ended (each on its own checkpoint, so that a start never
+    // waits behind outcomes); started again from the checkpoints if it fails (the database went
+    // away), as long as the engine runs.
     const dispatcher = keepSubscribed(
       () =>
         startFabricWorkDispatcher({

@@ -2,6 +2,7 @@ import {
   matchesFilter,
   startCheckpointedSubscription,
   type EventStore,
+  type EventSubscription,
   type JsonValue,
   type RecordedEvent,
   type RunningSubscription,
@@ -29,8 +30,8 @@ export interface FabricWorkDispatcherOptions {
   readonly store: EventStore;
   readonly sagas: SagaStarter;
   /**
-   * Reactions to how the fabric work goes (a saga's end, for the port fabric outcomes), run on the
-   * dispatcher's subscription and checkpoint: one reading of the log for all fabric work.
+   * Reactions to how the fabric work goes (a saga's end, for the port fabric outcomes), run on a
+   * subscription and checkpoint of their own, several at once (see startFabricWorkDispatcher).
    */
   readonly reactions?: readonly EventReaction[];
   /** Told of a start that failed; the dispatcher tries it again after a pause, and waits till then. */
@@ -40,6 +41,12 @@ export interface FabricWorkDispatcherOptions {
 const retryFirstMs = 100;
 const retryMaxMs = 5_000;
 
+/** The starts' checkpoint: before the reactions had their own, it was theirs too. */
+const startsCheckpoint = 'fabric-work';
+const outcomesCheckpoint = 'fabric-work-outcomes';
+/** Saga ends whose reactions run at once; the checkpoint moves past a batch once all are done. */
+const outcomesBatchSize = 32;
+
 /**
  * Starts every saga intents recorded (FabricWorkRequested), in the order of the log, from a
  * durable checkpoint: a process killed after an intent's commit starts its saga when it (or
@@ -47,35 +54,127 @@ const retryMaxMs = 5_000;
  * crash between start and checkpoint, or by a second dispatcher, is harmless. A start that fails
  * is tried again until it succeeds: the requests behind it wait, as sagas of one resource must
  * start in order.
+ *
+ * The reactions (how the fabric work ended) follow the log on a checkpoint of their own, in
+ * batches whose events they handle at once: a start never waits behind the outcomes of earlier
+ * sagas (each a few commands), and the outcomes keep up with sagas that end on several leaves at
+ * once. A reaction's commands are idempotent and each event concerns its own saga, so their order
+ * within a batch does not matter; a batch is handled again whole after a crash.
  */
 export function startFabricWorkDispatcher(
   options: FabricWorkDispatcherOptions,
 ): RunningSubscription {
   const stopping = new AbortController();
-  const requests: EventReaction = {
-    filter: { streamPrefixes: [fabricWorkStreamPrefix], eventTypes: ['FabricWorkRequested'] },
-    handle: (event) => startWithRetries(options, decode(event), stopping.signal),
+  const { store } = options;
+  const reactions = options.reactions ?? [];
+  const begin = (async (): Promise<RunningSubscription[]> => {
+    // Where the reactions go on from, read before the starts can move their checkpoint.
+    const outcomesFrom =
+      (await store.checkpoints.load(outcomesCheckpoint)) ??
+      (await store.checkpoints.load(startsCheckpoint));
+    if (stopping.signal.aborted) return [];
+    const starts = startCheckpointedSubscription(store, {
+      name: startsCheckpoint,
+      filter: { streamPrefixes: [fabricWorkStreamPrefix], eventTypes: ['FabricWorkRequested'] },
+      handle: (event) => startWithRetries(options, decode(event), stopping.signal),
+    });
+    if (reactions.length === 0) return [starts];
+    return [starts, followOutcomes(store, reactions, outcomesFrom)];
+  })();
+  const stop = async (): Promise<void> => {
+    stopping.abort();
+    const running = await begin.catch(() => []);
+    await Promise.all(running.map((subscription) => subscription.stop()));
   };
-  const reactions = [requests, ...(options.reactions ?? [])];
-  const subscription = startCheckpointedSubscription(options.store, {
-    name: 'fabric-work',
-    filter: {
-      streamPrefixes: reactions.flatMap((reaction) => reaction.filter.streamPrefixes),
-      eventTypes: reactions.flatMap((reaction) => reaction.filter.eventTypes),
-    },
-    handle: async (event) => {
-      for (const reaction of reactions) {
-        if (matchesFilter(event, reaction.filter)) await reaction.handle(event);
-      }
-    },
-  });
+  // Either one ending ends both: the caller starts them again from their checkpoints.
+  const done = begin
+    .then((running) => Promise.race(running.map((subscription) => subscription.done)))
+    .finally(stop);
+  return { done, stop };
+}
+
+/** The reactions, from their checkpoint (the starts' one where they had none yet). */
+function followOutcomes(
+  store: EventStore,
+  reactions: readonly EventReaction[],
+  from: bigint | undefined,
+): RunningSubscription {
+  let subscription: EventSubscription | undefined;
+  let stopped = false;
+  const isStopped = (): boolean => stopped;
+  const run = async (): Promise<void> => {
+    await Promise.resolve();
+    if (isStopped()) return;
+    subscription = store.subscribeToAll({
+      from: from ?? 'start',
+      filter: {
+        streamPrefixes: reactions.flatMap((reaction) => reaction.filter.streamPrefixes),
+        eventTypes: reactions.flatMap((reaction) => reaction.filter.eventTypes),
+      },
+    });
+    const batches = new Batches(subscription[Symbol.asyncIterator](), outcomesBatchSize);
+    for (;;) {
+      const batch = await batches.next();
+      if (batch.length === 0 || isStopped()) return;
+      await Promise.all(batch.map((event) => react(reactions, event)));
+      const last = batch.at(-1);
+      if (last !== undefined) await store.checkpoints.save(outcomesCheckpoint, last.position);
+    }
+  };
+  const done = run();
   return {
-    done: subscription.done,
+    done,
     async stop() {
-      stopping.abort();
-      await subscription.stop();
+      stopped = true;
+      await subscription?.close();
+      await done.catch(() => undefined);
     },
   };
+}
+
+async function react(reactions: readonly EventReaction[], event: RecordedEvent): Promise<void> {
+  for (const reaction of reactions) {
+    if (matchesFilter(event, reaction.filter)) await reaction.handle(event);
+  }
+}
+
+const notYet = Symbol('not yet');
+
+/**
+ * Cuts a subscription into batches: waits for the first event, then takes those already read (up
+ * to `max`), so a backlog goes in full batches and a quiet log gives each event its batch at once.
+ */
+class Batches {
+  /** A next() that lost the race against the batch's end; the following batch starts with it. */
+  private pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+
+  constructor(
+    private readonly events: AsyncIterator<RecordedEvent>,
+    private readonly max: number,
+  ) {}
+
+  /** The next batch; empty once the subscription has ended. */
+  async next(): Promise<RecordedEvent[]> {
+    const batch: RecordedEvent[] = [];
+    while (batch.length < this.max) {
+      const pending = this.pending ?? this.events.next();
+      this.pending = pending;
+      const result = batch.length === 0 ? await pending : await Promise.race([pending, nextTurn()]);
+      if (result === notYet) break;
+      this.pending = undefined;
+      if (result.done === true) break;
+      batch.push(result.value);
+    }
+    return batch;
+  }
+}
+
+function nextTurn(): Promise<typeof notYet> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      resolve(notYet);
+    }),
+  );
 }
 
 async function startWithRetries(
