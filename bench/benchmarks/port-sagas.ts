@@ -54,10 +54,10 @@ const sampleEveryMs = 10;
 const ceilingShare = 0.8;
 
 /**
- * `file`: the engine's fabric, openFileBackedFabric (its whole state in one JSON file, rewritten
- * and fsynced under a lock file by every change; each worker opens the directory itself, as engine
- * processes sharing LOOM_FABRIC_DIR do). `memory`: one in-memory SimulatedFabric shared by the
- * workers, which leaves Loom's own cost.
+ * `file`: the engine's fabric, openFileBackedFabric (a journal per device, one appended line and
+ * one fdatasync under the device's lock file per change; each worker opens the directory itself,
+ * as engine processes sharing LOOM_FABRIC_DIR do). `memory`: one in-memory SimulatedFabric shared
+ * by the workers, which leaves Loom's own cost.
  */
 type FabricKind = 'memory' | 'file';
 

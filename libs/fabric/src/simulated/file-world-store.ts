@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FabricStoreError } from '../errors';
 import type { OperationId } from '../operations/fabric-operation';
@@ -80,7 +80,7 @@ export class FileWorldStore implements WorldStore {
   private readonly unknown: MemoryPartition;
   private readonly queues = new Map<string, Promise<unknown>>();
   private settings: FabricSettings = emptySettings;
-  private settingsText: string | undefined;
+  private settingsVersion: string | undefined;
 
   constructor(
     readonly directory: string,
@@ -190,16 +190,26 @@ export class FileWorldStore implements WorldStore {
     return this.enqueue('#settings', () => this.lock.run(work));
   }
 
-  /** The settings as on disk: a small file, read afresh by every call (it may have changed). */
+  /**
+   * The settings as on disk (another process may have changed them): looked at by every call,
+   * read again only when the file is another one (each change renames a new file into place) or
+   * was touched since.
+   */
   private async refreshSettings(): Promise<FabricSettings> {
-    const text = await readFileIfExistsAsync(this.settingsPath);
-    if (text === undefined) {
+    let version: string;
+    try {
+      const { ino, size, mtimeNs, ctimeNs } = await stat(this.settingsPath, { bigint: true });
+      version = `${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       throw new FabricStoreError(`${this.settingsPath} is gone: was the fabric directory removed?`);
     }
-    if (text !== this.settingsText) {
-      this.settings = parseSettings(text, this.settingsPath);
-      this.settingsText = text;
-    }
+    if (version === this.settingsVersion) return this.settings;
+    const text = await readFileIfExistsAsync(this.settingsPath);
+    if (text === undefined) return this.refreshSettings();
+    this.settings = parseSettings(text, this.settingsPath);
+    // Read after the stat: if it changed in between, the next call reads it again.
+    this.settingsVersion = version;
     return this.settings;
   }
 
@@ -267,8 +277,9 @@ export class FileWorldStore implements WorldStore {
   private async writeSettings(settings: FabricSettings): Promise<void> {
     const text = JSON.stringify(settings);
     await writeFileAtomicallyAsync(this.settingsPath, text);
+    // Read back by the next call: its stat is the new file's.
+    this.settingsVersion = undefined;
     this.settings = settings;
-    this.settingsText = text;
   }
 
   /**
