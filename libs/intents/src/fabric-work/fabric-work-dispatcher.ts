@@ -1,6 +1,6 @@
 import {
   matchesFilter,
-  startCheckpointedSubscription,
+  type EventFilter,
   type EventStore,
   type EventSubscription,
   type JsonValue,
@@ -46,6 +46,8 @@ const startsCheckpoint = 'fabric-work';
 const outcomesCheckpoint = 'fabric-work-outcomes';
 /** Saga ends whose reactions run at once; the checkpoint moves past a batch once all are done. */
 const outcomesBatchSize = 32;
+/** Requests started (one after another) before the checkpoint is saved. */
+const startsBatchSize = 100;
 
 /**
  * Starts every saga intents recorded (FabricWorkRequested), in the order of the log, from a
@@ -68,18 +70,36 @@ export function startFabricWorkDispatcher(
   const { store } = options;
   const reactions = options.reactions ?? [];
   const begin = (async (): Promise<RunningSubscription[]> => {
-    // Where the reactions go on from, read before the starts can move their checkpoint.
-    const outcomesFrom =
-      (await store.checkpoints.load(outcomesCheckpoint)) ??
-      (await store.checkpoints.load(startsCheckpoint));
+    const startsFrom = await store.checkpoints.load(startsCheckpoint);
+    // The reactions had the starts' checkpoint before they had their own.
+    const outcomesFrom = (await store.checkpoints.load(outcomesCheckpoint)) ?? startsFrom;
     if (stopping.signal.aborted) return [];
-    const starts = startCheckpointedSubscription(store, {
+    const starts = followInBatches(store, {
       name: startsCheckpoint,
+      from: startsFrom,
       filter: { streamPrefixes: [fabricWorkStreamPrefix], eventTypes: ['FabricWorkRequested'] },
-      handle: (event) => startWithRetries(options, decode(event), stopping.signal),
+      batchSize: startsBatchSize,
+      // One after another, in the order of the log; the checkpoint once per batch.
+      handle: async (batch) => {
+        for (const event of batch) {
+          await startWithRetries(options, decode(event), stopping.signal);
+        }
+      },
     });
     if (reactions.length === 0) return [starts];
-    return [starts, followOutcomes(store, reactions, outcomesFrom)];
+    const outcomes = followInBatches(store, {
+      name: outcomesCheckpoint,
+      from: outcomesFrom,
+      filter: {
+        streamPrefixes: reactions.flatMap((reaction) => reaction.filter.streamPrefixes),
+        eventTypes: reactions.flatMap((reaction) => reaction.filter.eventTypes),
+      },
+      batchSize: outcomesBatchSize,
+      handle: async (batch) => {
+        await Promise.all(batch.map((event) => react(reactions, event)));
+      },
+    });
+    return [starts, outcomes];
   })();
   const stop = async (): Promise<void> => {
     stopping.abort();
@@ -93,12 +113,21 @@ export function startFabricWorkDispatcher(
   return { done, stop };
 }
 
-/** The reactions, from their checkpoint (the starts' one where they had none yet). */
-function followOutcomes(
-  store: EventStore,
-  reactions: readonly EventReaction[],
-  from: bigint | undefined,
-): RunningSubscription {
+interface BatchFollower {
+  /** The durable checkpoint, saved after each batch handled. */
+  readonly name: string;
+  readonly from: bigint | undefined;
+  readonly filter: EventFilter;
+  readonly batchSize: number;
+  readonly handle: (batch: readonly RecordedEvent[]) => Promise<void>;
+}
+
+/**
+ * Follows the log from `from`, in batches of the events already read, saving the checkpoint after
+ * each batch: at least once across a crash, as a checkpointed subscription, with one checkpoint
+ * write per batch instead of one per event.
+ */
+function followInBatches(store: EventStore, follower: BatchFollower): RunningSubscription {
   let subscription: EventSubscription | undefined;
   let stopped = false;
   const isStopped = (): boolean => stopped;
@@ -106,19 +135,16 @@ function followOutcomes(
     await Promise.resolve();
     if (isStopped()) return;
     subscription = store.subscribeToAll({
-      from: from ?? 'start',
-      filter: {
-        streamPrefixes: reactions.flatMap((reaction) => reaction.filter.streamPrefixes),
-        eventTypes: reactions.flatMap((reaction) => reaction.filter.eventTypes),
-      },
+      from: follower.from ?? 'start',
+      filter: follower.filter,
     });
-    const batches = new Batches(subscription[Symbol.asyncIterator](), outcomesBatchSize);
+    const batches = new Batches(subscription[Symbol.asyncIterator](), follower.batchSize);
     for (;;) {
       const batch = await batches.next();
       if (batch.length === 0 || isStopped()) return;
-      await Promise.all(batch.map((event) => react(reactions, event)));
+      await follower.handle(batch);
       const last = batch.at(-1);
-      if (last !== undefined) await store.checkpoints.save(outcomesCheckpoint, last.position);
+      if (last !== undefined) await store.checkpoints.save(follower.name, last.position);
     }
   };
   const done = run();
