@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import type { Operation } from '../../libs/api-contract/src/generated/loom/v1/operation';
 import type { Port } from '../../libs/api-contract/src/generated/loom/v1/port';
 import { errorCode, mintPortalToken } from '../support/api-client';
@@ -16,6 +17,7 @@ import { againstMeasured, type Metric } from '../support/metric';
 import { runOpenLoop, summarize, type LatencySummary } from '../support/open-loop';
 import { ScaleCloud, type SubnetRef } from '../support/scale-cloud';
 import { writeEventsBehind } from '../support/scale-catch-up';
+import { eventTimeline, traceActivity, type ActivityTrace } from '../support/scale-trace';
 import type { Benchmark, BenchContext } from './benchmark';
 
 /** The sizes of the issue; LOOM_BENCH_SCALE bounds the largest (and is measured itself). */
@@ -43,6 +45,8 @@ interface CreateFigures {
   readonly active: LatencySummary;
   /** The first create after the engine started, to ACTIVE: not among the measured. */
   readonly firstToActiveMs: number;
+  /** When the first create was sent (epoch ms). */
+  readonly firstSentAtMs: number;
   readonly ports: string[];
   readonly problems: string[];
 }
@@ -123,24 +127,41 @@ class ScaleRun {
     await cloud.populate(size);
     const drained = await waitForSagas(engine);
     if (drained !== undefined) problems.push(drained);
+    // Every port ACTIVE, its operation done: the outcomes recorded, not left for the next start.
+    const sagasEnded = performance.now();
+    const recorded = await waitForOutcomes(this.url);
+    if (recorded !== undefined) problems.push(recorded);
+    const outcomesSeconds = (performance.now() - sagasEnded) / 1_000;
     const populateSeconds = (performance.now() - populateStart) / 1_000;
     log(
       `scale ${size}: ${cloud.ports.length} ports in ${cloud.subnets.length} subnets ` +
-        `(${populateSeconds.toFixed(0)} s with their sagas); load average ${loadAverage()}`,
+        `(${populateSeconds.toFixed(0)} s with their sagas and outcomes, the last outcomes ` +
+        `${outcomesSeconds.toFixed(1)} s after the last saga); load average ${loadAverage()}`,
     );
     await this.stop(engine);
 
     // The engine stopped: the log moves on by 10,000 events without it.
     await writeEventsBehind(this.url, cloud.ports, eventsBehind, round);
+    let trace = await this.trace();
     engine = await this.start(deviceLatencyMs);
+    await this.report(trace, `scale ${size}: the database during the start`);
+    trace = await this.trace();
     const ready = performance.now();
     const caughtUp = await waitForProjections(engine);
     const catchUpMs = performance.now() - ready;
+    await this.report(trace, `scale ${size}: the database during the catch-up`);
     if (caughtUp !== undefined) problems.push(caughtUp);
     cloud.reconnect(this.calls());
 
+    trace = await this.trace();
     const measureSubnets = await this.measureSubnets(cloud, round);
-    const creates = await measureCreates(this.context, cloud, measureSubnets);
+    const traced = trace;
+    const creates = await measureCreates(this.context, cloud, measureSubnets, async (sentAt) => {
+      if (traced === undefined) return;
+      await this.report(traced, `scale ${size}: the database until the first saga ended`);
+      const timeline = await eventTimeline(this.url, sentAt);
+      log(`scale ${size}: the events after the first create:\n  ${timeline.join('\n  ')}`);
+    });
     problems.push(...creates.problems);
     const gets = await this.openLoop(getRate, async () => {
       const name = pick(cloud.ports);
@@ -209,6 +230,17 @@ class ScaleRun {
     return { latency: result.latency, problems };
   }
 
+  /** LOOM_BENCH_TRACE=1: what the database is busy with (bench/support/scale-trace.ts). */
+  private async trace(): Promise<ActivityTrace | undefined> {
+    return process.env['LOOM_BENCH_TRACE'] === '1' ? traceActivity(this.url) : undefined;
+  }
+
+  private async report(trace: ActivityTrace | undefined, title: string): Promise<void> {
+    if (trace === undefined) return;
+    const lines = await trace.stop();
+    this.context.log(`${title}: ${lines.join('\n  ')}`);
+  }
+
   private calls(): LoomCalls {
     if (this.state.calls === undefined) throw new Error('no engine running');
     return this.state.calls;
@@ -256,6 +288,7 @@ async function measureCreates(
   context: BenchContext,
   cloud: ScaleCloud,
   subnets: readonly SubnetRef[],
+  firstDone: (sentAtMs: number) => Promise<void>,
 ): Promise<CreateFigures> {
   const replies: number[] = [];
   const actives: number[] = [];
@@ -267,17 +300,22 @@ async function measureCreates(
   );
   // One unmeasured create per leaf first: the first saga after a start took seconds (README).
   let firstToActiveMs = Number.NaN;
+  let firstSentAtMs = Number.NaN;
   for (let sequence = -subnets.length; sequence < count; sequence += 1) {
     const subnet = subnets[(sequence + subnets.length) % subnets.length];
     if (subnet === undefined) throw new Error('no subnet');
     const sent = performance.now();
+    if (sequence === -subnets.length) firstSentAtMs = Date.now();
     try {
       const operation: Operation = await cloud.createPort(subnet, `m${sequence + subnets.length}`);
       const replied = performance.now() - sent;
       ports.push(operation.target);
       await cloud.waitDone(operation);
       const active = performance.now() - sent;
-      if (sequence === -subnets.length) firstToActiveMs = active;
+      if (sequence === -subnets.length) {
+        firstToActiveMs = active;
+        await firstDone(firstSentAtMs);
+      }
       if (sequence < 0) continue;
       replies.push(replied);
       actives.push(active);
@@ -289,6 +327,7 @@ async function measureCreates(
     reply: summarize(replies),
     active: summarize(actives),
     firstToActiveMs,
+    firstSentAtMs,
     ports,
     problems,
   };
@@ -363,6 +402,34 @@ async function waitForSagas(engine: BenchEngine): Promise<string | undefined> {
     }
     if (performance.now() > deadline) return 'sagas still running after an hour';
     await sleep(500);
+  }
+}
+
+/**
+ * Until the fabric work dispatcher has recorded the outcome of every saga that ended (its
+ * reactions' checkpoint is past the last saga end): the ports ACTIVE, their operations done.
+ */
+async function waitForOutcomes(url: string): Promise<string | undefined> {
+  const client = new Client({ connectionString: url, application_name: 'loom-bench-scale' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ last: string | null }>(
+      `SELECT max(global_position)::text AS last FROM event_store.events
+       WHERE stream_name LIKE 'saga-%' AND event_type IN ('SagaCompleted', 'SagaFailed')`,
+    );
+    const last = BigInt(rows[0]?.last ?? '0');
+    const deadline = performance.now() + 600_000;
+    for (;;) {
+      const { rows: checkpoint } = await client.query<{ position: string | null }>(
+        `SELECT max(position)::text AS position FROM event_store.subscription_checkpoints
+         WHERE subscription_name = 'fabric-work-outcomes'`,
+      );
+      if (BigInt(checkpoint[0]?.position ?? '0') >= last) return undefined;
+      if (performance.now() > deadline) return 'saga outcomes still unrecorded after 10 minutes';
+      await sleep(200);
+    }
+  } finally {
+    await client.end();
   }
 }
 
