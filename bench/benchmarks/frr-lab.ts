@@ -11,6 +11,7 @@ import {
   buildLab,
   firstReply,
   frrLabMissing,
+  labDaemonCpuSeconds,
   labHostNamespace,
   plugVm,
   removeLab,
@@ -21,6 +22,7 @@ import { openLoomCalls } from '../support/grpc-calls';
 import { loadAverage } from '../support/machine';
 import { underLimit, againstTarget, type Metric } from '../support/metric';
 import { summarize, type LatencySummary } from '../support/open-loop';
+import { sampleTreeCpu } from '../support/process-cpu';
 import type { Benchmark, BenchContext } from './benchmark';
 
 /** The 6-leaf lab: 2 spines, leaf1-leaf6 with swp1-swp16 each (bench/README.md, "FRR lab"). */
@@ -44,7 +46,7 @@ const measuredPorts = 30;
 const burstPorts = 60;
 /** A ping answered within this after CreatePort, or the port counts as not reached. */
 const pingDeadlineSeconds = 20;
-/** The measured ports stop early past this (the whole benchmark should stay near 3 minutes). */
+/** The measured ports stop early past this after the first (5 s a port; about 2 s at load 10). */
 const measureBudgetMs = 150_000;
 /**
  * Neutron Rally's create-and-delete-ports: a median 8.5 s for an iteration of 10 ports (OpenStack
@@ -67,12 +69,27 @@ interface Burst {
   readonly seconds: number;
   readonly perMinute: number;
   readonly statuses: Record<string, number>;
+  /** CPU seconds a port: the engine with its PostgreSQL and commands (and the FRR daemons). */
+  readonly cpuPerPort: CpuPerPort;
+}
+
+/**
+ * CPU seconds used so far: the engine with its descendants (its PostgreSQL, and the ip, vtysh and
+ * nsenter commands it ran and waited for) and the lab's FRR daemons.
+ */
+type CpuMeter = () => CpuPerPort;
+
+interface CpuPerPort {
+  readonly engine: number;
+  /** 0 on the simulated fabric. */
+  readonly frr: number;
 }
 
 interface LabFigures {
   readonly timelines: Timeline[];
   /** From the first measured CreatePort to the 10th port's first ping, one after another. */
   readonly tenPortsSeconds: number;
+  readonly measuredCpuPerPort: CpuPerPort;
   readonly burst: Burst;
   /** Of the ports measured one at a time. */
   readonly problems: string[];
@@ -128,7 +145,8 @@ export const frrLab: Benchmark = {
         build.main,
         enginePids,
         { LOOM_FABRIC: 'frr-lab', LOOM_FABRIC_LAB_DIR: labDir, LOOM_FABRIC_TOPOLOGY: topologyFile },
-        (cloud) => measureLab(context, cloud, built.manifest, started),
+        built.manifest,
+        (cloud, cpu) => measureLab(context, cloud, built.manifest, cpu),
       );
       const removing = performance.now();
       await removeLab(labDir);
@@ -140,9 +158,10 @@ export const frrLab: Benchmark = {
         build.main,
         enginePids,
         { LOOM_FABRIC: 'simulated', LOOM_FABRIC_TOPOLOGY: topologyFile },
-        async (cloud) => {
+        undefined,
+        async (cloud, cpu) => {
           await prepare(cloud);
-          return createAtOnce(cloud);
+          return createAtOnce(cloud, cpu);
         },
       );
     } finally {
@@ -156,7 +175,8 @@ export const frrLab: Benchmark = {
     const seconds = (performance.now() - started) / 1_000;
     context.log(
       `frr-lab: simulated fabric ${simulated.ports} ports at once in ${simulated.seconds.toFixed(1)} s ` +
-        `(${simulated.perMinute.toFixed(0)}/min); ${seconds.toFixed(0)} s in all; load average ${loadAverage()}`,
+        `(${simulated.perMinute.toFixed(0)}/min), CPU a port ${describeCpu(simulated.cpuPerPort)}; ` +
+        `${seconds.toFixed(0)} s in all; load average ${loadAverage()}`,
     );
     return labMetrics(lab, simulated, seconds);
   },
@@ -167,7 +187,8 @@ async function withEngine<T>(
   main: string,
   enginePids: number[],
   env: Record<string, string>,
-  work: (cloud: LabCloud) => Promise<T>,
+  manifest: LabManifest | undefined,
+  work: (cloud: LabCloud, cpu: CpuMeter) => Promise<T>,
 ): Promise<T> {
   const engine: BenchEngine = await startBenchEngine({
     main,
@@ -180,7 +201,14 @@ async function withEngine<T>(
     4,
   );
   try {
-    return await work(new LabCloud(calls));
+    const meter: CpuMeter = () => {
+      const tree = sampleTreeCpu(engine.pid);
+      return {
+        engine: tree === undefined ? Number.NaN : tree.process + tree.descendants,
+        frr: manifest === undefined ? 0 : labDaemonCpuSeconds(manifest),
+      };
+    };
+    return await work(new LabCloud(calls), meter);
   } finally {
     calls.close();
     await engine.stop();
@@ -215,7 +243,7 @@ async function measureLab(
   context: BenchContext,
   cloud: LabCloud,
   manifest: LabManifest,
-  started: number,
+  cpu: CpuMeter,
 ): Promise<LabFigures> {
   const problems: string[] = [];
   const pingers = await prepare(cloud);
@@ -225,8 +253,9 @@ async function measureLab(
   const timelines: Timeline[] = [];
   let tenPortsSeconds = Number.NaN;
   const firstSent = performance.now();
+  const cpuBefore = cpu();
   for (let index = 0; index < measuredPorts; index += 1) {
-    if (performance.now() - started > measureBudgetMs) {
+    if (performance.now() - firstSent > measureBudgetMs) {
       problems.push(
         `only ${index} of ${measuredPorts} ports measured within ${measureBudgetMs / 1_000} s`,
       );
@@ -254,23 +283,33 @@ async function measureLab(
     }
     if (index === 9) tenPortsSeconds = (performance.now() - firstSent) / 1_000;
   }
+  const measuredCpuPerPort = perPort(cpuBefore, cpu(), timelines.length);
   const ping = summarize(timelines.map((each) => each.pingMs).filter((ms) => !Number.isNaN(ms)));
   const active = summarize(timelines.map((each) => each.activeMs));
   context.log(
     `frr-lab: ${timelines.length} ports one at a time: first ping p50 ${ping.p50.toFixed(0)} ms, ` +
       `p99 ${ping.p99.toFixed(0)} ms; ACTIVE p50 ${active.p50.toFixed(0)} ms, p99 ${active.p99.toFixed(0)} ms; ` +
-      `load average ${loadAverage()}`,
+      `CPU a port ${describeCpu(measuredCpuPerPort)}; load average ${loadAverage()}`,
   );
-  const burst = await createAtOnce(cloud);
+  const burst = await createAtOnce(cloud, cpu);
   context.log(
     `frr-lab: ${burst.ports} ports at once ACTIVE in ${burst.seconds.toFixed(1)} s ` +
-      `(${burst.perMinute.toFixed(0)}/min); load average ${loadAverage()}`,
+      `(${burst.perMinute.toFixed(0)}/min), CPU a port ${describeCpu(burst.cpuPerPort)}; ` +
+      `load average ${loadAverage()}`,
   );
   const burstProblems =
     (burst.statuses['ACTIVE'] ?? 0) === burst.ports
       ? []
       : [`ports by status: ${JSON.stringify(burst.statuses)}`];
-  return { timelines, tenPortsSeconds, burst, problems, burstProblems, loadAverage: loadAverage() };
+  return {
+    timelines,
+    tenPortsSeconds,
+    measuredCpuPerPort,
+    burst,
+    problems,
+    burstProblems,
+    loadAverage: loadAverage(),
+  };
 }
 
 /**
@@ -307,7 +346,7 @@ async function measurePort(
 }
 
 /** 60 CreatePort calls at once (10 on each leaf, subnet b), timed until every one is done. */
-async function createAtOnce(cloud: LabCloud): Promise<Burst> {
+async function createAtOnce(cloud: LabCloud, cpu: CpuMeter): Promise<Burst> {
   const placements = Array.from({ length: burstPorts }, (_, index) => ({
     subnet: subnetB,
     portId: `b${index}`,
@@ -315,6 +354,7 @@ async function createAtOnce(cloud: LabCloud): Promise<Burst> {
     iface: `swp${7 + Math.floor(index / leaves.length)}`,
   }));
   const started = performance.now();
+  const cpuBefore = cpu();
   await Promise.all(
     placements.map(async (placement) => cloud.waitDone(await cloud.createPort(placement), 180)),
   );
@@ -324,7 +364,19 @@ async function createAtOnce(cloud: LabCloud): Promise<Burst> {
     seconds,
     perMinute: (burstPorts * 60) / seconds,
     statuses: await cloud.statuses(subnetB),
+    cpuPerPort: perPort(cpuBefore, cpu(), burstPorts),
   };
+}
+
+function perPort(before: CpuPerPort, after: CpuPerPort, ports: number): CpuPerPort {
+  return {
+    engine: (after.engine - before.engine) / ports,
+    frr: (after.frr - before.frr) / ports,
+  };
+}
+
+function describeCpu(cpu: CpuPerPort): string {
+  return `${(cpu.engine * 1_000).toFixed(0)} ms engine, ${(cpu.frr * 1_000).toFixed(0)} ms FRR`;
 }
 
 function labMetrics(lab: LabFigures, simulated: Burst, seconds: number): Metric[] {
@@ -339,6 +391,8 @@ function labMetrics(lab: LabFigures, simulated: Burst, seconds: number): Metric[
     answered: pings.length,
     loadAverage: lab.loadAverage,
     durationSeconds: Math.round(seconds),
+    engineCpuMsPerPort: round(lab.measuredCpuPerPort.engine * 1_000),
+    frrCpuMsPerPort: round(lab.measuredCpuPerPort.frr * 1_000),
   };
   const latency = (name: string, value: number, summaries: Record<string, LatencySummary>) =>
     underLimit(
@@ -390,6 +444,8 @@ function labMetrics(lab: LabFigures, simulated: Burst, seconds: number): Metric[
           seconds: round(lab.burst.seconds),
           simulatedPerMinute: round(simulated.perMinute),
           ratioToSimulated: round(lab.burst.perMinute / simulated.perMinute),
+          burstEngineCpuMsPerPort: round(lab.burst.cpuPerPort.engine * 1_000),
+          burstFrrCpuMsPerPort: round(lab.burst.cpuPerPort.frr * 1_000),
         },
       },
       rallyPerMinute,
@@ -405,7 +461,11 @@ function labMetrics(lab: LabFigures, simulated: Burst, seconds: number): Metric[
           (simulated.statuses['ACTIVE'] ?? 0) === simulated.ports
             ? undefined
             : `ports by status: ${JSON.stringify(simulated.statuses)}`,
-        details: { seconds: round(simulated.seconds), loadAverage: loadAverage() },
+        details: {
+          seconds: round(simulated.seconds),
+          engineCpuMsPerPort: round(simulated.cpuPerPort.engine * 1_000),
+          loadAverage: loadAverage(),
+        },
       },
       rallyPerMinute,
       rallyLabel,

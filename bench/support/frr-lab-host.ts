@@ -236,3 +236,25 @@ function stopProcessNow(pid: number, waitMs: number): void {
     }
   }
 }
+
+/**
+ * CPU seconds (user + system) used so far by the lab's FRR daemons (zebra, bgpd, bfdd of every
+ * router): they run detached, not under the engine, so sampleTreeCpu of the engine leaves them out.
+ */
+export function labDaemonCpuSeconds(manifest: LabManifest): number {
+  let total = 0;
+  for (const router of [...manifest.spines, ...manifest.devices]) {
+    for (const daemon of router.daemons) {
+      const pid = pidFile(`${router.frrDir}/${daemon}.pid`);
+      if (pid === undefined || !isFrrDaemon(pid, router.name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        total += (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return total;
+}
