@@ -138,7 +138,17 @@ export class DeviceJournal {
         this.generation = 0;
         continue;
       }
-      if (size > this.offset) await this.readFrom(size);
+      if (size > this.offset) {
+        try {
+          await this.readFrom(size);
+        } catch (error) {
+          // Read afresh next time: lines may have been applied without the offset moving.
+          this.generation = 0;
+          if (errorCode(error) !== 'ENOENT') throw error;
+          // Folded between the stat and the read.
+          continue;
+        }
+      }
       if (locked && size > this.offset)
         await truncate(this.journalPath(this.generation), this.offset);
       return;

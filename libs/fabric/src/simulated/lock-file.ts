@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { link, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { FabricStoreError } from '../errors';
-import { readFileIfExists } from './atomic-file';
+import { readFileIfExistsAsync } from './atomic-file';
 
 export interface LockFileOptions {
   /** A lock older than this is taken over even if its holder still runs (stuck or paused). */
@@ -43,9 +43,9 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
 }
 
-function modifiedAt(path: string): number | undefined {
+async function modifiedAt(path: string): Promise<number | undefined> {
   try {
-    return statSync(path).mtimeMs;
+    return (await stat(path)).mtimeMs;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
@@ -56,9 +56,9 @@ function modifiedAt(path: string): number | undefined {
  * The lock's text if it is stale: its holder died (a kill -9 leaves the file behind) or it is
  * older than `staleMs`. Undefined when it is live or gone.
  */
-function staleLockText(path: string, staleMs: number): string | undefined {
-  const modified = modifiedAt(path);
-  const text = readFileIfExists(path);
+async function staleLockText(path: string, staleMs: number): Promise<string | undefined> {
+  const modified = await modifiedAt(path);
+  const text = await readFileIfExistsAsync(path);
   if (modified === undefined || text === undefined) return undefined;
   const { pid } = parseHolder(text);
   const dead = typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && !isAlive(pid);
@@ -70,22 +70,22 @@ function staleLockText(path: string, staleMs: number): string | undefined {
  * only one succeeds; if what it moved is no longer the lock it judged stale (a new holder got in
  * between), it puts that lock back.
  */
-function breakLock(path: string, staleText: string): void {
+async function breakLock(path: string, staleText: string): Promise<void> {
   const moved = `${path}.stale-${randomUUID()}`;
   try {
-    renameSync(path, moved);
+    await rename(path, moved);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return;
     throw error;
   }
-  if (readFileIfExists(moved) !== staleText) {
+  if ((await readFileIfExistsAsync(moved)) !== staleText) {
     try {
-      linkSync(moved, path);
+      await link(moved, path);
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
   }
-  rmSync(moved, { force: true });
+  await rm(moved, { force: true });
 }
 
 /**
@@ -94,28 +94,28 @@ function breakLock(path: string, staleText: string): void {
  * fails if the lock exists, like an O_EXCL create, but a kill -9 can never leave an empty lock
  * whose holder nobody can tell (that one could only go stale by age).
  */
-function tryCreate(path: string, token: string): boolean {
+async function tryCreate(path: string, token: string): Promise<boolean> {
   const own = `${path}.${process.pid}.${token}.tmp`;
-  writeFileSync(
+  await writeFile(
     own,
     JSON.stringify({ pid: process.pid, token, acquiredAt: new Date().toISOString() }),
     { flag: 'wx', mode: 0o644 },
   );
   try {
-    linkSync(own, path);
+    await link(own, path);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
   } finally {
-    rmSync(own, { force: true });
+    await rm(own, { force: true });
   }
 }
 
-function release(path: string, token: string): void {
-  const text = readFileIfExists(path);
+async function release(path: string, token: string): Promise<void> {
+  const text = await readFileIfExistsAsync(path);
   // Only our own lock: if ours was taken over as stale, the file is someone else's now.
-  if (text !== undefined && parseHolder(text).token === token) rmSync(path, { force: true });
+  if (text !== undefined && parseHolder(text).token === token) await rm(path, { force: true });
 }
 
 /** Retry delays stay short: a transaction holds the lock for a read of what is new and an append. */
@@ -142,18 +142,18 @@ export class FileLock {
   }
 
   /**
-   * Runs `work` holding the lock. The lock's own file operations are synchronous and small (a
-   * create, a link, a removal); `work` may await (a file-backed device's append and fsync).
+   * Runs `work` holding the lock; `work` may await (a file-backed device's append and fsync).
+   * Nothing blocks the event loop: the lock's own file operations are asynchronous too.
    */
   async run<T>(work: () => T | Promise<T>): Promise<T> {
     const pause = this.stepAsideUntil - Date.now();
     if (pause > 0) await sleep(pause);
     const token = randomUUID();
     const started = Date.now();
-    for (let attempt = 0; !tryCreate(this.path, token); attempt += 1) {
-      const stale = staleLockText(this.path, this.options.staleMs);
+    for (let attempt = 0; !(await tryCreate(this.path, token)); attempt += 1) {
+      const stale = await staleLockText(this.path, this.options.staleMs);
       if (stale !== undefined) {
-        breakLock(this.path, stale);
+        await breakLock(this.path, stale);
         continue;
       }
       if (Date.now() - started > this.options.timeoutMs) {
@@ -161,7 +161,7 @@ export class FileLock {
           `could not lock ${this.path} within ${this.options.timeoutMs} ms`,
         );
       }
-      writeFileSync(this.waitingMarkerPath, '');
+      await writeFile(this.waitingMarkerPath, '');
       // The jitter keeps two waiting processes from retrying in step.
       await sleep(1 + Math.random() * Math.min(maxBackoffMs, 1 + attempt));
     }
@@ -169,8 +169,8 @@ export class FileLock {
     try {
       return await work();
     } finally {
-      release(this.path, token);
-      const waited = modifiedAt(this.waitingMarkerPath);
+      await release(this.path, token);
+      const waited = await modifiedAt(this.waitingMarkerPath);
       this.stepAsideUntil =
         waited !== undefined && waited >= heldSince - 1 ? Date.now() + 2 * (1 + maxBackoffMs) : 0;
     }
