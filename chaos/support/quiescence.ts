@@ -29,7 +29,22 @@ export async function waitForQuiescence(
     if (busySagas === 0 && openOperations === 0) {
       return { settled: true, busySagas, openOperations, waitedMs };
     }
-    if (waitedMs > timeoutMs) return { settled: false, busySagas, openOperations, waitedMs };
+    if (waitedMs > timeoutMs) {
+      // What the round left busy, for the report: the oldest unfinished sagas as they stand.
+      const stuck = await queryRows<Record<string, unknown>>(
+        databaseUrl,
+        `SELECT saga_id, type, resource_key, status, current_step, last_error, next_run_at,
+                lease_owner, lease_expires_at, claims, updated_at
+         FROM sagas.instances WHERE status IN ('waiting', 'running', 'compensating')
+         ORDER BY created_seq LIMIT 8`,
+      );
+      process.stderr.write(
+        `[chaos] not quiet after ${waitedMs} ms: ${busySagas} sagas busy, ${openOperations} operations open; oldest busy sagas:\n` +
+          stuck.map((row) => `  ${JSON.stringify(row)}`).join('\n') +
+          '\n',
+      );
+      return { settled: false, busySagas, openOperations, waitedMs };
+    }
     await sleep(500);
   }
 }
