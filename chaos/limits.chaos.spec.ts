@@ -88,7 +88,8 @@ describe('limits: message size, deadlines, streams per connection, a Watch clien
       getMs,
     });
     expect(read).toBe(changes);
-    expect(getMs).toBeLessThan(1_000);
+    // Well under a second on a quiet machine; a stuck engine would reach the call's deadline.
+    expect(getMs).toBeLessThan(3_000);
     // HTTP/2 flow control bounds what a stalled stream holds (the client's window); measured: 60
     // stalled watchers cost no more than 60 reading ones (docs/reliability.md). The bound here
     // is the engine's growth under this churn with reading watchers, and some.
@@ -158,7 +159,8 @@ describe('limits: message size, deadlines, streams per connection, a Watch clien
     expect(
       [...codes.keys()].filter((code) => !['OK', 'DEADLINE_EXCEEDED', 'NOT_FOUND'].includes(code)),
     ).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Tens of ms on a quiet machine (1.1 s once at load 15); a stuck engine would not answer.
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(after - before).toBeLessThan(40);
   });
 
