@@ -443,7 +443,7 @@ function labMetrics(lab: LabFigures, simulated: Burst, seconds: number): Metric[
           ...common,
           seconds: round(lab.burst.seconds),
           simulatedPerMinute: round(simulated.perMinute),
-          ratioToSimulated: round(lab.burst.perMinute / simulated.perMinute),
+          ratioToSimulated: Math.round((lab.burst.perMinute / simulated.perMinute) * 100) / 100,
           burstEngineCpuMsPerPort: round(lab.burst.cpuPerPort.engine * 1_000),
           burstFrrCpuMsPerPort: round(lab.burst.cpuPerPort.frr * 1_000),
         },
