@@ -130,4 +130,35 @@ describe('read-your-writes and lag', () => {
     ]);
     await runner.stop();
   });
+
+  it('waitForHead looks back no further than what the projection has reached', async () => {
+    const rare = uniquePrefix('rare-head');
+    const busy = uniquePrefix('busy-head');
+    const name = 'counter-rare-head';
+    const runner = engine.runner({
+      projections: [streamCounterProjection({ name, streamPrefix: rare })],
+      checkpointAdvanceMs: 60_000,
+    });
+    runner.start();
+    await engine.store.append(`${rare}s`, counterEvents(1), 'no-stream');
+    await runner.waitForHead(name, 10_000);
+    // Events of other streams after the projection's last one: a Get would scan back over them.
+    for (let index = 0; index < 20; index += 1) {
+      await engine.store.append(`${busy}s`, counterEvents(10), 'any');
+    }
+    await runner.advanceCheckpoints();
+    const [reached] = await runner.status();
+    const spy = jest.spyOn(engine.pool, 'query');
+    await runner.waitForHead(name, 1_000);
+    const bounds = spy.mock.calls
+      .map(([query, values]) => ({ text: query, values: values as unknown[] }))
+      .filter(
+        ({ text }) =>
+          typeof text === 'string' && text.includes('ORDER BY global_position DESC LIMIT 1'),
+      )
+      .map(({ values }) => values[2]);
+    spy.mockRestore();
+    expect(bounds).toEqual([reached!.position!.toString()]);
+    await runner.stop();
+  });
 });
