@@ -248,7 +248,8 @@ async function measureLab(
   const problems: string[] = [];
   const pingers = await prepare(cloud);
   for (const vm of pingers) {
-    await plugVm(labHostNamespace(manifest, vm.leaf, vm.iface), `${vm.fixedIp ?? ''}/24`, 10_000);
+    const namespace = labHostNamespace(manifest, vm.leaf, vm.iface);
+    await plugVm(namespace, `${vm.fixedIp ?? ''}/24`, 10_000, 'pinger');
   }
   const timelines: Timeline[] = [];
   let tenPortsSeconds = Number.NaN;
@@ -327,9 +328,12 @@ async function measurePort(
   const from = labHostNamespace(manifest, pinger.leaf, pinger.iface);
   const sent = performance.now();
   const pinged = firstReply(from, placement.fixedIp ?? '', pingDeadlineSeconds);
-  const plugged = plugVm(vm, `${placement.fixedIp ?? ''}/24`, pingDeadlineSeconds * 1_000).then(
-    () => performance.now(),
-  );
+  const plugged = plugVm(
+    vm,
+    `${placement.fixedIp ?? ''}/24`,
+    pingDeadlineSeconds * 1_000,
+    'pinged',
+  ).then(() => performance.now());
   // Settled whatever happens, so that no rejection goes unhandled while the create fails.
   plugged.catch(() => undefined);
   const operation = await cloud.createPort(placement);
