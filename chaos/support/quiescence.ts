@@ -38,8 +38,15 @@ export async function waitForQuiescence(
          FROM sagas.instances WHERE status IN ('waiting', 'running', 'compensating')
          ORDER BY created_seq LIMIT 8`,
       );
+      const parked = await queryRows<Record<string, unknown>>(
+        databaseUrl,
+        `SELECT saga_id, type, resource_key, status, current_step, last_error, updated_at
+         FROM sagas.instances WHERE status IN ('parked', 'failed')
+         ORDER BY created_seq DESC LIMIT 6`,
+      );
+      stuck.push(...parked);
       process.stderr.write(
-        `[chaos] not quiet after ${waitedMs} ms: ${busySagas} sagas busy, ${openOperations} operations open; oldest busy sagas:\n` +
+        `[chaos] not quiet after ${waitedMs} ms: ${busySagas} sagas busy, ${openOperations} operations open; oldest busy sagas, then the latest parked or failed:\n` +
           stuck.map((row) => `  ${JSON.stringify(row)}`).join('\n') +
           '\n',
       );
