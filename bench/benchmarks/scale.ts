@@ -163,6 +163,7 @@ class ScaleRun {
       log(`scale ${size}: the events after the first create:\n  ${timeline.join('\n  ')}`);
     });
     problems.push(...creates.problems);
+    trace = await this.trace();
     const gets = await this.openLoop(getRate, async () => {
       const name = pick(cloud.ports);
       const port = await this.calls().unary<Port>('PortService', 'GetPort', { name });
@@ -178,6 +179,7 @@ class ScaleRun {
       if (page.ports.length === 0) throw new Error(`ListPorts ${subnet.name} answered no port`);
     });
     problems.push(...lists.problems);
+    await this.report(trace, `scale ${size}: the database during the Gets and Lists`);
     const watch = await measureWatch(this.calls(), creates.ports);
     problems.push(...watch.problems);
     const metrics = await scrapeEngineMetrics(engine.metricsUrl);
