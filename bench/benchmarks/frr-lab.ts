@@ -18,7 +18,7 @@ import {
   removeLabNow,
   type LabManifest,
 } from '../support/frr-lab-host';
-import { openLoomCalls } from '../support/grpc-calls';
+import { openLoomCalls, type LoomCalls } from '../support/grpc-calls';
 import { loadAverage } from '../support/machine';
 import { underLimit, againstTarget, type Metric } from '../support/metric';
 import { summarize, type LatencySummary } from '../support/open-loop';
@@ -195,12 +195,9 @@ async function withEngine<T>(
     env: { ...env, LOOM_DASHBOARD: 'off', LOOM_LOG_LEVEL: 'warn' },
   });
   enginePids.push(engine.pid);
-  const calls = openLoomCalls(
-    engine.address,
-    await mintPortalToken(engine.signingKey, 'bench-frr'),
-    4,
-  );
+  let calls: LoomCalls | undefined;
   try {
+    calls = openLoomCalls(engine.address, await mintPortalToken(engine.signingKey, 'bench-frr'), 4);
     const meter: CpuMeter = () => {
       const tree = sampleTreeCpu(engine.pid);
       return {
@@ -210,7 +207,7 @@ async function withEngine<T>(
     };
     return await work(new LabCloud(calls), meter);
   } finally {
-    calls.close();
+    calls?.close();
     await engine.stop();
     enginePids.splice(enginePids.indexOf(engine.pid), 1);
     const lines = engine.output().trim().split('\n').filter(Boolean);
