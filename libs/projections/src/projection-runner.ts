@@ -157,8 +157,9 @@ export class ProjectionRunner {
 
   /**
    * Resolves once the projection's checkpoint is >= position: pass the position of an event it
-   * projects (from your AppendResult), or use waitForHead(). An event its filter skips never
-   * moves its checkpoint, so waiting for such a position times out.
+   * projects (from your AppendResult), or use waitForHead(). An event its filter skips is
+   * reached only when the checkpoint moves over it (every checkpointAdvanceMs), so waiting for
+   * such a position may time out.
    */
   async waitForPosition(
     projectionName: string,
