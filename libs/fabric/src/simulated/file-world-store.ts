@@ -6,6 +6,7 @@ import { emptyDeviceState } from '../state/fabric-state';
 import { findDevice, type FabricTopology } from '../topology/topology';
 import { fsyncDirectory, readFileIfExistsAsync, writeFileAtomicallyAsync } from './atomic-file';
 import { DeviceJournal, deviceWorld } from './device-journal';
+import { DeviceLease } from './device-lease';
 import {
   emptySettings,
   parseSettings,
@@ -76,7 +77,7 @@ export class FileWorldStore implements WorldStore {
   private readonly settingsPath: string;
   private readonly lock: FileLock;
   private topology: FabricTopology | undefined;
-  private readonly devices = new Map<string, { journal: DeviceJournal; lock: FileLock }>();
+  private readonly devices = new Map<string, { journal: DeviceJournal; lease: DeviceLease }>();
   private readonly unknown: MemoryPartition;
   private readonly queues = new Map<string, Promise<unknown>>();
   private settings: FabricSettings = emptySettings;
@@ -114,7 +115,10 @@ export class FileWorldStore implements WorldStore {
       const directory = join(this.directory, devicesDirectoryName, name);
       this.devices.set(name, {
         journal: new DeviceJournal(directory, name, topology, this.compactAfterBytes),
-        lock: new FileLock(join(directory, deviceLockFileName), this.lockOptions),
+        lease: new DeviceLease(
+          new FileLock(join(directory, deviceLockFileName), this.lockOptions),
+          (work) => this.enqueue(name, work),
+        ),
       });
     }
     return topology;
@@ -169,11 +173,11 @@ export class FileWorldStore implements WorldStore {
     return { partition, localId };
   }
 
-  private partition(name: string): { partition: Partition; lock: FileLock | undefined } {
-    if (name === unknownDevices) return { partition: this.unknown, lock: undefined };
+  private partition(name: string): { partition: Partition; lease: DeviceLease | undefined } {
+    if (name === unknownDevices) return { partition: this.unknown, lease: undefined };
     const device = this.devices.get(name);
     if (!device) throw new FabricStoreError(`no device ${name} in ${this.directory}`);
-    return { partition: device.journal, lock: device.lock };
+    return { partition: device.journal, lease: device.lease };
   }
 
   /** One call at a time per partition (and one for the settings) within this process. */
@@ -226,7 +230,7 @@ export class FileWorldStore implements WorldStore {
     work: (world: SimulatedWorld) => T,
     options: TransactOptions,
   ): Promise<T> {
-    const { partition, lock } = this.partition(name);
+    const { partition, lease } = this.partition(name);
     const run = async (holdsSettings: boolean): Promise<T> => {
       await partition.refresh(true);
       const settings = await this.refreshSettings();
@@ -242,14 +246,14 @@ export class FileWorldStore implements WorldStore {
       if (faultsMoved) await this.writeSettings({ ...settings, faults: draft.faults });
       return result;
     };
-    const locked = (): Promise<T> => (lock ? lock.run(() => run(false)) : run(false));
+    const locked = (): Promise<T> => (lease ? lease.run(() => run(false)) : run(false));
     if (!options.countsFaults) return locked();
     // A submission counts against the faults: with any, the fabric lock is held as well (always
     // after the device's), so that two devices never count the same fault at once.
     const settings = await this.refreshSettings();
     if (settings.faults.length === 0) return locked();
     const withFabricLock = () => this.settingsExclusive(() => run(true));
-    return lock ? lock.run(withFabricLock) : withFabricLock();
+    return lease ? lease.run(withFabricLock) : withFabricLock();
   }
 
   read<T>(name: string, work: (world: SimulatedWorld) => T): Promise<T> {

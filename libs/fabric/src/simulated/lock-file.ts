@@ -146,6 +146,16 @@ export class FileLock {
    * Nothing blocks the event loop: the lock's own file operations are asynchronous too.
    */
   async run<T>(work: () => T | Promise<T>): Promise<T> {
+    const held = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      await this.release(held);
+    }
+  }
+
+  /** Takes the lock, waiting for it at most `timeoutMs`; give it back with release. */
+  async acquire(): Promise<HeldLock> {
     const pause = this.stepAsideUntil - Date.now();
     if (pause > 0) await sleep(pause);
     const token = randomUUID();
@@ -165,14 +175,24 @@ export class FileLock {
       // The jitter keeps two waiting processes from retrying in step.
       await sleep(1 + Math.random() * Math.min(maxBackoffMs, 1 + attempt));
     }
-    const heldSince = Date.now();
-    try {
-      return await work();
-    } finally {
-      await release(this.path, token);
-      const waited = await modifiedAt(this.waitingMarkerPath);
-      this.stepAsideUntil =
-        waited !== undefined && waited >= heldSince - 1 ? Date.now() + 2 * (1 + maxBackoffMs) : 0;
-    }
+    return { token, heldSince: Date.now() };
   }
+
+  /** Whether another holder has waited for the lock since `held` was taken. */
+  async othersWaiting(held: HeldLock): Promise<boolean> {
+    const waited = await modifiedAt(this.waitingMarkerPath);
+    return waited !== undefined && waited >= held.heldSince - 1;
+  }
+
+  async release(held: HeldLock): Promise<void> {
+    await release(this.path, held.token);
+    this.stepAsideUntil = (await this.othersWaiting(held))
+      ? Date.now() + 2 * (1 + maxBackoffMs)
+      : 0;
+  }
+}
+
+export interface HeldLock {
+  readonly token: string;
+  readonly heldSince: number;
 }
