@@ -15,3 +15,23 @@ export function retryAt(at: string, attempt: number, policy: RetryPolicy): strin
   if (attempt >= policy.maxAttempts) return null;
   return new Date(Date.parse(at) + backoffMs(attempt, policy)).toISOString();
 }
+
+/**
+ * Attempts a step may lose to its worker stopping (a crash, a lost lease) beyond its policy's
+ * `maxAttempts`: an interrupted attempt says nothing about the step (its device operations repeat
+ * harmlessly under the same idempotency key), so it does not use up the step's retries; a step
+ * that brings its worker down every time still ends, after this many more.
+ */
+export const interruptionAllowance = 10;
+
+/** When the attempt after an interrupted one may run, or null when interruptions used up the allowance too. */
+export function retryAfterInterruption(
+  at: string,
+  attempt: number,
+  policy: RetryPolicy,
+): string | null {
+  return retryAt(at, attempt, {
+    ...policy,
+    maxAttempts: policy.maxAttempts + interruptionAllowance,
+  });
+}

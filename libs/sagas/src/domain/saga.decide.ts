@@ -1,4 +1,4 @@
-import { retryAt } from './backoff';
+import { retryAfterInterruption, retryAt } from './backoff';
 import { actionIdempotencyKey, compensationIdempotencyKey } from './idempotency-key';
 import type { SagaCommand } from './saga.commands';
 import { SagaCommandRejectedError } from './saga.errors';
@@ -76,7 +76,12 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
       requireInFlight(command.step, step.action, command.attempt);
       const { attempt, cause, reason, errorKind } = command;
       // Once the saga is being undone, a failed attempt is not retried: the step is compensated.
-      const next = saga.status === 'Running' ? retryAt(at, attempt, step.plan.retry) : null;
+      const next =
+        saga.status !== 'Running'
+          ? null
+          : cause === 'interrupted'
+            ? retryAfterInterruption(at, attempt, step.plan.retry)
+            : retryAt(at, attempt, step.plan.retry);
       const parks = command.parks === false ? { parks: false as const } : {};
       return [
         {
@@ -127,7 +132,10 @@ export function decideSaga(command: SagaCommand, state: SagaState): SagaEvent[] 
       const step = requireStep(compensating(state, command.type), command.step);
       requireInFlight(command.step, step.compensation, command.attempt);
       const { attempt, cause, reason, errorKind } = command;
-      const next = retryAt(at, attempt, step.plan.compensationRetry);
+      const next =
+        cause === 'interrupted'
+          ? retryAfterInterruption(at, attempt, step.plan.compensationRetry)
+          : retryAt(at, attempt, step.plan.compensationRetry);
       return [
         {
           type: 'SagaCompensationFailed',

@@ -304,6 +304,52 @@ describe('saga decider', () => {
       ]);
   });
 
+  it("does not let interruptions use up a step's retries: its last attempt, interrupted, runs again", () => {
+    // The policy allows 3 attempts: the third failing with an error ends the step's retries...
+    const lastAttempt = failedFinal(reserve).slice(0, 5);
+    const failure = {
+      type: 'RecordStepFailure',
+      step: reserve,
+      attempt: 3,
+      reason: 'worker died',
+      errorKind: 'unavailable',
+      at: at(4),
+    } as const;
+    givenSaga([started, ...lastAttempt])
+      .when({ ...failure, cause: 'error' })
+      .then([
+        {
+          type: 'SagaStepFailed',
+          data: {
+            step: reserve,
+            attempt: 3,
+            cause: 'error',
+            reason: 'worker died',
+            errorKind: 'unavailable',
+            retryAt: null,
+            at: at(4),
+          },
+        },
+      ]);
+    // ... the third interrupted (its worker stopped) is retried: the step said nothing.
+    givenSaga([started, ...lastAttempt])
+      .when({ ...failure, cause: 'interrupted' })
+      .then([
+        {
+          type: 'SagaStepFailed',
+          data: {
+            step: reserve,
+            attempt: 3,
+            cause: 'interrupted',
+            reason: 'worker died',
+            errorKind: 'unavailable',
+            retryAt: ms(4, 150),
+            at: at(4),
+          },
+        },
+      ]);
+  });
+
   it('completes only when every step succeeded or was skipped, with their results', () => {
     givenSaga([started, ...succeeded(reserve, createVrf, bind)])
       .when({ type: 'CompleteSaga', at: at(9) })

@@ -144,7 +144,13 @@ export class SagaExecution {
         this.recorder.decide({ type: 'SkipStep', step: next.step, at });
         return false;
       case 'RecordInterruption':
-        this.recorder.decide(interruptionCommand(next, at));
+        this.recorder.decide(
+          interruptionCommand(
+            next,
+            at,
+            this.definition.steps.find((step) => step.name === next.step)?.parkWhen !== undefined,
+          ),
+        );
         return false;
       case 'Wait': {
         await this.recorder.flush();

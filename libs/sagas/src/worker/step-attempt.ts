@@ -113,12 +113,23 @@ export function outcomeCommand(
 export function interruptionCommand(
   next: Extract<SagaNextCommand, { type: 'RecordInterruption' }>,
   at: string,
+  /** The step parks only on some errors (SagaStep.parkWhen): an interruption threw none. */
+  parksOnlyWhen: boolean,
 ): SagaCommand {
   const reason = 'the worker running this attempt stopped before recording its outcome';
   const { step, attempt } = next;
   const cause = 'interrupted';
   const errorKind = unfinishedErrorKind;
   return next.of === 'action'
-    ? { type: 'RecordStepFailure', step, attempt, cause, reason, errorKind, at }
+    ? {
+        type: 'RecordStepFailure',
+        step,
+        attempt,
+        cause,
+        reason,
+        errorKind,
+        at,
+        ...(parksOnlyWhen ? { parks: false as const } : {}),
+      }
     : { type: 'RecordCompensationFailure', step, attempt, cause, reason, errorKind, at };
 }

@@ -76,12 +76,20 @@ describe('step attempts', () => {
     });
     const interrupted = { type: 'RecordInterruption', step: 'create-vrf', attempt: 1 } as const;
     const expectedKind: ErrorKind = 'unavailable';
-    expect(interruptionCommand({ ...interrupted, of: 'action' }, at)).toMatchObject({
+    const action = interruptionCommand({ ...interrupted, of: 'action' }, at, false);
+    expect(action).toMatchObject({
       type: 'RecordStepFailure',
       cause: 'interrupted',
       errorKind: expectedKind,
     });
-    expect(interruptionCommand({ ...interrupted, of: 'compensation' }, at)).toMatchObject({
+    expect(action).not.toHaveProperty('parks');
+    // A step that parks only on some errors is undone, not parked, by interruptions: none threw.
+    expect(interruptionCommand({ ...interrupted, of: 'action' }, at, true)).toMatchObject({
+      type: 'RecordStepFailure',
+      cause: 'interrupted',
+      parks: false,
+    });
+    expect(interruptionCommand({ ...interrupted, of: 'compensation' }, at, true)).toMatchObject({
       type: 'RecordCompensationFailure',
       cause: 'interrupted',
       errorKind: expectedKind,
