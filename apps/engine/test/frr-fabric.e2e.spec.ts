@@ -110,11 +110,13 @@ interface IpLink {
 /** Runs `ip` inside the leaf's FRR mount namespace, where its VRF namespaces are. */
 async function inLeafDaemons(leaf: LabDevice, ...args: string[]): Promise<string> {
   const zebra = (await readFile(join(leaf.frrDir, 'zebra.pid'), 'utf8')).trim();
+  // The leaf's network namespace by name, not zebra's current one: zebra's main thread steps into
+  // a VRF's namespace now and then (see tenant-vrfs.ts in libs/fabric).
   const { stdout } = await exec('nsenter', [
     '--target',
     zebra,
     '--mount',
-    '--net',
+    `--net=/run/netns/${leaf.namespace}`,
     '--',
     'ip',
     ...args,
