@@ -76,10 +76,26 @@ function cases(c: LoomClients): [string, () => Promise<unknown>, string][] {
         }),
       'to.time',
     ],
+    // Found by the chaos fuzzer: a NUL character failed in PostgreSQL's text as INTERNAL.
+    [
+      'ListChanges: a correlation_id with a NUL character',
+      () => c.audit.listChanges({ ...listRequest, correlationId: '\ufffd4\u0000' }),
+      'correlation_id',
+    ],
+    [
+      'ListChanges: an actor with a NUL character',
+      () => c.audit.listChanges({ ...listRequest, actor: 'portal:\u0000' }),
+      'actor',
+    ],
+    [
+      'TraceCall: a request_id with a NUL character',
+      () => c.audit.traceCall({ requestId: '\u0000', tenant: '' }),
+      'request_id',
+    ],
   ];
 }
 
-describe('audit requests with a bad time name the request’s field', () => {
+describe('audit requests with a bad time or filter name the request’s field', () => {
   let engine: TestEngine;
   let auditor: LoomClients;
 

@@ -22,6 +22,7 @@ import { principalOf } from '@loom/access';
 import type { EventStore } from '@loom/event-store';
 import { InvalidArgumentError, NotFoundError, parseOperationName } from '@loom/network';
 import { authorize } from '../api/resources/call-context';
+import { readFilterText } from './audit-filter-text';
 import { normalizePageSize, PageTokenCodec } from '../api/shared';
 import { DatabaseConnection } from '../database/database-connection';
 import { EVENT_STORE } from '../event-store/event-store.module';
@@ -57,16 +58,21 @@ export class AuditController implements AuditServiceController {
     metadata?: Metadata,
   ): Promise<ListChangesResponse> {
     const tenant = this.tenantScope(request.tenant, metadata);
-    if (request.resource !== '') {
-      authorize(metadata, 'read', tenantOfName(request.resource, 'resource'), request.resource);
+    const resource = readFilterText(request.resource, 'resource');
+    if (resource !== undefined) {
+      authorize(metadata, 'read', tenantOfName(resource, 'resource'), resource);
     }
+    const actor = readFilterText(request.actor, 'actor');
+    const requestId = readFilterText(request.requestId, 'request_id');
+    const correlationId = readFilterText(request.correlationId, 'correlation_id');
+    const eventType = readFilterText(request.eventType, 'event_type');
     const filter: ChangesFilter = {
       ...(tenant === undefined ? {} : { tenant }),
-      ...(request.resource === '' ? {} : { resource: request.resource }),
-      ...(request.actor === '' ? {} : { actor: request.actor }),
-      ...(request.requestId === '' ? {} : { requestId: request.requestId }),
-      ...(request.correlationId === '' ? {} : { correlationId: request.correlationId }),
-      ...(request.eventType === '' ? {} : { eventType: request.eventType }),
+      ...(resource === undefined ? {} : { resource }),
+      ...(actor === undefined ? {} : { actor }),
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(correlationId === undefined ? {} : { correlationId }),
+      ...(eventType === undefined ? {} : { eventType }),
       ...(request.startTime === null
         ? {}
         : { from: timestampToDate(request.startTime, 'start_time') }),
@@ -113,12 +119,15 @@ export class AuditController implements AuditServiceController {
       if (trace === undefined) throw new NotFoundError(request.operation);
       return toTrace(trace);
     }
-    const [target, named] = request.requestId
-      ? [{ requestId: request.requestId }, `request ${request.requestId}`]
-      : request.correlationId
-        ? [{ correlationId: request.correlationId }, `correlation ${request.correlationId}`]
-        : request.sagaId
-          ? [{ sagaId: request.sagaId }, `saga ${request.sagaId}`]
+    const requestId = readFilterText(request.requestId, 'request_id');
+    const correlationId = readFilterText(request.correlationId, 'correlation_id');
+    const sagaId = readFilterText(request.sagaId, 'saga_id');
+    const [target, named] = requestId
+      ? [{ requestId }, `request ${requestId}`]
+      : correlationId
+        ? [{ correlationId }, `correlation ${correlationId}`]
+        : sagaId
+          ? [{ sagaId }, `saga ${sagaId}`]
           : [undefined, ''];
     if (target === undefined) {
       throw new InvalidArgumentError([
