@@ -14,6 +14,27 @@ import { reflectedMethods } from './support/reflected-api';
 const profile = chaosProfile();
 const seed = runSeed();
 const concurrency = 4;
+/**
+ * The engine's heap grows to its working size over the first few thousand requests (the long run
+ * of docs/reliability.md: 145 to 236 MiB in the first 4,500, then 188 to 236 for the remaining
+ * 95,500), so a 5,000-request run is all warm-up: there it checks a ceiling only. From 30 samples
+ * (15,000 requests) on it also checks that the last third does not stand above the first.
+ */
+const rssCeilingMiB = 400;
+const trendSamples = 30;
+const samplingEvery = 500;
+
+/** Medians of the first and last thirds (a GC spike is not a trend), and the peak. */
+function memoryTrend(samples: readonly number[]): { early: number; late: number; peak: number } {
+  const third = Math.max(1, Math.floor(samples.length / 3));
+  const median = (values: readonly number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return {
+    early: median(samples.slice(0, third)),
+    late: median(samples.slice(-third)),
+    peak: Math.max(0, ...samples),
+  };
+}
 
 /** The request as JSON (cut short), to replay a failing case. */
 function describeCase(fuzz: FuzzCase): string {
@@ -44,7 +65,7 @@ describe(`fuzzing every method from its descriptor (${profile.fuzz.requests} req
     await engine.stop();
   });
 
-  it('answers every request within its deadline, never INTERNAL, writes nothing for a refused one, and its memory stays flat', async () => {
+  it('answers every request within its deadline, never INTERNAL, writes nothing for a refused one, and its memory stays bounded (flat over a long run)', async () => {
     const methods = (await reflectedMethods(engine.address)).filter((m) => !m.clientStreaming);
     const root = loadLoomRoot();
     const tokens = {
@@ -92,7 +113,7 @@ describe(`fuzzing every method from its descriptor (${profile.fuzz.requests} req
             correlationId: id,
           });
           judge(fuzz, result, id);
-          if (sent % 500 === 0) memory.push(residentMiB(pid));
+          if (sent % samplingEvery === 0) memory.push(residentMiB(pid));
         }
       }),
     );
@@ -105,25 +126,21 @@ describe(`fuzzing every method from its descriptor (${profile.fuzz.requests} req
     const writtenByRefused = written
       .filter((row) => refused.has(row.correlation))
       .map((row) => ({ ...row, call: refused.get(row.correlation) }));
-    // Medians of the first and last thirds: a GC spike is not a trend.
-    const third = Math.max(1, Math.floor(memory.length / 3));
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    const early = median(memory.slice(0, third));
-    const late = median(memory.slice(-third));
+    const { early, late, peak } = memoryTrend(memory);
     recordFigures('fuzz', {
       seed,
       requests: sent,
       methods: methods.length,
       codes,
       intentsWritten: written.length,
-      rssMiB: { early, late, samples: memory },
+      rssMiB: { early, late, peak, samples: memory },
       violations: violations.length,
     });
     expect(violations.slice(0, 30)).toEqual([]);
     expect(writtenByRefused).toEqual([]);
     expect(sent).toBe(profile.fuzz.requests);
-    // Flat: from the first third (warm-up, caches filled) to the last, by < 64 MiB.
-    expect(late - early).toBeLessThan(64);
+    // Bounded in every profile; flat where the run is long enough to see past V8's warm-up.
+    expect(peak).toBeLessThan(rssCeilingMiB);
+    if (memory.length >= trendSamples) expect(late - early).toBeLessThan(64);
   });
 });
