@@ -1,6 +1,6 @@
 /**
  * The engine's own view of a measured step, read from its `GET /metrics` (prom-client's default
- * metrics): the event loop's delay, from `perf_hooks.monitorEventLoopDelay` at 10 ms resolution,
+ * metrics and its own): the event loop's delay, from `perf_hooks.monitorEventLoopDelay` at 10 ms resolution,
  * whose histogram prom-client resets at every scrape (so a scrape before a step and one after give
  * the step's figures), and the garbage collections, a histogram per kind (buckets 1, 10, 100 ms...).
  * The bench is the only scraper of its engine, so nothing else resets the histogram in between.
@@ -22,6 +22,11 @@ export interface EngineLoopFigures {
   readonly gcOver10MsCount: number;
   /** Resident memory at the end of the step (MiB). */
   readonly rssMiB: number;
+  /**
+   * PostgreSQL connections the engine opened during the step: each a new backend that must load
+   * its caches and plan its statements, tens of ms on the call that waits for it.
+   */
+  readonly dbConnectionsOpened: number;
 }
 
 /** Scrapes the engine's /metrics; undefined when it does not answer (the figures are extras). */
@@ -71,5 +76,8 @@ export function engineLoopFigures(before: MetricsSample, after: MetricsSample): 
     // The 10 ms bucket counts collections of 10 ms or less: the rest took longer.
     gcOver10MsCount: gcCount - gcDelta('bucket', (series) => series.includes('le="0.01"')),
     rssMiB: (after.get('process_resident_memory_bytes') ?? Number.NaN) / 2 ** 20,
+    dbConnectionsOpened:
+      (after.get('loom_db_connections_opened_total') ?? Number.NaN) -
+      (before.get('loom_db_connections_opened_total') ?? Number.NaN),
   };
 }

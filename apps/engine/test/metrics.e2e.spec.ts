@@ -92,4 +92,11 @@ describe('GET /metrics', () => {
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
   });
+
+  it('shows the pool opened its connections at start and kept them (LOOM_DB_POOL_SIZE, 10)', () => {
+    expect(sample(text, 'loom_db_connections_opened_total')).toBe(10);
+    expect(sample(text, 'loom_db_connections', { state: 'open' })).toBe(10);
+    // The scrape's own gauges query the pool too: a checkout may be waiting at that moment.
+    expect(sample(text, 'loom_db_connections', { state: 'waiting' })).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import {
-  createPool,
   ensureDatabase,
+  openServerPool,
   runMigrations,
   startEmbeddedPostgres,
   type EmbeddedPostgresServer,
+  type PoolConnectionCounts,
   type PostmasterExit,
+  type ServerPool,
 } from '@loom/postgres';
 import type { Logger } from '@loom/logging';
 import type { EngineConfig } from '../config/engine.config';
@@ -14,12 +16,16 @@ import { engineMigrations } from './migrations';
 
 /** Loom's PostgreSQL: the server named by DATABASE_URL, or an embedded one in the data directory. */
 export class DatabaseConnection {
+  readonly pool: Pool;
+
   private constructor(
     readonly url: string,
-    readonly pool: Pool,
+    private readonly serverPool: ServerPool,
     readonly embedded: boolean,
     private readonly server: EmbeddedPostgresServer | undefined,
-  ) {}
+  ) {
+    this.pool = serverPool.pool;
+  }
 
   static async open(config: EngineConfig, logger: Logger): Promise<DatabaseConnection> {
     let server: EmbeddedPostgresServer | undefined;
@@ -43,10 +49,19 @@ export class DatabaseConnection {
     const migrations = await runMigrations(url, engineMigrations);
     if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
     // A lost database is reported once, by DatabaseHealth; each idle connection it cut, here.
-    const pool = createPool(url, config.LOOM_DB_POOL_SIZE, (error) => {
-      logger.debug({ reason: error.message }, 'idle database connection lost');
+    const pool = await openServerPool({
+      url,
+      size: config.LOOM_DB_POOL_SIZE,
+      onIdleError: (error) => {
+        logger.debug({ reason: error.message }, 'idle database connection lost');
+      },
     });
     return new DatabaseConnection(url, pool, server !== undefined, server);
+  }
+
+  /** The pool's connections (`loom_db_connections*` metrics). */
+  connectionCounts(): PoolConnectionCounts {
+    return this.serverPool.connectionCounts();
   }
 
   /**

@@ -1,9 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PoolConnectionCounts } from '@loom/postgres';
 
 /** What the saga and projection gauges read when Prometheus (or the dashboard) scrapes. */
 export interface MetricsSources {
   sagaCounts(): Promise<readonly { type: string; status: string; count: number }[]>;
   projectionLag(): Promise<readonly { projection: string; lagEvents: number }[]>;
+  databaseConnections(): PoolConnectionCounts;
 }
 
 const fastBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -83,6 +85,30 @@ export class EngineMetrics {
         for (const row of (await sources()?.projectionLag()) ?? []) {
           this.set({ projection: row.projection }, row.lagEvents);
         }
+      },
+    });
+    new Counter({
+      name: 'loom_db_connections_opened_total',
+      help: 'PostgreSQL connections the engine opened (its pool opens them all at start and keeps them)',
+      registers: [this.registry],
+      collect() {
+        const counts = sources()?.databaseConnections();
+        if (counts === undefined) return;
+        this.reset();
+        this.inc(counts.opened);
+      },
+    });
+    new Gauge({
+      name: 'loom_db_connections',
+      help: "The engine pool's PostgreSQL connections by state (open, idle), and checkouts waiting",
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const counts = sources()?.databaseConnections();
+        if (counts === undefined) return;
+        this.set({ state: 'open' }, counts.open);
+        this.set({ state: 'idle' }, counts.idle);
+        this.set({ state: 'waiting' }, counts.waiting);
       },
     });
   }

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ProjectionRunner } from '@loom/projections';
 import { Sagas } from '@loom/sagas';
+import { DatabaseConnection } from '../database/database-connection';
 import { PROJECTION_RUNNER } from '../network/network.tokens';
 import { DeviceOperationLog } from './device-operation-log';
 import { EngineMetrics } from './engine-metrics';
@@ -19,13 +20,14 @@ import { MetricsController } from './metrics.controller';
 })
 export class MetricsModule {}
 
-/** Connects the gauges read at scrape time to the saga index and the projection runner. */
+/** Connects the gauges read at scrape time to the saga index, the projection runner and the pool. */
 @Module({})
 export class MetricsSourcesModule implements OnApplicationBootstrap {
   constructor(
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
     @Inject(Sagas) private readonly sagas: Sagas,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    @Inject(DatabaseConnection) private readonly database: DatabaseConnection,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,6 +38,7 @@ export class MetricsSourcesModule implements OnApplicationBootstrap {
           projection: status.name,
           lagEvents: status.lagEvents,
         })),
+      databaseConnections: () => this.database.connectionCounts(),
     });
   }
 }
