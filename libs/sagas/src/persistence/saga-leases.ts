@@ -23,6 +23,58 @@ interface ClaimRow {
 }
 
 /**
+ * The claim's candidates are found without reading the queues: the head of each resource's queue
+ * of waiting sagas (a loose index scan over `instances_queue`, one probe per resource key with
+ * waiting sagas, whatever the queues' lengths), the sagas that hold a resource, and the started
+ * ones (`running`, `compensating`). Only those rows are then locked, checked (due, of the worker's
+ * types, no live lease) and leased. A claim thus costs what the resources and the started sagas
+ * number, not the backlog: the earlier form tested every waiting saga for "no earlier waiting saga
+ * of its resource", so with 86,000 waiting port sagas on 4 leaves one claim ran for over 9 minutes
+ * (bench/README.md, "Scale"). A claim is a hint (`acquireResource` decides who holds a resource),
+ * so a head that moved on meanwhile costs at most a claim that runs nothing.
+ */
+export const claimStatement = `
+  WITH RECURSIVE heads AS (
+    (SELECT e.resource_key, e.saga_id FROM sagas.instances e
+     WHERE e.status = 'waiting'
+     ORDER BY e.resource_key, e.created_seq
+     LIMIT 1)
+    UNION ALL
+    SELECT next.resource_key, next.saga_id
+    FROM heads h
+    CROSS JOIN LATERAL (
+      SELECT e.resource_key, e.saga_id FROM sagas.instances e
+      WHERE e.status = 'waiting' AND e.resource_key > h.resource_key
+      ORDER BY e.resource_key, e.created_seq
+      LIMIT 1) next
+  ), runnable AS (
+    SELECT heads.saga_id FROM heads
+    WHERE NOT EXISTS (
+      SELECT 1 FROM sagas.resource_holders r WHERE r.resource_key = heads.resource_key)
+    UNION
+    SELECT r.saga_id FROM sagas.resource_holders r
+    UNION
+    SELECT s.saga_id FROM sagas.instances s WHERE s.status IN ('running', 'compensating')
+  ), candidates AS (
+    SELECT i.saga_id, i.lease_owner AS previous_owner
+    FROM sagas.instances i
+    WHERE i.saga_id = ANY (ARRAY(SELECT runnable.saga_id FROM runnable))
+      AND i.status IN ('waiting', 'running', 'compensating')
+      AND i.next_run_at <= now()
+      AND i.type = ANY($2::text[])
+      AND (i.lease_owner IS NULL OR i.lease_expires_at <= now())
+    ORDER BY i.next_run_at, i.created_seq
+    LIMIT $3
+    FOR UPDATE OF i SKIP LOCKED
+  )
+  UPDATE sagas.instances s
+  SET lease_owner = $1, lease_expires_at = now() + $4 * interval '1 millisecond',
+      claims = s.claims + 1
+  FROM candidates c
+  WHERE s.saga_id = c.saga_id
+  RETURNING s.saga_id, s.type, s.resource_key, s.input, s.status, c.previous_owner`;
+
+/**
  * Leases live on the saga's index row (`lease_owner`, `lease_expires_at`), not in a table of
  * their own: whether a saga is runnable (status, backoff, its resource's queue) and whether it is
  * free are then one row, so a claim is one statement that picks and leases a batch atomically
@@ -48,38 +100,12 @@ export class SagaLeases {
     limit: number,
     leaseMs: number,
   ): Promise<SagaClaim[]> {
-    const { rows } = await this.pool.query<ClaimRow>(
-      `WITH candidates AS (
-         SELECT i.saga_id, i.lease_owner AS previous_owner
-         FROM sagas.instances i
-         WHERE i.status IN ('waiting', 'running', 'compensating')
-           AND i.next_run_at <= now()
-           AND i.type = ANY($2::text[])
-           AND (i.lease_owner IS NULL OR i.lease_expires_at <= now())
-           AND (
-             i.status <> 'waiting'
-             OR EXISTS (
-               SELECT 1 FROM sagas.resource_holders h
-               WHERE h.resource_key = i.resource_key AND h.saga_id = i.saga_id)
-             OR (
-               NOT EXISTS (
-                 SELECT 1 FROM sagas.resource_holders h WHERE h.resource_key = i.resource_key)
-               AND NOT EXISTS (
-                 SELECT 1 FROM sagas.instances e
-                 WHERE e.resource_key = i.resource_key AND e.status = 'waiting'
-                   AND e.created_seq < i.created_seq)))
-         ORDER BY i.next_run_at, i.created_seq
-         LIMIT $3
-         FOR UPDATE OF i SKIP LOCKED
-       )
-       UPDATE sagas.instances s
-       SET lease_owner = $1, lease_expires_at = now() + $4 * interval '1 millisecond',
-           claims = s.claims + 1
-       FROM candidates c
-       WHERE s.saga_id = c.saga_id
-       RETURNING s.saga_id, s.type, s.resource_key, s.input, s.status, c.previous_owner`,
-      [owner, types, limit, leaseMs],
-    );
+    const { rows } = await this.pool.query<ClaimRow>(claimStatement, [
+      owner,
+      types,
+      limit,
+      leaseMs,
+    ]);
     return rows.map((row) => ({
       sagaId: row.saga_id,
       type: row.type,
