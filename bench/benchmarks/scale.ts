@@ -410,10 +410,6 @@ async function waitForSagas(engine: BenchEngine): Promise<string | undefined> {
 }
 
 /**
- * Until the fabric work dispatcher has recorded the outcome of every saga that ended (its
- * reactions' checkpoint is past the last saga end): the ports ACTIVE, their operations done.
- */
-/**
  * What autovacuum would have done while a real cloud grew over months, done at once: populating
  * writes thousands of ports a minute, and without this the measures ran beside autovacuum's
  * VACUUM and ANALYZE of the saga index and the audit entries (the trace at 10,000 ports: 8 and 4
@@ -431,6 +427,10 @@ async function vacuumAnalyze(url: string): Promise<number> {
   return (performance.now() - started) / 1_000;
 }
 
+/**
+ * Until the fabric work dispatcher has recorded the outcome of every saga that ended (its
+ * reactions' checkpoint is past the last saga end): the ports ACTIVE, their operations done.
+ */
 async function waitForOutcomes(url: string): Promise<string | undefined> {
   const client = new Client({ connectionString: url, application_name: 'loom-bench-scale' });
   await client.connect();
