@@ -61,9 +61,11 @@ describe('projections sharing one reading of the log', () => {
     counter.stop();
     await runner.stop();
 
-    // One subscription per projection read at least 5 times per append.
+    // One subscription per projection would read at least 5 times per append (100 reads). The
+    // shared feed reads once per append, plus its timed polls, more of them the longer a loaded
+    // machine takes over the 20 appends (21 quiet; 43 once in CI beside a benchmark, at load 6).
     expect(reads).toBeGreaterThanOrEqual(appends);
-    expect(reads).toBeLessThanOrEqual(2 * appends);
+    expect(reads).toBeLessThan((names.length * appends) / 2);
     for (const name of names) {
       expect(await countsByStream(engine.dataSource.manager, name)).toEqual(
         new Map([[`${prefix}s`, appends + 1]]),
