@@ -26,8 +26,8 @@ describe('projections sharing one reading of the log', () => {
   });
 
   /** Reads of the log by subscriptions: the PostgreSQL store's named horizon-batch statement. */
-  function countLogReads(): { reads: () => number; stop: () => void } {
-    const spy = jest.spyOn(engine.pool, 'query');
+  function countLogReads(of: ProcessUnderTest): { reads: () => number; stop: () => void } {
+    const spy = jest.spyOn(of.pool, 'query');
     return {
       reads: () =>
         spy.mock.calls.filter(
@@ -40,6 +40,17 @@ describe('projections sharing one reading of the log', () => {
   }
 
   it('read the log once per append, not once per projection', async () => {
+    // Woken by appends only: with the kit's 20 ms polls, a loaded machine added a read per poll
+    // (43 for 20 appends once in CI beside a benchmark, at load 6).
+    const quiet = await openProcess(database.url, 60_000);
+    try {
+      await readOncePerAppend(quiet);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  async function readOncePerAppend(engine: ProcessUnderTest): Promise<void> {
     const prefix = uniquePrefix('shared');
     const names = ['shared-1', 'shared-2', 'shared-3', 'shared-4', 'shared-5'];
     const runner = engine.runner({
@@ -49,7 +60,7 @@ describe('projections sharing one reading of the log', () => {
     await engine.store.append(`${prefix}s`, counterEvents(1), 'no-stream');
     await Promise.all(names.map((name) => runner.waitForHead(name, 10_000)));
 
-    const counter = countLogReads();
+    const counter = countLogReads(engine);
     const appends = 20;
     for (let index = 1; index <= appends; index += 1) {
       const { events } = await engine.store.append(`${prefix}s`, counterEvents(1), index - 1);
@@ -61,17 +72,15 @@ describe('projections sharing one reading of the log', () => {
     counter.stop();
     await runner.stop();
 
-    // One subscription per projection would read at least 5 times per append (100 reads). The
-    // shared feed reads once per append, plus its timed polls, more of them the longer a loaded
-    // machine takes over the 20 appends (21 quiet; 43 once in CI beside a benchmark, at load 6).
+    // One subscription per projection would read at least 5 times per append.
     expect(reads).toBeGreaterThanOrEqual(appends);
-    expect(reads).toBeLessThan((names.length * appends) / 2);
+    expect(reads).toBeLessThanOrEqual(2 * appends);
     for (const name of names) {
       expect(await countsByStream(engine.dataSource.manager, name)).toEqual(
         new Map([[`${prefix}s`, appends + 1]]),
       );
     }
-  });
+  }
 
   it('keep a projection that keeps failing from holding the others back', async () => {
     const prefix = uniquePrefix('isolated');

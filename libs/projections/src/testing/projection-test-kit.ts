@@ -27,9 +27,10 @@ export interface ProcessUnderTest {
   close(): Promise<void>;
 }
 
-export async function openProcess(url: string): Promise<ProcessUnderTest> {
+/** `pollIntervalMs`: how long a subscription waits for an append's wake-up before reading anyway. */
+export async function openProcess(url: string, pollIntervalMs = 20): Promise<ProcessUnderTest> {
   const pool = createPool(url, 10);
-  const store = new PostgresEventStore({ pool, pollIntervalMs: 20 });
+  const store = new PostgresEventStore({ pool, pollIntervalMs });
   const dataSource = createReadModelDataSource(url, [StreamCounter], [], { poolSize: 10 });
   await dataSource.initialize();
   const logger = new RecordingLogger();
