@@ -17,6 +17,7 @@ import { againstMeasured, type Metric } from '../support/metric';
 import { runOpenLoop, summarize, type LatencySummary } from '../support/open-loop';
 import { ScaleCloud, type SubnetRef } from '../support/scale-cloud';
 import { writeEventsBehind } from '../support/scale-catch-up';
+import { leavesFor, writeScaleTopology } from '../support/scale-topology';
 import { eventTimeline, traceActivity, type ActivityTrace } from '../support/scale-trace';
 import type { Benchmark, BenchContext } from './benchmark';
 
@@ -91,7 +92,11 @@ export const scale: Benchmark = {
     process.once('exit', removeAtExit);
     const figures: SizeFigures[] = [];
     try {
-      const run = new ScaleRun(context, build.main, url, dataDir);
+      // One fabric for every size of the run, sized for the largest.
+      const leaves = leavesFor(largest);
+      const topology = await writeScaleTopology(dataDir, leaves);
+      context.log(`scale: ${leaves} leaves (${topology})`);
+      const run = new ScaleRun(context, build.main, url, dataDir, { leaves, topology });
       for (const [round, size] of measured.entries()) {
         figures.push(await run.size(size, round));
       }
@@ -112,6 +117,7 @@ class ScaleRun {
     private readonly main: string,
     private readonly url: string,
     private readonly dataDir: string,
+    private readonly fabric: { readonly leaves: number; readonly topology: string },
   ) {}
 
   async size(size: number, round: number): Promise<SizeFigures> {
@@ -121,7 +127,7 @@ class ScaleRun {
     const problems: string[] = [];
     // Populate at 0 ms device latency: the fabric work keeps up with the creates.
     let engine = await this.start(0);
-    const cloud = (this.cloud ??= new ScaleCloud(this.calls()));
+    const cloud = (this.cloud ??= new ScaleCloud(this.calls(), this.fabric.leaves));
     cloud.reconnect(this.calls());
     const populateStart = performance.now();
     await cloud.populate(size);
@@ -260,6 +266,7 @@ class ScaleRun {
       env: {
         DATABASE_URL: this.url,
         LOOM_FABRIC_LATENCY_MS: String(latencyMs),
+        LOOM_FABRIC_TOPOLOGY: this.fabric.topology,
         LOOM_L3_VNI_RANGE: '1000000-1999999',
         LOOM_DASHBOARD: 'off',
       },

@@ -5,11 +5,11 @@ import type { LoomCalls } from './grpc-calls';
 /**
  * The cloud the scale benchmark grows, in realistic proportions: 20 ports per subnet, 4 subnets per
  * VPC, 4 VPCs per tenant (320 ports a tenant). A subnet's ports sit on one leaf (a rack's
- * hypervisors), on the leaf's interfaces in turn; the subnets go round leaf1-leaf4, so a leaf
- * carries one VLAN per subnet on it (1,250 at 100,000 ports, of 4,094).
+ * hypervisors), on the leaf's interfaces in turn; the subnets go round the leaves (one per 2,500
+ * ports, at least 4: bench/support/scale-topology.ts), so a leaf carries one VLAN per subnet on it
+ * and one L3 VNI per VPC with a subnet on it (125 and 125 of 4,094 and 512 at 100,000 ports on 40).
  */
 export const cloudShape = { portsPerSubnet: 20, subnetsPerVpc: 4, vpcsPerTenant: 4 } as const;
-const leaves = ['leaf1', 'leaf2', 'leaf3', 'leaf4'] as const;
 const interfacesPerLeaf = 48;
 const deadlineMs = 60_000;
 /** VPC groups (a VPC, its 4 subnets, their 80 ports) populated at once: up to 320 calls in flight. */
@@ -27,7 +27,11 @@ export class ScaleCloud {
   private readonly tenants = new Set<string>();
   private hostCount = 0;
 
-  constructor(private calls: LoomCalls) {}
+  /** `leaves`: the fabric's leaf1..leafN, which the subnets go round. */
+  constructor(
+    private calls: LoomCalls,
+    private readonly leaves: number,
+  ) {}
 
   /** The engine restarted: calls go to its new address. */
   reconnect(calls: LoomCalls): void {
@@ -161,7 +165,7 @@ export class ScaleCloud {
       Array.from({ length: cloudShape.subnetsPerVpc }, async (_, index) => {
         const global = group * cloudShape.subnetsPerVpc + index;
         const name = await this.createSubnet(vpc, `s${index}`, index);
-        return { name, leaf: leaves[global % leaves.length] ?? 'leaf1' };
+        return { name, leaf: `leaf${1 + (global % this.leaves)}` };
       }),
     );
     await Promise.all(
