@@ -26,9 +26,11 @@ export interface ServerPoolOptions {
  * The pool of a long-lived process (the engine, a saga worker): all `size` connections opened
  * before first use and kept open. pg's default closes a connection idle for 10 s, so at a few
  * calls a second a call often waited for a new one: connect, authenticate, and a new backend
- * that loads its catalog caches and plans every statement again, 50 to 150 ms in all. That was
- * the API's p99 at low rates (bench/README.md, "API": CreateVpc's p99 137 ms at 25/s against
- * 21 ms at 100/s). A connection cut by the server is dropped and the next checkout opens another.
+ * that loads its catalog caches and plans every statement again. That fits the API's p99 at low
+ * rates (CreateVpc's p99 137 ms at 25/s against 21 ms at 100/s in one full bench run, with the
+ * engine's event loop and GC quiet), not yet confirmed by a before/after run: the API bench now
+ * reports the connections opened per step. A connection cut by the server is dropped and the
+ * next checkout opens another.
  */
 export async function openServerPool(options: ServerPoolOptions): Promise<ServerPool> {
   const pool = new Pool({
