@@ -52,7 +52,7 @@ describe('the engine pool (openServerPool)', () => {
     expect(opened.connectionCounts()).toMatchObject({ opened: 3, open: 2 });
   });
 
-  it('fails whole when the database refuses, leaving no connection behind', async () => {
+  it('fails whole when the database refuses, naming it', async () => {
     const url = new URL(database.url);
     url.pathname = '/no_such_database';
     await expect(
