@@ -83,10 +83,12 @@ export interface SimulatedWorld {
  */
 export function draftWorld(world: SimulatedWorld): SimulatedWorld {
   const operations = [...world.operations];
+  const pruned = world.prunedOperations ?? 0;
   for (const id of world.pending) {
-    const index = Number(id.slice('op-'.length)) - 1;
+    // An id counts the whole history, the array only what pruning kept.
+    const index = Number(id.slice('op-'.length)) - 1 - pruned;
     const record = operations[index];
-    if (record) operations[index] = { ...record };
+    if (record?.id === id) operations[index] = { ...record };
   }
   return {
     ...world,

@@ -1,6 +1,7 @@
 import { createVrf, smallTopology } from '../testing/fabric-fixtures';
 import {
   createWorld,
+  draftWorld,
   findRecord,
   pruneHistory,
   settle,
@@ -54,5 +55,28 @@ describe('the simulated world operation history', () => {
     const world = worldWith(3);
     delete world.prunedOperations;
     expect(findRecord(world, 'op-1')?.idempotencyKey).toBe('k1');
+  });
+});
+
+describe('a draft of the simulated world', () => {
+  it('copies the pending records once older operations were pruned, so settling the draft leaves the original as it was', () => {
+    const world = worldWith(8);
+    settle(world, 0);
+    pruneHistory(world, 5);
+    // Two pending operations after the pruned ones: op-9 and op-10.
+    world.latency = { defaultMs: 1_000 };
+    submit(world, 'leaf1', red, 'k9', 0);
+    submit(world, 'leaf1', red, 'k10', 0);
+    expect(world.pending).toEqual(['op-9', 'op-10']);
+
+    const draft = draftWorld(world);
+    settle(draft, 10_000);
+
+    // The commit journals the records whose outcome moved, comparing the draft with the original:
+    // had the draft shared them (copying the wrong positions), both would read the same.
+    expect(findRecord(draft, 'op-9')?.outcome.status).toBe('succeeded');
+    expect(findRecord(world, 'op-9')?.outcome.status).toBe('running');
+    expect(findRecord(world, 'op-10')?.outcome.status).toBe('running');
+    expect(findRecord(world, 'op-4')).toBe(findRecord(draft, 'op-4'));
   });
 });
