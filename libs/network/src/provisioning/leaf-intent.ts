@@ -17,16 +17,19 @@ export function otherPortsOfVpcOnLeaf(
     .filter((other) => other !== port);
 }
 
-/** Other ports of the subnet behind the same switch interface (VMs on one hypervisor trunk). */
+/**
+ * Other ports of the subnet behind the same switch interface on the same VLAN (VMs on one
+ * hypervisor trunk): they share the port's binding. A port of the subnet that came after its VLAN
+ * was released may have another VLAN; it does not keep the old binding, which must go.
+ */
 export function otherPortsOfSubnetOnInterface(
   state: LeafVlansState,
-  subnetName: string,
-  switchInterface: string,
+  binding: { readonly subnet: string; readonly interface: string; readonly vlan: number },
   port: string,
 ): string[] {
-  return [...state.vlans.values()]
-    .filter((use) => use.subnet === subnetName)
-    .flatMap((use) => [...use.ports.entries()])
-    .filter(([other, placement]) => other !== port && placement.interface === switchInterface)
+  const use = state.vlans.get(binding.vlan);
+  if (use?.subnet !== binding.subnet) return [];
+  return [...use.ports.entries()]
+    .filter(([other, placement]) => other !== port && placement.interface === binding.interface)
     .map(([other]) => other);
 }

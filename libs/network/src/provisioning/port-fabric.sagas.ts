@@ -60,8 +60,11 @@ export function portFabricSagas(dependencies: PortFabricSagaDependencies): AnySa
   const bindingStillNeeded = async (context: Context): Promise<boolean> =>
     otherPortsOfSubnetOnInterface(
       await leafIntent(context),
-      context.input.subnet.name,
-      context.input.binding.interface,
+      {
+        subnet: context.input.subnet.name,
+        interface: context.input.binding.interface,
+        vlan: context.input.binding.vlan,
+      },
       context.input.port,
     ).length > 0;
 
