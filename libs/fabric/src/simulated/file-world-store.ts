@@ -16,6 +16,7 @@ import {
   type FabricSettings,
 } from './fabric-settings';
 import { migrateLegacyState } from './legacy-state-file';
+import { IdempotencyKeyIndex } from './idempotency-key-index';
 import { FileLock, type LockFileOptions } from './lock-file';
 import { draftWorld, nextDueAt, settle, type SimulatedWorld } from './simulated-world';
 import type { TransactOptions, WorldStore } from './world-store';
@@ -78,6 +79,7 @@ export class FileWorldStore implements WorldStore {
   private readonly lock: FileLock;
   private topology: FabricTopology | undefined;
   private readonly devices = new Map<string, { journal: DeviceJournal; lease: DeviceLease }>();
+  private readonly keyIndexes = new Map<string, IdempotencyKeyIndex>();
   private readonly unknown: MemoryPartition;
   private readonly queues = new Map<string, Promise<unknown>>();
   private settings: FabricSettings = emptySettings;
@@ -294,8 +296,13 @@ export class FileWorldStore implements WorldStore {
   findKeyElsewhere(name: string, key: string): Promise<OperationId | undefined> {
     for (const [device, { journal }] of this.devices) {
       if (device === name) continue;
-      const record = journal.world.operations.findLast((entry) => entry.idempotencyKey === key);
-      if (record) return Promise.resolve(this.externalId(device, record.id));
+      let index = this.keyIndexes.get(device);
+      if (index === undefined) {
+        index = new IdempotencyKeyIndex();
+        this.keyIndexes.set(device, index);
+      }
+      const id = index.lookup(journal.world, key);
+      if (id !== undefined) return Promise.resolve(this.externalId(device, id));
     }
     return Promise.resolve(undefined);
   }
