@@ -20,7 +20,6 @@ import { validateFaultSpec, type FaultSpec } from './faults';
 import {
   createWorld,
   findRecord,
-  nextDueAt,
   sequenceOf,
   settle,
   submit,
@@ -37,8 +36,8 @@ export interface SimulatedFabricOptions {
   /** Milliseconds before an operation runs: a number for every kind, or per kind (default 0). */
   readonly latency?: number | LatencySettings;
   /**
-   * How often `await` looks again for an outcome another process may have produced
-   * (default 5 ms). Within one process an outcome is seen as soon as it is due.
+   * How often `await` looks again at an operation that has no due time (one that will not run,
+   * such as a time-out fault), default 5 ms. One with a due time is looked at when it is due.
    */
   readonly pollIntervalMs?: number;
 }
@@ -142,14 +141,17 @@ export class SimulatedFabric implements FabricDriver {
     const { partition, localId } = this.locate(operationId);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { outcome, dueAt } = await this.read(partition, (world) => ({
-        outcome: requireRecord(world, localId, operationId).outcome,
-        dueAt: nextDueAt(world),
-      }));
+      const { outcome, dueAt } = await this.read(partition, (world) => {
+        const record = requireRecord(world, localId, operationId);
+        return { outcome: record.outcome, dueAt: record.dueAt };
+      });
       const now = Date.now();
       if (outcome.status !== 'running' || now >= deadline) return outcome;
-      const untilDue = dueAt === undefined ? Number.POSITIVE_INFINITY : Math.max(1, dueAt - now);
-      await sleep(Math.min(deadline - now, this.pollIntervalMs, untilDue));
+      // An operation's outcome exists from its due time on, whichever process runs it then, and
+      // not before: wait for that time. One that will not run (a time-out fault) is looked at
+      // again every poll interval.
+      const wait = dueAt === null ? this.pollIntervalMs : Math.max(1, dueAt - now);
+      await sleep(Math.min(deadline - now, wait));
     }
   }
 

@@ -8,6 +8,8 @@ import {
 import { bindL2Vni, createVrf, run, smallTopology } from '../testing/fabric-fixtures';
 import { defaultTopology } from '../topology/default-topology';
 import { SimulatedFabric } from './simulated-fabric';
+import { createWorld, type SimulatedWorld } from './simulated-world';
+import { InMemoryWorldStore } from './world-store';
 
 const red = createVrf('red', 50001);
 
@@ -113,6 +115,23 @@ describe('SimulatedFabric', () => {
     });
     await fabric.setLatency(0);
     expect(await run(fabric, 'leaf2', red)).toEqual({ status: 'succeeded', changed: true });
+  });
+
+  it('awaits an operation by looking at it when it is due, not every poll interval', async () => {
+    let reads = 0;
+    class CountingStore extends InMemoryWorldStore {
+      override read<T>(partition: string, work: (world: SimulatedWorld) => T): Promise<T> {
+        reads += 1;
+        return super.read(partition, work);
+      }
+    }
+    const store = new CountingStore(createWorld(smallTopology, { defaultMs: 60 }));
+    const fabric = new SimulatedFabric({ topology: smallTopology, pollIntervalMs: 5 }, store);
+    const id = await fabric.submit('leaf1', red, 'slow');
+    expect(await fabric.await(id, 1_000)).toEqual({ status: 'succeeded', changed: true });
+    // Once on the way in, once when due (a timer may fire a millisecond early: one more); a 5 ms
+    // poll would have read 12 times.
+    expect(reads).toBeLessThanOrEqual(3);
   });
 
   it('lets a test change a device behind its back, which diffFabric then finds', async () => {
