@@ -16,9 +16,10 @@ interface KeyEntry {
  * `operations.findLast(key)` answers.
  */
 export class IdempotencyKeyIndex {
-  private operations: SimulatedWorld['operations'] | undefined;
   /** Operations indexed so far, as a position in the whole history. */
   private indexed = 0;
+  /** The last operation indexed, to tell the same history (copied) from another one. */
+  private last: { readonly id: OperationId; readonly key: string; readonly at: number } | undefined;
   private readonly entries = new Map<string, KeyEntry>();
 
   lookup(world: SimulatedWorld, key: string): OperationId | undefined {
@@ -35,16 +36,18 @@ export class IdempotencyKeyIndex {
   private catchUp(world: SimulatedWorld): void {
     const pruned = world.prunedOperations ?? 0;
     const total = pruned + world.operations.length;
-    // A history read afresh (another array), or shorter than seen: index it again.
-    // Entries of pruned operations are dropped when read, or all at once when they pile up.
+    // Every transaction copies the history array (draftWorld), so the array's identity says
+    // nothing: the history is the one indexed when the last operation indexed is still in its
+    // place. Otherwise (another history, a shorter one, or the last one indexed pruned since)
+    // it is indexed again. Entries of pruned operations are dropped when read, or all at once
+    // when they pile up.
     if (
-      world.operations !== this.operations ||
-      total < this.indexed ||
+      !this.stillHolds(world, pruned, total) ||
       this.entries.size > 2 * world.operations.length + 64
     ) {
       this.entries.clear();
-      this.operations = world.operations;
       this.indexed = pruned;
+      this.last = undefined;
     }
     for (let position = Math.max(this.indexed, pruned); position < total; position += 1) {
       const record = world.operations[position - pruned];
@@ -52,5 +55,22 @@ export class IdempotencyKeyIndex {
         this.entries.set(record.idempotencyKey, { id: record.id, position });
     }
     this.indexed = total;
+    const newest = world.operations.at(-1);
+    this.last =
+      newest === undefined
+        ? undefined
+        : { id: newest.id, key: newest.idempotencyKey, at: newest.submittedAt };
+  }
+
+  private stillHolds(world: SimulatedWorld, pruned: number, total: number): boolean {
+    if (this.last === undefined) return this.indexed === 0 || this.indexed <= pruned;
+    if (total < this.indexed) return false;
+    const record = world.operations[this.indexed - 1 - pruned];
+    return (
+      record !== undefined &&
+      record.id === this.last.id &&
+      record.idempotencyKey === this.last.key &&
+      record.submittedAt === this.last.at
+    );
   }
 }
