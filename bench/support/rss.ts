@@ -34,7 +34,7 @@ export async function withRssSampling<T>(
 }
 
 /** A full collection when node runs with --expose-gc (`npm run bench` does), so "before" is a floor. */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
 }
