@@ -10,6 +10,7 @@ export { vpcDecider, type VpcState } from './vpcs/vpc.decider';
 export { subnetDecider, type SubnetState } from './subnets/subnet.decider';
 export { portDecider, type PortState } from './ports/port.decider';
 export { operationDecider, type OperationState } from './operations/operation.decider';
+export { operationProjection } from './operations/operation.projection';
 export { createNetworkServices, type NetworkServices } from './network-services';
 export type { Quota, QuotaResource, TenantEvent } from './tenants/tenant.events';
 export type { VpcEvent, VpcRouting } from './vpcs/vpc.events';

@@ -182,6 +182,31 @@ export class ProjectionRunner {
     );
   }
 
+  /** The position up to which the projection has committed in this process, if any. */
+  positionOf(projectionName: string): bigint | undefined {
+    return this.worker(projectionName).waiters.position;
+  }
+
+  /**
+   * Resolves once the projection commits past `position` (what positionOf answered before a read),
+   * or after `timeoutMs` whichever comes first: a long poll wakes on a change instead of a timer.
+   */
+  async waitBeyond(
+    projectionName: string,
+    position: bigint | undefined,
+    timeoutMs: number,
+  ): Promise<void> {
+    try {
+      await this.waitForPosition(
+        projectionName,
+        position === undefined ? 0n : position + 1n,
+        timeoutMs,
+      );
+    } catch (error) {
+      if (!(error instanceof ProjectionWaitTimeoutError)) throw error;
+    }
+  }
+
   /** Resolves once the projection has applied every event of its filter committed before the call. */
   async waitForHead(projectionName: string, timeoutMs: number): Promise<void> {
     const worker = this.worker(projectionName);

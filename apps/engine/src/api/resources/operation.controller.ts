@@ -11,9 +11,12 @@ import {
   type WaitOperationRequest,
 } from '@loom/api-contract';
 import { parseOperationName, parseTenantName } from '@loom/names';
-import { InvalidArgumentError, NetworkQueries } from '@loom/network';
+import { InvalidArgumentError, NetworkQueries, operationProjection } from '@loom/network';
+import type { ProjectionRunner } from '@loom/projections';
+import { PROJECTION_RUNNER } from '../../network/network.tokens';
 import { normalizePageSize, PageTokenCodec } from '../shared';
 import { authorize } from './call-context';
+import { waitUntilDone } from './operation-wait';
 import { readOperation } from './read-operation';
 import { toOperation } from './resource-mapping';
 
@@ -27,6 +30,7 @@ export class OperationController implements OperationServiceController {
   constructor(
     @Inject(NetworkQueries) private readonly queries: NetworkQueries,
     @Inject(PageTokenCodec) private readonly pageTokens: PageTokenCodec,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
   ) {}
 
   async getOperation(request: GetOperationRequest, metadata?: Metadata): Promise<Operation> {
@@ -55,7 +59,7 @@ export class OperationController implements OperationServiceController {
     };
   }
 
-  /** Polls the read model until the operation is done or the timeout passes (AIP-151). */
+  /** Answers once the operation is done or the timeout passes (operation-wait.ts). */
   async waitOperation(request: WaitOperationRequest, metadata?: Metadata): Promise<Operation> {
     const { tenant } = parseOperationName(request.name);
     authorize(metadata, 'read', tenant, request.name);
@@ -64,10 +68,15 @@ export class OperationController implements OperationServiceController {
       throw new InvalidArgumentError([{ field: 'timeout', description: 'must be from 0 to 60 s' }]);
     }
     const deadline = Date.now() + (timeout === 0 ? defaultWaitMs : timeout);
-    for (;;) {
-      const operation = await readOperation(this.queries, request.name);
-      if (operation.done || Date.now() >= deadline) return operation;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const projection = operationProjection.name;
+    return waitUntilDone(
+      {
+        read: () => readOperation(this.queries, request.name),
+        position: () => this.projections.positionOf(projection),
+        waitBeyond: (position, timeoutMs) =>
+          this.projections.waitBeyond(projection, position, timeoutMs),
+      },
+      deadline,
+    );
   }
 }
