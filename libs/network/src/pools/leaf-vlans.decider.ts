@@ -1,5 +1,6 @@
 import type { Decider } from '@loom/intents';
 import { FailedPreconditionError, ResourceExhaustedError } from '@loom/errors';
+import { Map as ImmutableMap } from 'immutable';
 import type { LeafVlanEvent } from './leaf-vlans.events';
 
 /** Usable VLANs on a leaf for tenant subnets (1 is the default VLAN, 4095 is reserved). */
@@ -18,12 +19,20 @@ export interface PortOnLeaf {
 
 export interface VlanUse {
   readonly subnet: string;
-  readonly ports: ReadonlyMap<string, PortOnLeaf>;
+  readonly ports: ImmutableMap<string, PortOnLeaf>;
 }
 
-/** On a leaf one VLAN carries one subnet, shared by all that subnet's ports on the leaf. */
+/**
+ * On a leaf one VLAN carries one subnet, shared by all that subnet's ports on the leaf. Beside the
+ * uses by VLAN, the same ports by name, by subnet and by interface: a leaf holds thousands of
+ * ports, and a decision reads the few it needs instead of scanning them all. Persistent maps, so
+ * an event does not copy what a leaf holds (profile of populating 100,000 ports, bench/README.md).
+ */
 export interface LeafVlansState {
-  readonly vlans: ReadonlyMap<number, VlanUse>;
+  readonly vlans: ImmutableMap<number, VlanUse>;
+  readonly portVlans: ImmutableMap<string, number>;
+  readonly subnetVlans: ImmutableMap<string, number>;
+  readonly interfacePorts: ImmutableMap<string, ImmutableMap<string, PortOnLeaf>>;
 }
 
 export type LeafVlanCommand =
@@ -48,17 +57,22 @@ export type LeafVlanCommand =
     };
 
 export function vlanOfPort(state: LeafVlansState, port: string): number | undefined {
-  for (const [vlan, use] of state.vlans) if (use.ports.has(port)) return vlan;
-  return undefined;
+  return state.portVlans.get(port);
 }
 
 function vlanOfSubnet(state: LeafVlansState, subnet: string): number | undefined {
-  for (const [vlan, use] of state.vlans) if (use.subnet === subnet) return vlan;
-  return undefined;
+  return state.subnetVlans.get(subnet);
 }
 
+const noPorts = ImmutableMap<string, PortOnLeaf>();
+
 export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlansState> = {
-  initialState: () => ({ vlans: new Map() }),
+  initialState: () => ({
+    vlans: ImmutableMap(),
+    portVlans: ImmutableMap(),
+    subnetVlans: ImmutableMap(),
+    interfacePorts: ImmutableMap(),
+  }),
 
   decide(command, state) {
     const current = vlanOfPort(state, command.port);
@@ -117,24 +131,51 @@ export const leafVlansDecider: Decider<LeafVlanCommand, LeafVlanEvent, LeafVlans
   },
 
   evolve(state, event) {
-    const vlans = new Map(state.vlans);
-    const use = vlans.get(event.data.vlan);
-    const ports = new Map(use?.ports);
+    const { vlan, port, subnet } = event.data;
+    const use = state.vlans.get(vlan);
     if (event.type === 'LeafVlanBound') {
       const { owner, interface: portInterface, untagged = false } = event.data;
-      ports.set(event.data.port, { owner, interface: portInterface, untagged });
-    } else ports.delete(event.data.port);
-    if (ports.size === 0) vlans.delete(event.data.vlan);
-    else vlans.set(event.data.vlan, { subnet: event.data.subnet, ports });
-    return { vlans };
+      const placement: PortOnLeaf = { owner, interface: portInterface, untagged };
+      return {
+        vlans: state.vlans.set(vlan, {
+          subnet,
+          ports: (use?.ports ?? noPorts).set(port, placement),
+        }),
+        portVlans: state.portVlans.set(port, vlan),
+        subnetVlans: state.subnetVlans.set(subnet, vlan),
+        interfacePorts: state.interfacePorts.update(portInterface, noPorts, (ports) =>
+          ports.set(port, placement),
+        ),
+      };
+    }
+    const placement = use?.ports.get(port);
+    const ports = (use?.ports ?? noPorts).delete(port);
+    const vlanFreed = ports.size === 0;
+    const onInterface =
+      placement === undefined
+        ? undefined
+        : (state.interfacePorts.get(placement.interface) ?? noPorts).delete(port);
+    return {
+      vlans: vlanFreed ? state.vlans.delete(vlan) : state.vlans.set(vlan, { subnet, ports }),
+      portVlans:
+        state.portVlans.get(port) === vlan ? state.portVlans.delete(port) : state.portVlans,
+      subnetVlans:
+        vlanFreed && state.subnetVlans.get(use?.subnet ?? subnet) === vlan
+          ? state.subnetVlans.delete(use?.subnet ?? subnet)
+          : state.subnetVlans,
+      interfacePorts:
+        placement === undefined || onInterface === undefined
+          ? state.interfacePorts
+          : onInterface.size === 0
+            ? state.interfacePorts.delete(placement.interface)
+            : state.interfacePorts.set(placement.interface, onInterface),
+    };
   },
 };
 
 /** The ports bound to `portInterface` on the leaf, on any VLAN. */
 function portsOnInterface(state: LeafVlansState, portInterface: string): [string, PortOnLeaf][] {
-  return [...state.vlans.values()].flatMap((use) =>
-    [...use.ports.entries()].filter(([, port]) => port.interface === portInterface),
-  );
+  return [...(state.interfacePorts.get(portInterface) ?? noPorts).entries()];
 }
 
 /**

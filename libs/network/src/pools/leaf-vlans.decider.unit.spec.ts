@@ -133,24 +133,26 @@ describe('leaf VLAN decider', () => {
     });
 
     it('is refused once every VLAN of the leaf carries a subnet', () => {
-      // Built as the events would leave it: folding 4,093 binds copies the map each time.
-      const vlans = Array.from(
+      // Folded from 4,093 binds: the persistent maps make that a matter of milliseconds.
+      const full = Array.from(
         { length: tenantVlanRange.last - tenantVlanRange.first + 1 },
         (_, index) => tenantVlanRange.first + index,
-      );
-      const full: LeafVlansState = {
-        vlans: new Map(
-          vlans.map((vlan) => [
-            vlan,
-            {
+      ).reduce(
+        (state, vlan) =>
+          leafVlansDecider.evolve(state, {
+            type: 'LeafVlanBound',
+            data: {
+              leaf: 'leaf-1',
+              vlan,
               subnet: `subnets/s${vlan}`,
-              ports: new Map([
-                [`p${vlan}`, { owner: `op-p${vlan}`, interface: `eth-p${vlan}`, untagged: false }],
-              ]),
+              l2Vni: 100_000 + vlan,
+              port: `p${vlan}`,
+              interface: `eth-p${vlan}`,
+              owner: `op-p${vlan}`,
             },
-          ]),
-        ),
-      };
+          }),
+        leafVlansDecider.initialState(),
+      );
       const refusal = refusalOf(() =>
         leafVlansDecider.decide(bind('late', { subnet: 'subnets/late', l2Vni: 200_000 }), full),
       );
@@ -267,6 +269,7 @@ describe('leaf VLAN decider', () => {
         subnet: fc.constantFrom(...subnets),
         vlan: fc.option(fc.constantFrom(2, 3, 4, 4094), { nil: undefined }),
         owner: fc.constantFrom('op-1', 'op-2'),
+        switchInterface: fc.constantFrom('eth-a', 'eth-b'),
       }),
       { maxLength: 40 },
     );
@@ -286,6 +289,21 @@ describe('leaf VLAN decider', () => {
           portsSeen.add(port);
         }
       }
+      // The indexes say what a scan of the uses says.
+      const scanned = [...state.vlans].flatMap(([vlan, use]) =>
+        [...use.ports].map(([port, placement]) => ({ vlan, subnet: use.subnet, port, placement })),
+      );
+      expect(state.portVlans.toJS()).toEqual(
+        Object.fromEntries(scanned.map(({ port, vlan }) => [port, vlan])),
+      );
+      expect(state.subnetVlans.toJS()).toEqual(
+        Object.fromEntries(scanned.map(({ subnet, vlan }) => [subnet, vlan])),
+      );
+      const byInterface: Record<string, Record<string, unknown>> = {};
+      for (const { port, placement } of scanned) {
+        (byInterface[placement.interface] ??= {})[port] = placement;
+      }
+      expect(state.interfacePorts.toJS()).toEqual(byInterface);
     }
 
     it('keeps VLANs unique per subnet and ports on one VLAN, and a repeat decides nothing', () => {
@@ -295,7 +313,10 @@ describe('leaf VLAN decider', () => {
           for (const step of commands) {
             const command = step.unbind
               ? unbind(step.port, step.owner)
-              : bind(step.port, step.subnet, step.vlan, step.owner);
+              : ({
+                  ...bind(step.port, step.subnet, step.vlan, step.owner),
+                  interface: step.switchInterface,
+                } as LeafVlanCommand);
             let events: LeafVlanEvent[];
             try {
               events = leafVlansDecider.decide(command, state);
