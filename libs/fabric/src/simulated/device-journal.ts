@@ -277,7 +277,8 @@ export class DeviceJournal {
       )
       .map(({ now }) => now as OperationRecord);
     const lastBefore = (before.prunedOperations ?? 0) + before.operations.length;
-    const added = draft.operations.filter((record) => sequenceOf(record) > lastBefore);
+    // The draft's operations after the last one `before` had: a slice, not a scan of the history.
+    const added = draft.operations.slice(Math.max(0, lastBefore - (draft.prunedOperations ?? 0)));
     const records = [...changed, ...added].sort((a, b) => sequenceOf(a) - sequenceOf(b));
     const countersBefore = before.counters[name] ?? {};
     const countersAfter = draft.counters[name] ?? {};

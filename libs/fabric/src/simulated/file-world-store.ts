@@ -18,7 +18,14 @@ import {
 import { migrateLegacyState } from './legacy-state-file';
 import { IdempotencyKeyIndex } from './idempotency-key-index';
 import { FileLock, type LockFileOptions } from './lock-file';
-import { draftWorld, nextDueAt, settle, type SimulatedWorld } from './simulated-world';
+import {
+  draftWorld,
+  findRecord,
+  nextDueAt,
+  settle,
+  type OperationRecord,
+  type SimulatedWorld,
+} from './simulated-world';
 import type { TransactOptions, WorldStore } from './world-store';
 
 /** What a directory holds (see libs/fabric/README.md, "The file-backed fabric's directory"). */
@@ -296,14 +303,24 @@ export class FileWorldStore implements WorldStore {
   findKeyElsewhere(name: string, key: string): Promise<OperationId | undefined> {
     for (const [device, { journal }] of this.devices) {
       if (device === name) continue;
-      let index = this.keyIndexes.get(device);
-      if (index === undefined) {
-        index = new IdempotencyKeyIndex();
-        this.keyIndexes.set(device, index);
-      }
-      const id = index.lookup(journal.world, key);
+      const id = this.keyIndexOf(device).lookup(journal.world, key);
       if (id !== undefined) return Promise.resolve(this.externalId(device, id));
     }
     return Promise.resolve(undefined);
+  }
+
+  /** A transaction's world is a copy of the device's history, which the index follows. */
+  findKey(name: string, world: SimulatedWorld, key: string): OperationRecord | undefined {
+    const id = this.keyIndexOf(name).lookup(world, key);
+    return id === undefined ? undefined : findRecord(world, id);
+  }
+
+  private keyIndexOf(device: string): IdempotencyKeyIndex {
+    let index = this.keyIndexes.get(device);
+    if (index === undefined) {
+      index = new IdempotencyKeyIndex();
+      this.keyIndexes.set(device, index);
+    }
+    return index;
   }
 }

@@ -114,7 +114,9 @@ export class SimulatedFabric implements FabricDriver {
         const now = Date.now();
         let id: OperationId;
         try {
-          id = submit(world, device, operation, idempotencyKey, now);
+          id = submit(world, device, operation, idempotencyKey, now, (key) =>
+            this.store.findKey(partition, world, key),
+          );
         } catch (error) {
           if (!(error instanceof IdempotencyKeyConflictError)) throw error;
           const earlier = this.store.externalId(partition, error.operationId);

@@ -258,9 +258,11 @@ export function submit(
   operation: FabricOperation,
   idempotencyKey: string,
   now: number,
+  findKey: (key: string) => OperationRecord | undefined = (key) =>
+    world.operations.findLast((record) => record.idempotencyKey === key),
 ): OperationId {
   const request = canonicalJson({ device, operation });
-  const earlier = world.operations.findLast((record) => record.idempotencyKey === idempotencyKey);
+  const earlier = findKey(idempotencyKey);
   if (earlier) {
     if (canonicalJson({ device: earlier.device, operation: earlier.operation }) !== request) {
       throw new IdempotencyKeyConflictError(idempotencyKey, earlier.id);

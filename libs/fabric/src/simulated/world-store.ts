@@ -1,5 +1,11 @@
 import type { OperationId } from '../operations/fabric-operation';
-import { draftWorld, nextDueAt, settle, type SimulatedWorld } from './simulated-world';
+import {
+  draftWorld,
+  nextDueAt,
+  settle,
+  type OperationRecord,
+  type SimulatedWorld,
+} from './simulated-world';
 
 export interface TransactOptions {
   /** The work may count a submission against the faults (a submit): their records change. */
@@ -43,6 +49,11 @@ export interface WorldStore {
    * names one effect, on one device.
    */
   findKeyElsewhere(partition: string, key: string): Promise<OperationId | undefined>;
+  /**
+   * The latest operation submitted under `key` in `world`, a world of `partition` that a
+   * transaction got: what `operations.findLast` finds, through an index where the store keeps one.
+   */
+  findKey(partition: string, world: SimulatedWorld, key: string): OperationRecord | undefined;
 }
 
 const onlyPartition = 'fabric';
@@ -92,5 +103,9 @@ export class InMemoryWorldStore implements WorldStore {
 
   findKeyElsewhere(): Promise<OperationId | undefined> {
     return Promise.resolve(undefined);
+  }
+
+  findKey(_partition: string, world: SimulatedWorld, key: string): OperationRecord | undefined {
+    return world.operations.findLast((record) => record.idempotencyKey === key);
   }
 }
