@@ -6,6 +6,10 @@ import { PROJECTION_RUNNER } from '../network/network.tokens';
 import { DeviceOperationLog } from './device-operation-log';
 import { EngineMetrics } from './engine-metrics';
 import { MetricsController } from './metrics.controller';
+import { readAtMostEvery } from './read-at-most-every';
+
+/** How stale `loom_sagas` may be: its count grows with every saga ever run. */
+const sagaCountsEveryMs = 1_000;
 
 /**
  * The engine's metrics (`GET /metrics`, docs/metrics.md) and the device operation log. Imported
@@ -32,7 +36,7 @@ export class MetricsSourcesModule implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.metrics.useSources({
-      sagaCounts: () => this.sagas.counts(),
+      sagaCounts: readAtMostEvery(sagaCountsEveryMs, () => this.sagas.counts()),
       projectionLag: async () =>
         (await this.projections.status()).map((status) => ({
           projection: status.name,
