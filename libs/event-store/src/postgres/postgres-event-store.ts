@@ -25,7 +25,7 @@ import {
 } from '../read-options';
 import { assertStreamName } from '../stream-name';
 import { AppendSignal } from '../subscriptions/append-signal';
-import { appendStatement, eventIdUniqueConstraint } from './append-statements';
+import { appendOneStatement, appendStatement, eventIdUniqueConstraint } from './append-statements';
 import { eventColumns, toRecordedEvent, type EventRow } from './event-rows';
 import { nextAfter, readHorizonBatch } from './horizon-batch';
 import { appendToStreamsOnce, explainRefusedMultiAppend } from './multi-stream-append';
@@ -72,22 +72,25 @@ export class PostgresEventStore implements EventStore {
       newId: randomUUID,
       now: () => new Date(),
     });
-    const parameters: unknown[] = [
-      stream,
-      prepared.length,
-      prepared.map((event) => event.id),
-      prepared.map((event) => event.type),
-      prepared.map((event) => event.schemaVersion),
-      prepared.map((event) => event.dataJson),
-      prepared.map((event) => event.metadataJson),
-    ];
+    const one = prepared.length === 1 ? prepared[0] : undefined;
+    const parameters: unknown[] = one
+      ? [stream, 1, one.id, one.type, one.schemaVersion, one.dataJson, one.metadataJson]
+      : [
+          stream,
+          prepared.length,
+          prepared.map((event) => event.id),
+          prepared.map((event) => event.type),
+          prepared.map((event) => event.schemaVersion),
+          prepared.map((event) => event.dataJson),
+          prepared.map((event) => event.metadataJson),
+        ];
     if (typeof expected === 'number') parameters.push(expected);
     try {
       // Named, so each connection parses and plans the statement once (a large part of its cost).
       const form = typeof expected === 'number' ? 'exact' : expected;
       const { rows } = await this.pool.query<AppendedRow>({
-        name: `loom-append-${form}`,
-        text: appendStatement(expected),
+        name: `loom-append-${one ? 'one-' : ''}${form}`,
+        text: one ? appendOneStatement(expected) : appendStatement(expected),
         values: parameters,
       });
       if (rows.length === prepared.length) {
