@@ -2,16 +2,16 @@ import { join } from 'node:path';
 import type { Operation } from '@loom/api-contract';
 import { openFileBackedFabric } from '@loom/fabric';
 import { startTestEngine, type TestEngine } from '../../../test/support/engine-harness';
+import type { LoomClients } from '../../../test/support/grpc-client';
 import {
   boundPortBody,
   createSubnet,
-  createVpcSubnet,
+  createTenantSubnet,
   finished,
-  tenantBody,
 } from '../../../test/support/network-fixtures';
 
 const tenant = 'tenants/acme';
-const vpc = `${tenant}/vpcs/v`;
+const vpc = `${tenant}/vpcs/f`;
 const subnetA = `${vpc}/subnets/a`;
 const subnetB = `${vpc}/subnets/b`;
 
@@ -27,24 +27,14 @@ describe('a deleted port whose VLAN is handed to another subnet before its depro
   beforeAll(async () => {
     engine = await startTestEngine({ LOOM_SAGA_WORKERS: '1' });
     const portal = await engine.clientsAs('portal');
-    await portal.tenants.createTenant({
-      tenantId: 'acme',
-      tenant: tenantBody({ vpcs: 1, subnets: 2, ports: 10 }),
-      requestId: '',
-    });
-    await createVpcSubnet(portal, tenant, 'v', '10.0.0.0/16', 'a', '10.0.1.0/24');
+    await createTenantSubnet(portal, { vpcs: 1, subnets: 2, ports: 10 });
     await createSubnet(portal, vpc, 'b', '10.0.2.0/24');
   });
   afterAll(async () => {
     await engine.stop();
   });
 
-  const createPort = (
-    portal: Awaited<ReturnType<TestEngine['clientsAs']>>,
-    parent: string,
-    id: string,
-    iface: string,
-  ) =>
+  const createPort = (portal: LoomClients, parent: string, id: string, iface: string) =>
     portal.ports.createPort({
       parent,
       portId: id,
