@@ -47,7 +47,9 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
   const key = await loadOrCreateSigningKey(dataDir);
   const clients: LoomClients[] = [];
   const launch = async (): Promise<EngineProcess> => {
-    const engine = startEngine({ ...env, LOOM_LOG_LEVEL: 'info' });
+    // LOOM_E2E_ENGINE_LOG_LEVEL=debug adds each stop step's line to what LOOM_E2E_ENGINE_LOGS shows.
+    const level = process.env['LOOM_E2E_ENGINE_LOG_LEVEL'] ?? 'info';
+    const engine = startEngine({ ...env, LOOM_LOG_LEVEL: level });
     await engine.waitForLog('Loom engine ready', 30_000);
     return engine;
   };
@@ -78,6 +80,7 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
     },
     async restart(signal = 'SIGTERM', changes = {}) {
       await harness.process.stop(signal);
+      if (process.env['LOOM_E2E_ENGINE_LOGS']) process.stdout.write(harness.process.output());
       Object.assign(env, changes);
       harness.process = await launch();
     },

@@ -10,8 +10,11 @@ export interface EngineProcess {
   readonly output: () => string;
   /** Resolves with the first JSON log line whose message is `message`. */
   waitForLog(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
-  /** Sends the signal and resolves with the exit code (or signal name). */
-  stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /**
+   * Sends the signal and resolves with the exit code (or signal name); an engine still running
+   * `withinMs` later is killed and the call fails with its last log lines.
+   */
+  stop(signal?: NodeJS.Signals, withinMs?: number): Promise<number | string>;
 }
 
 export interface StartEngineOptions {
@@ -62,9 +65,23 @@ export function startEngine(
         await new Promise((wake) => setTimeout(wake, 50));
       }
     },
-    async stop(signal = 'SIGINT') {
+    async stop(signal = 'SIGINT', withinMs = 60_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((done) => {
+        timer = setTimeout(() => {
+          done('late');
+        }, withinMs);
+      });
+      const outcome = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (outcome !== 'late') return outcome;
+      child.kill('SIGKILL');
+      await exited;
+      const lastLines = output.trimEnd().split('\n').slice(-80).join('\n');
+      throw new Error(
+        `the engine had not exited ${withinMs} ms after ${signal} (killed now); its last lines:\n${lastLines}`,
+      );
     },
   };
 }

@@ -15,7 +15,8 @@ export const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIG
 
 /**
  * The engine's one way to stop. SIGINT, SIGTERM or SIGHUP drain the gRPC calls, close HTTP, stop
- * the background work, then the database (Nest's shutdown hooks), log one line and exit 0; the
+ * the background work, then the database (Nest's shutdown hooks), exit 0 and log a line when the
+ * stop begins and one when it ends (a stop that hangs shows which it reached); the
  * same happens, with status 1, when the embedded PostgreSQL dies. A signal during start stops the
  * engine once it is up. A second signal while it stops ends the process at once (status 1).
  *
@@ -63,6 +64,13 @@ export class EngineStop {
     if (this.running || app === undefined || reason === undefined) return;
     this.running = true;
     const startedAt = Date.now();
+    this.logger.info(
+      {
+        ...(reason.signal === undefined ? {} : { signal: reason.signal }),
+        ...(reason.cause === undefined ? {} : { cause: reason.cause }),
+      },
+      'Loom engine stopping',
+    );
     try {
       await app.close();
     } catch (error) {

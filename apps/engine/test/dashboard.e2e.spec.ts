@@ -133,7 +133,10 @@ describeWithBrowser('ops dashboard in a browser', () => {
   beforeAll(async () => {
     if (!hasBrowser) throw new Error(`LOOM_REQUIRE_BROWSER is set but ${chromiumPath} is missing`);
     await mkdir(screenshots, { recursive: true });
-    engine = await startTestEngine({ LOOM_DEVICE_TIMEOUT_MS: '400' });
+    engine = await startTestEngine({
+      LOOM_DEVICE_TIMEOUT_MS: '400',
+      LOOM_SHUTDOWN_GRACE_MS: '3000',
+    });
     portal = await engine.clientsAs('portal');
     fabric = await openFileBackedFabric({ directory: join(engine.dataDir, 'fabric') });
     database = new Client({ connectionString: await engine.databaseUrl() });
@@ -434,13 +437,19 @@ describeWithBrowser('ops dashboard in a browser', () => {
     for (const jwt of minted) expect(log).not.toContain(jwt.split('.')[2]);
   });
 
-  it('stops cleanly on SIGTERM while a dashboard is open (its event stream is ended)', async () => {
+  it('stops cleanly on SIGTERM while a dashboard is open, even one that reconnects meanwhile', async () => {
     const page = await signedIn('ops', 'alice');
     await page.waitForSelector('#live.on');
+    // A Watch stream holds the gRPC drain for the whole grace (3 s here): long enough for the
+    // page's event stream, ended first, to reconnect (it retries after 1 s) before HTTP closes.
+    const watch = portal.watch.watch({ parent: 'tenants/acme' });
+    watch.on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const started = Date.now();
     await engine.restart('SIGTERM');
     expect(engine.process.output()).not.toContain('Loom engine stopped'); // the new process
     expect(Date.now() - started).toBeLessThan(20_000);
+    watch.cancel();
     await page.close();
   });
 });

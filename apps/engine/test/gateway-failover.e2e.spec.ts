@@ -300,11 +300,14 @@ suite('gateway nodes on the FRR lab: NAT, floating IPs, BGP and BFD failover', (
         : undefined;
     });
     // Both directions answer again before the next failure.
-    await eventually(20, async () =>
-      (await pings(external(), blue.floatingIp)) && (await pings(vms.blue5.host, externalHost))
-        ? true
-        : undefined,
-    );
+    await eventually(20, async () => {
+      const inbound = await pings(external(), blue.floatingIp);
+      const outbound = await pings(vms.blue5.host, externalHost);
+      if (inbound && outbound) return true;
+      throw new Error(
+        `with gw1 active again, inbound ${inbound ? 'answers' : 'silent'}, outbound ${outbound ? 'answers' : 'silent'}`,
+      );
+    });
   }
 
   /**

@@ -208,10 +208,13 @@ export class DashboardApiController {
     return { repairId, sagaId: sagaIds[0] ?? null, sagaIds, unreachable };
   }
 
-  /** Server-sent events: `sagas` whenever the saga index changes, `tick` every 5 s. */
+  /** Server-sent events: `sagas` whenever the saga index changes, `tick` every 5 s; 503 once stopping. */
   @Get('events')
   events(@Req() req: IncomingMessage, @Res() res: ServerResponse): void {
     const session = this.sessions.require(req);
+    if (this.changes.closed) {
+      throw new HttpException('the engine is stopping', HttpStatus.SERVICE_UNAVAILABLE);
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',

@@ -89,7 +89,7 @@ export class DashboardModule implements BeforeApplicationShutdown {
 
   /** Open event streams end before the HTTP server closes: it would wait for them forever. */
   beforeApplicationShutdown(): void {
-    this.changes.stop();
+    this.changes.close();
   }
 }
 

@@ -17,18 +17,24 @@ export class SagaChanges {
   private readonly streams = new Set<OpenStream>();
   private timer: NodeJS.Timeout | undefined;
   private last: string | null | undefined;
+  private isClosed = false;
 
   constructor(
     private readonly sagas: Pick<Sagas, 'lastChange'>,
     private readonly intervalMs = 250,
   ) {}
 
+  /** True once the engine stops: no event stream opens any more (the page would hold HTTP open). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     this.timer ??= setInterval(() => void this.poll(), this.intervalMs);
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stop();
+      if (this.listeners.size === 0) this.stopPolling();
     };
   }
 
@@ -38,10 +44,19 @@ export class SagaChanges {
     return () => this.streams.delete(stream);
   }
 
-  /** Ends every open stream (before the HTTP server closes, which waits for them) and the polling. */
-  stop(): void {
+  /**
+   * At shutdown, before the HTTP server closes (it waits for every open connection): ends every
+   * open stream and the polling, and refuses new streams from then on; a page reconnects one
+   * second after its stream ends, and the gRPC drain before HTTP closes may take the whole grace.
+   */
+  close(): void {
+    this.isClosed = true;
     for (const stream of this.streams) stream.end();
     this.streams.clear();
+    this.stopPolling();
+  }
+
+  private stopPolling(): void {
     clearInterval(this.timer);
     this.timer = undefined;
     this.last = undefined;

@@ -69,6 +69,7 @@ export class GrpcServerLifecycle implements BeforeApplicationShutdown {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
+    this.logger.debug('gRPC server draining');
     this.drained = await drainGrpcServer(server, this.config.LOOM_SHUTDOWN_GRACE_MS);
     this.logger.debug({ outcome: this.drained }, 'gRPC server stopped');
   }
