@@ -90,27 +90,30 @@ describe('the engine process', () => {
   it.each([
     ['SIGTERM, as an orchestrator stops it', 'SIGTERM', false],
     ['Ctrl-C: SIGINT to its whole process group, as a terminal sends it', 'SIGINT', true],
-  ] as const)('stops on %s: two lines, no warning, exit status 0', async (_how, signal, toGroup) => {
-    const engine = startEngine(env, { ownProcessGroup: toGroup });
-    await engine.waitForLog('Loom engine ready', 30_000);
-    await quiet(engine);
-    const before = engine.output().length;
-    const pid = engine.child.pid ?? 0;
-    process.kill(toGroup ? -pid : pid, signal);
-    expect(await engine.stop('SIGCONT')).toBe(0);
+  ] as const)(
+    'stops on %s: two lines, no warning, exit status 0',
+    async (_how, signal, toGroup) => {
+      const engine = startEngine(env, { ownProcessGroup: toGroup });
+      await engine.waitForLog('Loom engine ready', 30_000);
+      await quiet(engine);
+      const before = engine.output().length;
+      const pid = engine.child.pid ?? 0;
+      process.kill(toGroup ? -pid : pid, signal);
+      expect(await engine.stop('SIGCONT')).toBe(0);
 
-    const lines = engine.output().slice(before).trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
-      level: 30,
-      msg: 'Loom engine stopping',
-      signal,
-    });
-    expect(JSON.parse(lines[1] ?? '')).toMatchObject({
-      level: 30,
-      msg: 'Loom engine stopped',
-      signal,
-      grpc: 'drained',
-    });
-  });
+      const lines = engine.output().slice(before).trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+        level: 30,
+        msg: 'Loom engine stopping',
+        signal,
+      });
+      expect(JSON.parse(lines[1] ?? '')).toMatchObject({
+        level: 30,
+        msg: 'Loom engine stopped',
+        signal,
+        grpc: 'drained',
+      });
+    },
+  );
 });
