@@ -274,8 +274,11 @@ suite('gateway nodes on the FRR lab: NAT, floating IPs, BGP and BFD failover', (
       .sort();
   }
 
-  /** The next hop the upstream's kernel and a leaf's VRF use: which gateway node is active. */
-  async function activePaths(): Promise<{ upstream: string; leaf: string }> {
+  /**
+   * The next hops each direction takes, which say which gateway node is active: the upstream's to
+   * the floating IP and to the SNAT address, and each leaf's default route in the VPC's VRF.
+   */
+  async function activePaths(): Promise<Record<string, string>> {
     const route = async (device: LabDevice, command: string) => {
       const table = await vtyshJson<
         Record<string, { selected?: boolean; nexthops?: { ip?: string }[] }[]>
@@ -283,29 +286,47 @@ suite('gateway nodes on the FRR lab: NAT, floating IPs, BGP and BFD failover', (
       const entry = Object.values(table)[0]?.find((candidate) => candidate.selected);
       return entry?.nexthops?.map((hop) => hop.ip ?? '').join(',') ?? '';
     };
+    const upstream = router('upstream');
+    const leafDefault = 'show ip route vrf blue 0.0.0.0/0 json';
     return {
-      upstream: await route(router('upstream'), `show ip route ${blue.floatingIp}/32 json`),
-      leaf: await route(router('leaf1'), 'show ip route vrf blue 0.0.0.0/0 json'),
+      floatingIp: await route(upstream, `show ip route ${blue.floatingIp}/32 json`),
+      snat: await route(upstream, `show ip route ${blue.snat}/32 json`),
+      leaf1: await route(router('leaf1'), leafDefault),
+      leaf2: await route(router('leaf2'), leafDefault),
     };
+  }
+
+  /** The paths when `gateway` carries both directions of every flow. */
+  function pathsThrough(gateway: string): Record<string, string> {
+    const node = router(gateway);
+    const uplink = node.gateway?.uplink.address.split('/')[0] ?? '';
+    return { floatingIp: uplink, snat: uplink, leaf1: node.loopback, leaf2: node.loopback };
   }
 
   /** gw1 carries both directions: the upstream sends to its uplink, the leaves to its VTEP. */
   async function gw1Active(): Promise<void> {
-    const gw1 = router('gw1');
+    const expected = JSON.stringify(pathsThrough('gw1'));
     await eventually(30, async () => {
-      const paths = await activePaths();
-      return paths.upstream === gw1.gateway?.uplink.address.split('/')[0] &&
-        paths.leaf === gw1.loopback
-        ? true
-        : undefined;
+      const paths = JSON.stringify(await activePaths());
+      if (paths === expected) return true;
+      throw new Error(`paths ${paths}, not yet ${expected}`);
     });
     // Both directions answer again before the next failure.
     await eventually(20, async () => {
       const inbound = await pings(external(), blue.floatingIp);
       const outbound = await pings(vms.blue5.host, externalHost);
       if (inbound && outbound) return true;
+      const paths = JSON.stringify(await activePaths());
+      const upstreamKernel = await inNs(
+        router('upstream').namespace,
+        'ip',
+        'route',
+        'show',
+        'proto',
+        'bgp',
+      );
       throw new Error(
-        `with gw1 active again, inbound ${inbound ? 'answers' : 'silent'}, outbound ${outbound ? 'answers' : 'silent'}`,
+        `with gw1 active again (${paths}; the upstream's kernel: ${upstreamKernel.trim()}), inbound ${inbound ? 'answers' : 'silent'}, outbound ${outbound ? 'answers' : 'silent'}`,
       );
     });
   }
@@ -335,11 +356,7 @@ suite('gateway nodes on the FRR lab: NAT, floating IPs, BGP and BFD failover', (
     }
     expect(outages[name].inbound).toBeLessThan(1_000);
     expect(outages[name].outbound).toBeLessThan(1_000);
-    const paths = await activePaths();
-    expect(paths).toEqual({
-      upstream: router('gw2').gateway?.uplink.address.split('/')[0],
-      leaf: router('gw2').loopback,
-    });
+    expect(await activePaths()).toEqual(pathsThrough('gw2'));
   }
 
   beforeAll(async () => {
