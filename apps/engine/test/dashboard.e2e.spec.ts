@@ -437,7 +437,7 @@ describeWithBrowser('ops dashboard in a browser', () => {
     for (const jwt of minted) expect(log).not.toContain(jwt.split('.')[2]);
   });
 
-  it('stops cleanly on SIGTERM while a dashboard is open, even one that reconnects meanwhile', async () => {
+  it('stops cleanly on SIGTERM while a dashboard is open, even one that reconnects meanwhile, and the page then asks to sign in again', async () => {
     const page = await signedIn('ops', 'alice');
     await page.waitForSelector('#live.on');
     // A Watch stream holds the gRPC drain for the whole grace (3 s here): long enough for the
@@ -450,6 +450,9 @@ describeWithBrowser('ops dashboard in a browser', () => {
     expect(engine.process.output()).not.toContain('Loom engine stopped'); // the new process
     expect(Date.now() - started).toBeLessThan(20_000);
     watch.cancel();
+    // Sessions live in the engine's memory: the page, refused, finds its session gone.
+    await page.waitForSelector('#sign-in', { timeout: 20_000 });
+    expect(await page.textContent('#main')).toContain('Your session ended');
     await page.close();
   });
 });

@@ -7,6 +7,7 @@ const states = ['waiting', 'running', 'compensating', 'parked', 'completed', 'fa
 let session;
 let refreshView = async () => {};
 let liveTimer;
+let liveRetry;
 let routeId = 0;
 
 /** An element with attributes (on* as listeners) and children (strings as text). */
@@ -1036,7 +1037,12 @@ function startLive() {
   const events = new EventSource(`${api}/events`);
   const indicator = document.getElementById('live');
   events.onopen = () => indicator.classList.add('on');
-  events.onerror = () => indicator.classList.remove('on');
+  events.onerror = () => {
+    indicator.classList.remove('on');
+    // The browser retries a dropped stream by itself, not one the engine refused (a 503 while it
+    // stops, a 401 once the session is gone): that one is opened again here.
+    if (events.readyState === EventSource.CLOSED) liveRetry = setTimeout(resumeLive, 3000);
+  };
   const refresh = () => {
     clearTimeout(liveTimer);
     liveTimer = setTimeout(() => void refreshView().catch(() => {}), 100);
@@ -1049,8 +1055,31 @@ function startLive() {
 }
 
 function stopLive() {
+  clearTimeout(liveRetry);
   if (window.loomEvents) window.loomEvents.close();
   window.loomEvents = undefined;
+}
+
+/** Opens the live stream again once the engine answers; sign-in again if the session is gone. */
+async function resumeLive() {
+  if (!session) return;
+  let response;
+  try {
+    response = await fetch(`${api}/session`, { credentials: 'same-origin' });
+  } catch {
+    response = undefined;
+  }
+  if (response && response.status === 401) {
+    session = undefined;
+    showSignIn('Your session ended: sign in again.');
+    return;
+  }
+  if (!response || !response.ok) {
+    liveRetry = setTimeout(resumeLive, 3000);
+    return;
+  }
+  startLive();
+  void refreshView().catch(() => {});
 }
 
 function start() {
