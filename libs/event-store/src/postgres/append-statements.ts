@@ -18,7 +18,7 @@ const claimByForm = {
 } as const;
 
 /** The columns an append writes, in the order both statements select them. */
-const eventColumns =
+const insertedColumns =
   '(global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, metadata)';
 
 export function appendStatement(expected: ExpectedRevision): string {
@@ -27,7 +27,7 @@ export function appendStatement(expected: ExpectedRevision): string {
     WITH claim AS (${claim}),
     inserted AS (
       INSERT INTO event_store.events
-        ${eventColumns}
+        ${insertedColumns}
       SELECT (pg_current_xact_id()::text::bigint << 16) | (e.ordinality - 1),
              e.id, $1, claim.revision - $2 + e.ordinality, e.type, e.version, e.data, e.metadata
       FROM claim,
@@ -50,7 +50,7 @@ export function appendOneStatement(expected: ExpectedRevision): string {
   return `
     WITH claim AS (${claim})
     INSERT INTO event_store.events
-      ${eventColumns}
+      ${insertedColumns}
     SELECT pg_current_xact_id()::text::bigint << 16, $3::uuid, $1, claim.revision, $4::text, $5::int,
            $6::jsonb, $7::jsonb
     FROM claim
